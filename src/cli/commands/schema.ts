@@ -1,0 +1,17 @@
+import { KINDS, type Kind } from '../../model/manifest.js';
+import { SCHEMAS } from '../../manifest/schemas.js';
+import { UsageError, type ExitCode, type Io } from '../io.js';
+
+/** findKind matches a kind name case-insensitively, as kubectl does for resource names. */
+export function findKind(name: string): Kind {
+  const kind = KINDS.find((k) => k.toLowerCase() === name.toLowerCase());
+  if (!kind) throw new UsageError(`unknown kind '${name}'; expected one of ${KINDS.join(', ')}`);
+  return kind;
+}
+
+/** runSchema prints one kind's JSON Schema, or all of them keyed by kind. */
+export function runSchema(kind: string | undefined, io: Io): ExitCode {
+  const document = kind === undefined ? SCHEMAS : SCHEMAS[findKind(kind)];
+  io.stdout(JSON.stringify(document, null, 2) + '\n');
+  return 0;
+}

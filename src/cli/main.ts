@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+import { runCli } from './run.js';
+
+// The process edge: real streams and environment in, an exit code out.
+const code = await runCli(process.argv.slice(2), {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  },
+  env: process.env,
+  cwd: process.cwd(),
+  stdoutIsTTY: process.stdout.isTTY === true,
+});
+// exitCode rather than exit(): lets piped stdout drain before the process ends.
+process.exitCode = code;

@@ -1,0 +1,43 @@
+import type { ProxySettings } from './proxy.js';
+
+/** LiveRole is a role as the live site reports it. */
+export interface LiveRole {
+  readonly type: string;
+  readonly useProxy?: boolean;
+  readonly useProxyForAutomaticDeploymentRules?: boolean;
+  readonly connectedCache?: boolean;
+  readonly [field: string]: unknown;
+}
+
+/** LiveServer is a site system server as the live site reports it; `proxy: null` means none. */
+export interface LiveServer {
+  readonly name: string;
+  readonly site: string;
+  readonly proxy: ProxySettings | null;
+  readonly roles: readonly LiveRole[];
+  readonly [field: string]: unknown;
+}
+
+/** LiveSite is a site as the live site reports it. */
+export interface LiveSite {
+  readonly code: string;
+  readonly type: string;
+  readonly version: number;
+  readonly hotfixes?: readonly string[];
+  readonly parent?: string | null;
+  readonly siteServer: string;
+  readonly features?: Readonly<Record<string, boolean>>;
+  readonly [field: string]: unknown;
+}
+
+/** LiveState is the one JSON document of SPEC.md section 3: what ConfigMgr has now. */
+export interface LiveState {
+  readonly apiVersion: 'sitectl/v1';
+  readonly kind: 'LiveState';
+  readonly revision: number;
+  readonly sites: readonly LiveSite[];
+  readonly servers: readonly LiveServer[];
+  /** Known ConfigMgr accounts; absent when unknown, which turns AccountNotFound off. */
+  readonly accounts?: readonly string[];
+  readonly [field: string]: unknown;
+}

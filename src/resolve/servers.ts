@@ -1,0 +1,90 @@
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import type { ManifestDocument, ObjectRef, RoleDocSpec, RoleSpec, ServerSpec } from '../model/manifest.js';
+import type { CloudDistributionPoint, Origin, ProxyNeed, Role, RoleType, SiteSystemServer } from '../model/server.js';
+import { effectiveProxy } from './effective-proxy.js';
+import { isKnown, type DocumentIndex } from './index-documents.js';
+import { normaliseHost, normaliseSiteCode } from './names.js';
+import { resolveProxySpec, type ProxyLookup } from './proxy-spec.js';
+
+/** ResolvedServers is the servers with their merged roles, and the cloud distribution points, which have no server. */
+export interface ResolvedServers {
+  readonly servers: Map<string, SiteSystemServer>;
+  readonly cloudDistributionPoints: CloudDistributionPoint[];
+}
+
+interface ServerDraft {
+  readonly name: string;
+  readonly site: string;
+  readonly declaredProxy: ProxyNeed | null;
+  readonly roles: Role[];
+  readonly origin: Origin;
+}
+
+/**
+ * resolveServers builds every SiteSystemServer, merges SiteSystemRole documents into their
+ * server's role list, then settles each server's effective proxy (SPEC section 2).
+ */
+export function resolveServers(index: DocumentIndex, lookup: ProxyLookup, diagnostics: Diagnostic[]): ResolvedServers {
+  const drafts = new Map<string, ServerDraft>();
+  for (const [name, doc] of index.byKind.get('SiteSystemServer')!) {
+    const spec = doc.spec as ServerSpec;
+    const object: ObjectRef = { kind: 'SiteSystemServer', name };
+    const site = normaliseSiteCode(spec.site);
+    checkSite(index, site, doc, object, '/spec/site', diagnostics);
+    const declared = spec.proxy ? resolveProxySpec(spec.proxy, doc, object, '/spec/proxy', lookup, diagnostics) : null;
+    const roles = (spec.roles ?? []).map((role, i) => resolveRole(role, doc, object, `/spec/roles/${i}`, lookup, diagnostics));
+    drafts.set(name, {
+      name,
+      site,
+      declaredProxy: declared ? { proxy: declared, origin: origin(doc, object, '/spec/proxy') } : null,
+      roles,
+      origin: origin(doc, object, '/metadata/name'),
+    });
+  }
+
+  const cloudDistributionPoints: CloudDistributionPoint[] = [];
+  for (const [name, doc] of index.byKind.get('SiteSystemRole')!) {
+    const spec = doc.spec as RoleDocSpec;
+    const object: ObjectRef = { kind: 'SiteSystemRole', name };
+    const role = resolveRole(spec, doc, object, '/spec', lookup, diagnostics);
+    if (spec.site !== undefined) {
+      const site = normaliseSiteCode(spec.site);
+      checkSite(index, site, doc, object, '/spec/site', diagnostics);
+      cloudDistributionPoints.push({ name, site, role });
+      continue;
+    }
+    const server = normaliseHost(spec.server!);
+    const draft = drafts.get(server);
+    if (draft) draft.roles.push(role);
+    else if (!isKnown(index, 'SiteSystemServer', server)) {
+      const message = `server '${server}' is not declared; a SiteSystemRole needs a SiteSystemServer document for its host`;
+      diagnostics.push(diagnostic('UnknownReference', message, { object, source: doc.locate('/spec/server'), path: '/spec/server' }));
+    }
+  }
+
+  const servers = new Map<string, SiteSystemServer>();
+  for (const [name, draft] of drafts) servers.set(name, { ...draft, effectiveProxy: effectiveProxy(draft.declaredProxy, draft.roles) });
+  return { servers, cloudDistributionPoints };
+}
+
+function resolveRole(spec: RoleSpec, doc: ManifestDocument, object: ObjectRef, pointer: string, lookup: ProxyLookup, diagnostics: Diagnostic[]): Role {
+  const proxy = spec.proxy ? resolveProxySpec(spec.proxy, doc, object, `${pointer}/proxy`, lookup, diagnostics) : null;
+  return {
+    type: spec.type as RoleType,
+    proxy: proxy ? { proxy, origin: origin(doc, object, `${pointer}/proxy`) } : null,
+    useProxy: spec.useProxy ?? false,
+    useProxyForAutomaticDeploymentRules: spec.useProxyForAutomaticDeploymentRules ?? false,
+    connectedCache: spec.connectedCache ?? false,
+    origin: origin(doc, object, pointer),
+  };
+}
+
+function checkSite(index: DocumentIndex, site: string, doc: ManifestDocument, object: ObjectRef, pointer: string, diagnostics: Diagnostic[]): void {
+  if (isKnown(index, 'Site', site)) return;
+  const message = `site '${site}' is not declared; add a Site document for it or fix the site code`;
+  diagnostics.push(diagnostic('UnknownReference', message, { object, source: doc.locate(pointer), path: pointer }));
+}
+
+function origin(doc: ManifestDocument, object: ObjectRef, path: string): Origin {
+  return { document: object, source: doc.locate(path), path, locate: doc.locate };
+}

@@ -1,0 +1,35 @@
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import type { SiteSpec } from '../model/manifest.js';
+import type { Site, SiteType } from '../model/site.js';
+import { isKnown, type DocumentIndex } from './index-documents.js';
+import { normaliseHost, normaliseSiteCode } from './names.js';
+
+/** resolveSites builds the desired sites and reports a parent that no Site document declares. */
+export function resolveSites(index: DocumentIndex, diagnostics: Diagnostic[]): Map<string, Site> {
+  const sites = new Map<string, Site>();
+  for (const [code, doc] of index.byKind.get('Site')!) {
+    const spec = doc.spec as SiteSpec;
+    const parent = spec.parent !== undefined ? normaliseSiteCode(spec.parent) : null;
+    if (parent !== null && !isKnown(index, 'Site', parent)) {
+      const where = { object: { kind: 'Site' as const, name: code }, source: doc.locate('/spec/parent'), path: '/spec/parent' };
+      diagnostics.push(diagnostic('UnknownReference', `parent site '${parent}' is not declared; add its Site document or fix the code`, where));
+    }
+    sites.set(code, {
+      code,
+      type: spec.type as SiteType,
+      version: spec.version,
+      hotfixes: (spec.hotfixes ?? []).map((kb) => kb.toUpperCase()),
+      parent,
+      siteServer: normaliseHost(spec.siteServer),
+      requireProxy: spec.requireProxy ?? false,
+      features: {
+        entraUserDiscovery: spec.features?.entraUserDiscovery ?? false,
+        entraGroupDiscovery: spec.features?.entraGroupDiscovery ?? false,
+        entraCollectionSync: spec.features?.entraCollectionSync ?? false,
+      },
+      origin: doc.locate('/metadata/name'),
+      at: (pointer: string) => doc.locate(pointer),
+    });
+  }
+  return sites;
+}

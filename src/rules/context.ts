@@ -1,0 +1,48 @@
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { DesiredState } from '../model/desired.js';
+import type { LiveServer, LiveState } from '../model/live.js';
+import type { ProxySettings } from '../model/proxy.js';
+import type { HostProxy, SiteSystemServer } from '../model/server.js';
+import type { Site } from '../model/site.js';
+
+/** RuleContext is everything a rule may look at, and the one place it reports to. */
+export interface RuleContext {
+  readonly desired: DesiredState;
+  /** Today as YYYY-MM-DD, for support-date rules; passed in so results are reproducible. */
+  readonly today: string;
+  /** The live state, or null for `validate`, which reads none: proxy rules on unmanaged hosts are then skipped. */
+  readonly live: LiveState | null;
+  /** hostProxy answers what proxy a host ends up with (SPEC section 4: desired, else live when read). */
+  hostProxy(host: string): HostProxy;
+  /** liveProxy is the live proxy of a host: settings, null for none, undefined when no live state was read. */
+  liveProxy(host: string): ProxySettings | null | undefined;
+  siteOf(server: SiteSystemServer): Site | undefined;
+  report(diagnostic: Diagnostic): void;
+}
+
+/** Rule is one named domain check: it reads the context and reports diagnostics with its own code. */
+export type Rule = (ctx: RuleContext) => void;
+
+/** createContext builds the context rules run in, collecting what they report into `sink`. */
+export function createContext(desired: DesiredState, today: string, live: LiveState | null, sink: Diagnostic[]): RuleContext {
+  const liveServers = new Map<string, LiveServer>((live?.servers ?? []).map((s) => [s.name.toLowerCase(), s]));
+  const liveProxy = (host: string): ProxySettings | null | undefined => (live ? (liveServers.get(host)?.proxy ?? null) : undefined);
+  return {
+    desired,
+    today,
+    live,
+    liveProxy,
+    hostProxy(host) {
+      const effective = desired.servers.get(host)?.effectiveProxy ?? { state: 'unmanaged' };
+      if (effective.state === 'held') return { state: 'held' };
+      if (effective.state === 'managed') {
+        return effective.proxy.enabled ? { state: 'set', settings: effective.proxy.settings } : { state: 'none' };
+      }
+      const settings = liveProxy(host);
+      if (settings === undefined) return { state: 'unknown' };
+      return settings === null ? { state: 'none' } : { state: 'set', settings };
+    },
+    siteOf: (server) => desired.sites.get(server.site),
+    report: (d) => sink.push(d),
+  };
+}

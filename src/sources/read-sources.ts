@@ -1,0 +1,86 @@
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import type { SourceFile } from '../manifest/source.js';
+
+/** STDIN names standard input among the manifest paths, as `-f -`. */
+export const STDIN = '-';
+
+/** SourceSet is what `-f` paths yield: the files' bytes, and problems finding them. */
+export interface SourceSet {
+  readonly sources: SourceFile[];
+  readonly diagnostics: Diagnostic[];
+}
+
+const MANIFEST_FILE = /\.ya?ml$/i;
+
+/**
+ * readSources reads every manifest file the `-f` paths name: a file as given, a folder
+ * recursively (`.yaml`/`.yml` only, sorted, hidden folders skipped, each real folder once so
+ * symlink loops end), `-` from standard input. A missing path, or no manifests at all, is NoManifests.
+ */
+export async function readSources(paths: readonly string[], readStdin: () => Promise<Uint8Array>, cwd = process.cwd()): Promise<SourceSet> {
+  const sources: SourceFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const visited = new Set<string>();
+  for (const given of paths) {
+    if (given === STDIN) {
+      sources.push({ file: STDIN, bytes: await readStdin() });
+      continue;
+    }
+    const absolute = path.resolve(cwd, given);
+    const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error);
+    if (info instanceof Error) {
+      const why = info.code === 'ENOENT' ? 'does not exist' : `cannot be read (${info.code ?? info.message})`;
+      diagnostics.push(diagnostic('NoManifests', `${given} ${why}`, { source: { file: given, line: 1, column: 1 } }));
+      continue;
+    }
+    const before = sources.length;
+    if (info.isDirectory()) await walk(absolute, cwd, visited, sources, diagnostics);
+    else await readOne(absolute, cwd, sources, diagnostics);
+    if (sources.length === before && info.isDirectory()) {
+      diagnostics.push(diagnostic('NoManifests', `no .yaml or .yml files found under ${given}`, { source: { file: given, line: 1, column: 1 } }));
+    }
+  }
+  return { sources, diagnostics };
+}
+
+async function walk(folder: string, cwd: string, visited: Set<string>, sources: SourceFile[], diagnostics: Diagnostic[]): Promise<void> {
+  const real = await realpath(folder);
+  if (visited.has(real)) return; // a symlink back into a folder already read
+  visited.add(real);
+  const entries = await readdir(folder, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue; // .git, editor folders
+    const full = path.join(folder, entry.name);
+    let isDirectory = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = await stat(full).catch(() => undefined);
+      if (!target) continue; // dangling link
+      isDirectory = target.isDirectory();
+      isFile = target.isFile();
+    }
+    if (isDirectory) await walk(full, cwd, visited, sources, diagnostics);
+    else if (isFile && MANIFEST_FILE.test(entry.name)) await readOne(full, cwd, sources, diagnostics);
+  }
+}
+
+async function readOne(absolute: string, cwd: string, sources: SourceFile[], diagnostics: Diagnostic[]): Promise<void> {
+  const file = displayPath(absolute, cwd);
+  try {
+    sources.push({ file, bytes: await readFile(absolute) });
+  } catch (error) {
+    // Unreadable (permissions, deleted meanwhile): the file's manifests are missing, which must not pass as valid.
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    diagnostics.push(diagnostic('YamlSyntax', `file cannot be read (${code})`, { source: { file, line: 1, column: 1 } }));
+  }
+}
+
+/** displayPath shows a path relative to the working folder when it is inside it, with forward slashes. */
+export function displayPath(absolute: string, cwd: string): string {
+  const relative = path.relative(cwd, absolute);
+  const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute;
+  return shown.split(path.sep).join('/');
+}
