@@ -46,7 +46,7 @@ export function parseSource(source: SourceFile): ParseResult {
   list.forEach((doc, index) => {
     const problems = [...doc.errors, ...doc.warnings];
     if (problems.length > 0) {
-      for (const problem of problems) diagnostics.push(yamlProblem(source.file, lines, problem));
+      for (const problem of problems) diagnostics.push(yamlProblem(source.file, text, lines, problem));
       return;
     }
     if (doc.contents === null) return; // an empty document is skipped (SPEC section 1)
@@ -57,14 +57,19 @@ export function parseSource(source: SourceFile): ParseResult {
       diagnostics.push(diagnostic('YamlSyntax', conversionMessage(error), { source: positionAt(source.file, lines, firstAliasOffset(doc)) }));
       return;
     }
+    if (value === null || value === undefined) return; // `---` followed by nothing, or only comments
     documents.push({ file: source.file, index, value, locate: makeLocator(source.file, doc, lines) });
   });
   return { documents, diagnostics };
 }
 
-function yamlProblem(file: string, lines: LineCounter, problem: YAMLError): Diagnostic {
+function yamlProblem(file: string, text: string, lines: LineCounter, problem: YAMLError): Diagnostic {
   const firstLine = problem.message.split('\n')[0] ?? problem.message;
   let message = firstLine.replace(/ at line \d+, column \d+:?$/, '');
+  if (problem.code === 'DUPLICATE_KEY') {
+    const key = /^[^:\n]*/.exec(text.slice(problem.pos[0]))![0].trim();
+    message = `duplicate key '${key}': a key may appear only once in a mapping`;
+  }
   if (problem.code === 'TAG_RESOLVE_FAILED') message = `${message}: sitectl manifests are plain data, remove the tag`;
   if (problem.code === 'RESOURCE_EXHAUSTION') message = 'document is nested too deeply to be a manifest';
   return diagnostic('YamlSyntax', message, { source: positionAt(file, lines, problem.pos[0]) });

@@ -32,14 +32,14 @@ export async function readSources(paths: readonly string[], readStdin: () => Pro
     const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error);
     if (info instanceof Error) {
       const why = info.code === 'ENOENT' ? 'does not exist' : `cannot be read (${info.code ?? info.message})`;
-      diagnostics.push(diagnostic('NoManifests', `${given} ${why}`, { source: { file: given, line: 1, column: 1 } }));
+      diagnostics.push(diagnostic('NoManifests', `${given} ${why}`));
       continue;
     }
     const before = sources.length;
     if (info.isDirectory()) await walk(absolute, cwd, visited, sources, diagnostics);
     else await readOne(absolute, cwd, sources, diagnostics);
     if (sources.length === before && info.isDirectory()) {
-      diagnostics.push(diagnostic('NoManifests', `no .yaml or .yml files found under ${given}`, { source: { file: given, line: 1, column: 1 } }));
+      diagnostics.push(diagnostic('NoManifests', `no .yaml or .yml files found under ${given}`));
     }
   }
   return { sources, diagnostics };

@@ -25,8 +25,8 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], colors: Pa
     const file = d.source?.file ?? '';
     if (currentFile !== undefined && file !== currentFile) lines.push('');
     currentFile = file;
-    const where = d.source ? formatPosition(d.source) : '(sitectl)';
-    lines.push(`${where}  ${paint(d.severity, colors)}  ${colors.bold(d.code)}  ${oneLine(d.message)}`);
+    const where = d.source ? `${formatPosition(d.source)}  ` : '';
+    lines.push(`${where}${paint(d.severity, colors)}  ${colors.bold(d.code)}  ${oneLine(d.message)}`);
   }
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }

@@ -1,0 +1,167 @@
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sitectl } from './support/cli.js';
+import { SITE_P01 } from './support/manifests.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'sitectl-validate-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function write(name: string, content: string | Buffer): Promise<string> {
+  const file = path.join(dir, name);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, content);
+  return file;
+}
+
+/** Lines of the text report that are diagnostics (the rest is blank lines and the summary). */
+function problemLines(stdout: string): string[] {
+  return stdout.split('\n').filter((l) => /(^|\s)(error|warning|info) {2}[A-Z]/.test(l));
+}
+
+describe('sitectl validate', () => {
+  it('accepts the contoso example with warnings at most', async () => {
+    const result = await sitectl(['validate', '-f', 'examples/contoso']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^valid: 42 documents in 20 files, 0 errors, 1 warning$/m);
+  });
+
+  const badInputs: [string, string | Buffer, string, number, number][] = [
+    ['tab indentation', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n\tname: x\n', 'YamlSyntax', 4, 1],
+    ['an unclosed flow mapping', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: {name: x\nspec: {}\n', 'YamlSyntax', 4, 1],
+    ['a list where a mapping belongs', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  - name: x\nspec:\n  server: a.b\n', 'SchemaViolation', 4, 3],
+    ['an unknown kind', 'apiVersion: sitectl/v1\nkind: Proxi\nmetadata: {name: x}\nspec: {}\n', 'SchemaViolation', 2, 7],
+    ['an unknown apiVersion', 'apiVersion: sitectl/v2\nkind: Proxy\nmetadata: {name: x}\nspec: {}\n', 'SchemaViolation', 1, 13],
+    ['a duplicated key', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: x\n  name: y\nspec:\n  server: a.b\n', 'YamlSyntax', 5, 3],
+    ['a 10,000-level nested document', 'spec: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n', 'YamlSyntax', 1, 0],
+    [
+      'an alias bomb',
+      'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n',
+      'YamlSyntax',
+      2,
+      8,
+    ],
+    ['a binary file', Buffer.from([0x61, 0x3a, 0x20, 0x0a, 0x00, 0xff, 0xfe, 0x01]), 'YamlSyntax', 2, 1],
+    ['invalid UTF-8', Buffer.from('apiVersion: sitectl/v1\nkind: \xff\xfe\n', 'latin1'), 'YamlSyntax', 2, 7],
+    ['a custom tag', 'apiVersion: sitectl/v1\nkind: !!js/function Proxy\n', 'YamlSyntax', 2, 7],
+  ];
+
+  it.concurrent.each(badInputs)('rejects %s with exit 2, one line per problem and no stack trace', async (name, content, code, line, column) => {
+    const file = await write(`bad/${name.replace(/\W+/g, '-')}.yaml`, content);
+    const result = await sitectl(['validate', '-f', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const lines = problemLines(result.stdout);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines[0]).toContain(`  error  ${code}  `);
+    const position = new RegExp(`:${line}:${column === 0 ? '\\d+' : column}  error`);
+    expect(lines[0]).toMatch(position);
+    expect(result.stdout.split('\n').every((l) => l.length === 0 || lines.includes(l) || l.startsWith('invalid:'))).toBe(true);
+  });
+
+  it('points an error in the third document of a file at its line in the file', async () => {
+    const text = `${SITE_P01}---\n# a comment\n---\napiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: corp\nspec:\n  server: proxy.contoso.com\n  port: 0\n`;
+    const file = await write('multi.yaml', text);
+    const result = await sitectl(['validate', '-f', file, '-o', 'json']);
+    const report = JSON.parse(result.stdout);
+    expect(result.code).toBe(2);
+    expect(report.diagnostics).toHaveLength(1);
+    expect(report.diagnostics[0]).toMatchObject({ code: 'SchemaViolation', path: '/spec/port', source: { line: 18, column: 9 } });
+    expect(text.split('\n')[17]).toBe('  port: 0');
+  });
+
+  it('prints the Plan shape of SPEC section 5 with -o json', async () => {
+    const result = await sitectl(['validate', '-f', 'examples/mistakes/ProxyConflict', '-o', 'json']);
+    const report = JSON.parse(result.stdout);
+    expect(result.code).toBe(0);
+    expect(report).toMatchObject({ apiVersion: 'sitectl/v1', kind: 'Plan', liveRevision: null, liveFingerprint: null, changes: [] });
+    expect(report.summary).toEqual({ create: 0, update: 0, hold: 0, prune: 0, unchanged: 0, errors: 0, warnings: 1 });
+    expect(report.diagnostics[0]).toMatchObject({
+      severity: 'warning',
+      code: 'ProxyConflict',
+      object: { kind: 'SiteSystemServer', name: 'cm02.contoso.com' },
+      path: '/spec/roles/1/proxy',
+    });
+  });
+
+  it('turns warnings into errors with --strict', async () => {
+    const result = await sitectl(['validate', '-f', 'examples/mistakes/ProxyConflict', '--strict', '-o', 'json']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).diagnostics[0].severity).toBe('error');
+  });
+
+  it('reads standard input with -f -', async () => {
+    const result = await sitectl(['validate', '-f', '-'], { input: `${SITE_P01}---\n${SITE_P01}` });
+    expect(result.code).toBe(2);
+    expect(problemLines(result.stdout)).toEqual([
+      expect.stringMatching(/^-:13:9  error  DuplicateObject  Site 'P01' is declared twice: here and at -:4:9/),
+    ]);
+  });
+
+  it('reports a path that does not exist as NoManifests, exit 2', async () => {
+    const result = await sitectl(['validate', '-f', 'no/such/folder']);
+    expect(result.code).toBe(2);
+    expect(problemLines(result.stdout)).toEqual(['error  NoManifests  no/such/folder does not exist']);
+  });
+
+  it('reports a folder whose files hold only empty documents as NoManifests', async () => {
+    await write('empty/a.yaml', '# nothing yet\n---\n');
+    const result = await sitectl(['validate', '-f', path.join(dir, 'empty')]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('NoManifests');
+  });
+
+  it('ends on a symlink loop and reads each file once', async () => {
+    await write('loop/site.yaml', SITE_P01);
+    await symlink(path.join(dir, 'loop'), path.join(dir, 'loop/again'));
+    const result = await sitectl(['validate', '-f', path.join(dir, 'loop')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('valid: 1 document in 1 file');
+  });
+
+  it.concurrent.each([
+    [['validate']],
+    [['validate', '-f', 'examples/contoso', '-o', 'yaml']],
+    [['validate', '--no-such-flag']],
+    [['no-such-command']],
+    [['schema', 'Nope']],
+  ])('exits 2 on the usage mistake %j', async (args) => {
+    const result = await sitectl(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr.trim().length).toBeGreaterThan(0);
+  });
+
+  it('rejects a malformed SITECTL_NOW with exit 2', async () => {
+    const result = await sitectl(['validate', '-f', 'examples/contoso'], { env: { SITECTL_NOW: 'tomorrow' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('SITECTL_NOW');
+  });
+
+  it('reports UnsupportedSiteVersion only once SITECTL_NOW passes the end of support', async () => {
+    const before = await sitectl(['validate', '-f', 'examples/contoso', '-o', 'json'], { env: { SITECTL_NOW: '2027-05-12' } });
+    const after = await sitectl(['validate', '-f', 'examples/contoso', '-o', 'json'], { env: { SITECTL_NOW: '2027-05-13' } });
+    const count = (r: { stdout: string }) => JSON.parse(r.stdout).diagnostics.filter((d: { code: string }) => d.code === 'UnsupportedSiteVersion').length;
+    expect(count(before)).toBe(0);
+    expect(count(after)).toBe(4); // CAS, P01, S11 and S12 run 2509; the 2603 sites stay supported
+  });
+});
+
+describe('sitectl schema', () => {
+  it('prints one kind case-insensitively, with its $id', async () => {
+    const result = await sitectl(['schema', 'sitesystemserver']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).$id).toBe('https://sitectl.dev/schemas/v1/sitesystemserver.schema.json');
+  });
+
+  it('prints every kind without an argument', async () => {
+    const result = await sitectl(['schema']);
+    expect(Object.keys(JSON.parse(result.stdout))).toEqual(['Site', 'Proxy', 'SiteSystemServer', 'SiteSystemRole']);
+  });
+});
