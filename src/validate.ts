@@ -8,31 +8,23 @@ import { checkDocument } from './manifest/validate-document.js';
 import { resolve } from './resolve/index.js';
 import { runRules } from './rules/index.js';
 
-/** ValidateOptions are validation's inputs besides the files: today's date, and the live state when one was read. */
-export interface ValidateOptions {
-  /** Today as YYYY-MM-DD (support-date rules). */
-  readonly today: string;
-  readonly live?: LiveState | null;
-}
-
-/** Validation is the desired state the manifests describe and every diagnostic found, in file order. */
-export interface Validation {
+/** Loaded is the desired state the manifests describe, how many documents they hold, and the problems found reading them. */
+export interface Loaded {
   readonly desired: DesiredState;
   readonly documents: number;
+  /** YamlSyntax, SchemaViolation, DuplicateObject and UnknownReference: everything before the rules. */
   readonly diagnostics: Diagnostic[];
 }
 
 /**
- * validate runs the pure pipeline over manifest files: parse each document, check it against
- * its kind's schema, resolve the valid ones into the desired state, then run the domain rules.
- * It never throws on user input; every problem is a diagnostic.
+ * loadManifests parses each document, checks it against its kind's schema and resolves the
+ * valid ones into the desired state. It never throws on user input; every problem is a diagnostic.
  */
-export function validate(sources: readonly SourceFile[], options: ValidateOptions): Validation {
+export function loadManifests(sources: readonly SourceFile[]): Loaded {
   const diagnostics: Diagnostic[] = [];
   const documents: ManifestDocument[] = [];
   const invalidObjects: ObjectRef[] = [];
   let count = 0;
-  // 1. Parse and schema-check every document; keep the sound ones.
   for (const source of sources) {
     const parsed = parseSource(source);
     diagnostics.push(...parsed.diagnostics);
@@ -44,10 +36,24 @@ export function validate(sources: readonly SourceFile[], options: ValidateOption
       if (checked.invalidObject) invalidObjects.push(checked.invalidObject);
     }
   }
-  // 2. Resolve names, refs and each server's effective proxy.
   const resolution = resolve(documents, invalidObjects);
   diagnostics.push(...resolution.diagnostics);
-  // 3. Apply the ConfigMgr rules.
-  diagnostics.push(...runRules(resolution.desired, { today: options.today, live: options.live ?? null }));
-  return { desired: resolution.desired, documents: count, diagnostics: diagnostics.sort(compareDiagnostics) };
+  return { desired: resolution.desired, documents: count, diagnostics };
+}
+
+/** ValidateOptions are validation's inputs besides the files: today's date, and the live state when one was read. */
+export interface ValidateOptions {
+  /** Today as YYYY-MM-DD (support-date rules). */
+  readonly today: string;
+  readonly live?: LiveState | null;
+}
+
+/** Validation is the desired state the manifests describe and every diagnostic found, in file order. */
+export type Validation = Loaded;
+
+/** validate loads the manifests and runs every domain rule over them: what `sitectl validate` reports. */
+export function validate(sources: readonly SourceFile[], options: ValidateOptions): Validation {
+  const loaded = loadManifests(sources);
+  const found = [...loaded.diagnostics, ...runRules(loaded.desired, { today: options.today, live: options.live ?? null })];
+  return { ...loaded, diagnostics: found.sort(compareDiagnostics) };
 }

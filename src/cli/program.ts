@@ -1,17 +1,42 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { KINDS } from '../model/manifest.js';
+import { runApply } from './commands/apply.js';
+import { runDiff } from './commands/diff.js';
+import { runEvents } from './commands/events.js';
+import { runGet } from './commands/get.js';
 import { runSchema } from './commands/schema.js';
 import { runValidate } from './commands/validate.js';
 import type { ExitCode, Io } from './io.js';
+import { LOG_LEVELS } from './log.js';
+import { PLAN_FORMATS } from './render/plan-formats.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-function filenameOption(): Option {
-  return new Option('-f, --filename <path>', 'manifest file or folder (searched recursively for .yaml/.yml); repeatable; - reads standard input').argParser(collect);
+function withManifests(command: Command): Command {
+  return command
+    .addOption(new Option('-f, --filename <path>', 'manifest file or folder (searched recursively for .yaml/.yml); repeatable; - reads standard input').argParser(collect))
+    .option('--strict', 'treat warnings as errors (exit 2)');
 }
+
+function withState(command: Command, options: { live: boolean; lock: boolean }): Command {
+  command.option('--state <path>', 'state file of the embedded backend (env SITECTL_STATE, default .sitectl/state.json)');
+  if (options.live) command.option('--live <file>', 'read the live state from an exported snapshot instead, read-only');
+  if (options.lock) command.option('--lock-timeout <duration>', 'how long to wait for another writer (500ms, 2s, 5m, 1h)', '30s');
+  return command;
+}
+
+function withLogs(command: Command): Command {
+  return command
+    .addOption(new Option('--log-level <level>', 'log level of the JSON logs on stderr').choices(LOG_LEVELS).default('warn'))
+    .addOption(new Option('--log-format <format>', 'json lines, or pretty for people').choices(['json', 'pretty']).default('json'))
+    .option('--no-color', 'never colour the output (also: NO_COLOR)');
+}
+
+const PRUNE = '--prune';
+const PRUNE_HELP = 'remove the proxy sitectl gave to servers that have left the manifests (otherwise they are only reported as PruneCandidate)';
 
 /** buildProgram declares sitectl's commands and flags; each action reports its exit code through `exit`. */
 export function buildProgram(io: Io, exit: (code: ExitCode) => void): Command {
@@ -22,36 +47,82 @@ export function buildProgram(io: Io, exit: (code: ExitCode) => void): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 
-  program
-    .command('validate')
+  withManifests(program.command('validate'))
     .description('Check manifests against the JSON Schemas and the ConfigMgr rules. Reads no live state and changes nothing.')
-    .addOption(filenameOption())
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--strict', 'treat warnings as errors (exit 2)', false)
     .option('--no-color', 'never colour the output (also: NO_COLOR)')
-    .addHelpText(
-      'after',
-      `
+    .addHelpText('after', `
 Exit codes: 0 valid (warnings allowed), 2 invalid.
 
 Examples:
   sitectl validate -f ./site-config
   sitectl validate -f sites/ -f proxies/ --strict
-  cat server.yaml | sitectl validate -f - -o json`,
-    )
+  cat server.yaml | sitectl validate -f - -o json`)
     .action(async (flags) => exit(await runValidate(flags, io)));
+
+  for (const name of ['diff', 'plan'] as const) {
+    const command = withLogs(withState(withManifests(program.command(name)), { live: true, lock: false }))
+      .option(PRUNE, PRUNE_HELP)
+      .addOption(new Option('-o, --output <format>', 'output format').choices(PLAN_FORMATS).default('text'));
+    if (name === 'plan') command.option('--out <file>', 'save the plan for a later `sitectl apply FILE` (nothing is saved when there are errors)');
+    command
+      .description(name === 'diff'
+        ? 'Show what apply would change on the live site, server by server. Changes nothing.'
+        : 'Like diff; --out saves the plan so that apply performs exactly it, and only if the live state has not changed since.')
+      .addHelpText('after', `
+Exit codes: 0 no changes (held servers are not changes), 1 changes, 2 invalid input, 3 runtime failure.
+
+Examples:
+  sitectl ${name} -f ./site-config
+  sitectl ${name} -f ./site-config --live export.json -o json${name === 'plan' ? '\n  sitectl plan -f ./site-config --out plan.json && sitectl apply plan.json' : ''}`)
+      .action(async (flags) => exit(await runDiff(flags, io, name)));
+  }
+
+  withLogs(withState(withManifests(program.command('apply')), { live: false, lock: true }))
+    .description('Apply manifests (-f) or a saved plan to the live site. Any error means nothing is written.')
+    .argument('[plan-file]', 'a plan saved by `sitectl plan --out`')
+    .option(PRUNE, PRUNE_HELP)
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'))
+    .addHelpText('after', `
+Exit codes: 0 applied or nothing to do, 2 invalid input (nothing applied), 3 runtime failure
+(state file unreadable, lock not obtained within --lock-timeout, saved plan out of date).
+
+Examples:
+  sitectl apply -f ./site-config
+  sitectl apply -f ./site-config --state /var/lib/sitectl/state.json
+  sitectl apply plan.json`)
+    .action(async (planFile: string | undefined, flags) => exit(await runApply(planFile, flags, io)));
+
+  withState(program.command('get'), { live: true, lock: false })
+    .description('Show the live servers, sites, or the proxies in use.')
+    .argument('<resource>', 'servers, sites or proxies')
+    .argument('[name]', 'one server FQDN, site code or proxy host')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
+    .addHelpText('after', `
+Examples:
+  sitectl get servers
+  sitectl get servers cm02.contoso.com -o yaml
+  sitectl get proxies --live export.json`)
+    .action(async (resource: string, name: string | undefined, flags) => exit(await runGet(resource, name, flags, io)));
+
+  withState(program.command('events'), { live: false, lock: false })
+    .description('Show the events recorded beside the state file (events.jsonl).')
+    .option('--for <kind/name>', 'only the events of one object, e.g. SiteSystemServer/cm02.contoso.com')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `
+Examples:
+  sitectl events
+  sitectl events --for SiteSystemServer/cm02.contoso.com -o json`)
+    .action(async (flags) => exit(await runEvents(flags, io)));
 
   program
     .command('schema')
     .description(`Print the JSON Schema of a manifest kind (${KINDS.join(', ')}), or of all kinds.`)
     .argument('[kind]', 'the kind, case-insensitive')
-    .addHelpText(
-      'after',
-      `
+    .addHelpText('after', `
 Examples:
   sitectl schema SiteSystemServer
-  sitectl schema > sitectl-schemas.json`,
-    )
+  sitectl schema > sitectl-schemas.json`)
     .action((kind: string | undefined) => exit(runSchema(kind, io)));
 
   return program;

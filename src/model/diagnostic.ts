@@ -113,3 +113,28 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   if (ca !== cb) return ca - cb;
   return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
 }
+
+/** Counts are how many diagnostics of each severity were found. */
+export interface Counts {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+}
+
+/** countDiagnostics tallies diagnostics by severity. */
+export function countDiagnostics(diagnostics: readonly Diagnostic[]): Counts {
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const d of diagnostics) {
+    if (d.severity === 'error') errors++;
+    else if (d.severity === 'warning') warnings++;
+    else infos++;
+  }
+  return { errors, warnings, infos };
+}
+
+/** escalateWarnings makes every warning an error, for --strict. */
+export function escalateWarnings(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => (d.severity === 'warning' ? { ...d, severity: 'error' } : d));
+}

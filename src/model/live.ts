@@ -1,3 +1,4 @@
+import type { ManagedRecord } from './plan.js';
 import type { ProxySettings } from './proxy.js';
 
 /** LiveRole is a role as the live site reports it. */
@@ -39,5 +40,10 @@ export interface LiveState {
   readonly servers: readonly LiveServer[];
   /** Known ConfigMgr accounts; absent when unknown, which turns AccountNotFound off. */
   readonly accounts?: readonly string[];
+  /** sitectl's bookkeeping: what it last wrote to each server, by server name. */
+  readonly managed?: { readonly servers?: Readonly<Record<string, ManagedRecord>> };
   readonly [field: string]: unknown;
 }
+
+/** EMPTY_LIVE_STATE is what a state file that does not exist yet reads as. */
+export const EMPTY_LIVE_STATE: LiveState = { apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 0, sites: [], servers: [] };

@@ -16,6 +16,8 @@ export interface RuleContext {
   hostProxy(host: string): HostProxy;
   /** liveProxy is the live proxy of a host: settings, null for none, undefined when no live state was read. */
   liveProxy(host: string): ProxySettings | null | undefined;
+  /** liveServer finds a server in the live state by its lower-case name. */
+  liveServer(host: string): LiveServer | undefined;
   siteOf(server: SiteSystemServer): Site | undefined;
   report(diagnostic: Diagnostic): void;
 }
@@ -32,6 +34,7 @@ export function createContext(desired: DesiredState, today: string, live: LiveSt
     today,
     live,
     liveProxy,
+    liveServer: (host) => liveServers.get(host),
     hostProxy(host) {
       const effective = desired.servers.get(host)?.effectiveProxy ?? { state: 'unmanaged' };
       if (effective.state === 'held') return { state: 'held' };

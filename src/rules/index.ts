@@ -11,6 +11,7 @@ import {
   proxyNotConfigurableOnRole,
   roleProxyWithoutServerProxy,
 } from './proxy.js';
+import { accountNotFound, driftDetected, proxyResetOnOverwrite, siteMismatch } from './live.js';
 import { duplicateRole, roleDeprecated, settingIgnoredOnSecondarySite, singletonRoleDuplicated } from './roles.js';
 import { featureRequiresVersion, siteVersionKnown, unsupportedSiteVersion } from './versions.js';
 
@@ -32,6 +33,10 @@ export const RULES: readonly Rule[] = [
   featureRequiresVersion,
   unsupportedSiteVersion,
   managementPointIgnoresSiteProxy,
+  proxyResetOnOverwrite,
+  accountNotFound,
+  siteMismatch,
+  driftDetected,
 ];
 
 /** RuleOptions are the rules' inputs besides the desired state: today's date and, when read, the live state. */

@@ -1,19 +1,6 @@
 import { formatPosition, type Diagnostic, type Severity } from '../../model/diagnostic.js';
 import type { Palette } from '../color.js';
 
-/** Counts are how many diagnostics of each severity a run found. */
-export interface Counts {
-  readonly errors: number;
-  readonly warnings: number;
-  readonly infos: number;
-}
-
-/** countDiagnostics tallies diagnostics by severity. */
-export function countDiagnostics(diagnostics: readonly Diagnostic[]): Counts {
-  const count = (s: Severity) => diagnostics.filter((d) => d.severity === s).length;
-  return { errors: count('error'), warnings: count('warning'), infos: count('info') };
-}
-
 /**
  * renderDiagnostics prints one line per diagnostic, `file:line:col  severity  Code  message`,
  * grouped by file with a blank line between files, so each line links in an editor and greps well.

@@ -1,0 +1,26 @@
+import type { NewEvent } from '../apply/events.js';
+import type { SiteEvent } from '../model/event.js';
+import type { LiveState } from '../model/live.js';
+
+/** LiveStateSource is anything sitectl can read the live state from. */
+export interface LiveStateSource {
+  /** Where the state comes from, for messages. */
+  readonly location: string;
+  read(): Promise<LiveState>;
+}
+
+/** Transaction is what a change under the writer lock returns: the state to write (null for none), events to record, and a result. */
+export interface Transaction<T> {
+  readonly next: LiveState | null;
+  readonly events: readonly NewEvent[];
+  readonly result: T;
+}
+
+/** StateBackend is a live state that sitectl can also change: one writer at a time, each write whole or not at all. */
+export interface StateBackend extends LiveStateSource {
+  /** True when the backend "plays the site" and keeps the manifests' sites in its state. */
+  readonly keepsSites: boolean;
+  /** update runs `change` under the writer lock on a fresh read, then writes what it returns and records its events. */
+  update<T>(change: (live: LiveState) => Transaction<T>): Promise<T>;
+  readEvents(): Promise<SiteEvent[]>;
+}

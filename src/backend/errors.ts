@@ -1,0 +1,19 @@
+/** RuntimeFailure is a problem outside the manifests (state file, lock, saved plan); the CLI exits 3 on it. */
+export class RuntimeFailure extends Error {
+  override readonly name: string = 'RuntimeFailure';
+}
+
+/** StateFileError: the state file (or a --live snapshot) cannot be read or is not a LiveState document. */
+export class StateFileError extends RuntimeFailure {
+  override readonly name = 'StateFileError';
+}
+
+/** LockTimeoutError: another writer held the state lock for longer than --lock-timeout. */
+export class LockTimeoutError extends RuntimeFailure {
+  override readonly name = 'LockTimeoutError';
+}
+
+/** StalePlanError: a saved plan was made against a live state that has changed since. */
+export class StalePlanError extends RuntimeFailure {
+  override readonly name = 'StalePlanError';
+}

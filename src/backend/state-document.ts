@@ -1,0 +1,37 @@
+import { createRequire } from 'node:module';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { LiveState } from '../model/live.js';
+import { StateFileError } from './errors.js';
+
+const schema = createRequire(import.meta.url)('../../schemas/livestate.schema.json') as object;
+let check: ReturnType<Ajv2020['compile']> | undefined;
+
+/**
+ * parseLiveState reads a LiveState JSON document, refusing anything else with a message that
+ * names the file and, for broken JSON, the line and column.
+ */
+export function parseLiveState(text: string, file: string): LiveState {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message);
+    const where = position ? `:${lineColumn(text, Number(position[1]))}` : '';
+    throw new StateFileError(`${file}${where}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, '')}); the file was left as it is`);
+  }
+  check ??= new Ajv2020({ strict: false, allErrors: false }).compile(schema);
+  if (!check(value)) {
+    const first = check.errors?.[0];
+    const at = first?.instancePath ? first.instancePath : '(document)';
+    throw new StateFileError(`${file}: not a LiveState document: ${at} ${first?.message ?? 'is invalid'}; the file was left as it is`);
+  }
+  return value as LiveState;
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `${line}:${column}`;
+}

@@ -1,0 +1,77 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { EMPTY_LIVE_STATE, type LiveState } from '../model/live.js';
+import type { SiteEvent } from '../model/event.js';
+import type { StateBackend, Transaction } from './backend.js';
+import { StateFileError } from './errors.js';
+import { readEvents, recordEvents } from './event-log.js';
+import { acquireLock } from './lock.js';
+import { parseLiveState } from './state-document.js';
+
+/** DEFAULT_STATE_PATH is where the embedded backend keeps its state unless --state or SITECTL_STATE says otherwise. */
+export const DEFAULT_STATE_PATH = '.sitectl/state.json';
+
+/**
+ * FileStateBackend is the embedded default backend: one LiveState JSON file that plays the
+ * site. A missing file reads as an empty state; a file that cannot be parsed is refused and
+ * never rewritten. Writers take `state.json.lock`; writes go to a temporary file that is
+ * flushed and renamed over the state, so a crash leaves the old or the new state, never a mix.
+ * Events go to `events.jsonl` beside it.
+ */
+export class FileStateBackend implements StateBackend {
+  readonly keepsSites = true;
+  readonly eventsPath: string;
+
+  constructor(
+    readonly location: string,
+    private readonly options: { lockTimeoutMs: number; now?: () => Date },
+  ) {
+    this.eventsPath = path.join(path.dirname(location), 'events.jsonl');
+  }
+
+  async read(): Promise<LiveState> {
+    let text: string;
+    try {
+      text = await readFile(this.location, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return EMPTY_LIVE_STATE;
+      throw new StateFileError(`${this.location}: cannot be read (${code ?? String(error)})`);
+    }
+    return parseLiveState(text, this.location);
+  }
+
+  async update<T>(change: (live: LiveState) => Transaction<T>): Promise<T> {
+    await mkdir(path.dirname(this.location), { recursive: true });
+    const lock = await acquireLock(`${this.location}.lock`, this.options.lockTimeoutMs);
+    try {
+      const live = await this.read();
+      const { next, events, result } = change(live);
+      if (next) await writeFileAtomic(this.location, JSON.stringify(next, null, 2) + '\n', { fsync: true });
+      await recordEvents(this.eventsPath, events, (this.options.now?.() ?? new Date()).toISOString());
+      return result;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  readEvents(): Promise<SiteEvent[]> {
+    return readEvents(this.eventsPath);
+  }
+}
+
+/** SnapshotSource reads an exported live state (`--live FILE`), read-only. */
+export class SnapshotSource {
+  constructor(readonly location: string) {}
+
+  async read(): Promise<LiveState> {
+    let text: string;
+    try {
+      text = await readFile(this.location, 'utf8');
+    } catch (error) {
+      throw new StateFileError(`${this.location}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    return parseLiveState(text, this.location);
+  }
+}

@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Plan } from '../../model/plan.js';
+import { applyManifests, applySavedPlan, type PassResult } from '../../reconcile/pass.js';
+import { palette, useColor } from '../color.js';
+import { passOptions, readManifests, stateBackend, type ManifestFlags, type StateFlags } from '../inputs.js';
+import { UsageError, type ExitCode, type Io } from '../io.js';
+import { createLogger, type LogFlags } from '../log.js';
+import { renderPlan } from '../render/plan-formats.js';
+
+/** ApplyFlags are `sitectl apply`'s options. */
+export interface ApplyFlags extends ManifestFlags, StateFlags, LogFlags {
+  readonly output: 'text' | 'json' | 'yaml';
+  readonly color: boolean;
+}
+
+/**
+ * runApply applies manifests (`-f`) or a saved plan (`apply plan.json`) to the state file.
+ * Exit 0 applied or nothing to do, 2 invalid input (nothing written), 3 runtime failure.
+ */
+export async function runApply(planFile: string | undefined, flags: ApplyFlags, io: Io): Promise<ExitCode> {
+  if (flags.live) throw new UsageError('apply writes to the state file; --live snapshots are read-only (use diff --live)');
+  if (planFile && flags.filename?.length) throw new UsageError('apply takes either -f PATH or a saved plan file, not both');
+  const log = createLogger(flags, io, 'apply');
+  const backend = stateBackend(flags, io);
+  let result: PassResult;
+  if (planFile) {
+    result = await applySavedPlan(await readPlan(planFile, io), backend);
+  } else {
+    const input = await readManifests(flags, io, 'apply');
+    result = await applyManifests(input, backend, passOptions(flags, io));
+  }
+  log.info({ summary: result.plan.summary, applied: result.applied, revision: result.revision, state: backend.location }, 'apply finished');
+  print(result, flags, io);
+  return result.invalid ? 2 : 0;
+}
+
+function print(result: PassResult, flags: ApplyFlags, io: Io): void {
+  if (flags.output !== 'text') {
+    const document = { ...result.plan, applied: result.applied, revision: result.revision };
+    io.stdout(flags.output === 'json' ? JSON.stringify(document, null, 2) + '\n' : renderPlan(document, 'yaml', palette(false)));
+    return;
+  }
+  io.stdout(renderPlan(result.plan, 'text', palette(useColor(flags.color, io.env, io.stdoutIsTTY))));
+  if (result.invalid) io.stdout('nothing applied: the manifests have errors\n');
+  else if (result.applied) io.stdout(`applied: live state is now at revision ${String(result.revision)}\n`);
+  else io.stdout(`nothing to do: live state stays at revision ${String(result.revision)}\n`);
+}
+
+/** readPlan loads a plan saved by `plan --out`; anything else is refused as invalid input. */
+async function readPlan(file: string, io: Io): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    throw new UsageError(`plan file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let plan: Partial<Plan>;
+  try {
+    plan = JSON.parse(text) as Partial<Plan>;
+  } catch {
+    throw new UsageError(`plan file ${file} is not JSON; save one with sitectl plan --out ${file}`);
+  }
+  if (plan.kind !== 'Plan' || plan.apiVersion !== 'sitectl/v1' || typeof plan.liveFingerprint !== 'string' || !Array.isArray(plan.changes)) {
+    throw new UsageError(`${file} is not a plan saved by sitectl plan --out`);
+  }
+  if ((plan.summary?.errors ?? 0) > 0) throw new UsageError(`${file} holds a plan with errors; fix the manifests and plan again`);
+  return plan as Plan;
+}

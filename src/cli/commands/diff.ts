@@ -1,0 +1,39 @@
+import writeFileAtomic from 'write-file-atomic';
+import path from 'node:path';
+import { hasChanges } from '../../model/plan.js';
+import { planManifests } from '../../reconcile/pass.js';
+import { palette, useColor } from '../color.js';
+import { liveSource, passOptions, readManifests, type ManifestFlags, type StateFlags } from '../inputs.js';
+import type { ExitCode, Io } from '../io.js';
+import { createLogger, type LogFlags } from '../log.js';
+import { renderPlan, type PlanFormat } from '../render/plan-formats.js';
+
+/** DiffFlags are the options of `diff` and `plan`. */
+export interface DiffFlags extends ManifestFlags, StateFlags, LogFlags {
+  readonly output: PlanFormat;
+  readonly color: boolean;
+  /** plan only: where to save the plan for a later `apply`. */
+  readonly out?: string;
+}
+
+/**
+ * runDiff plans the manifests against the live state and prints the plan; `plan --out` also
+ * saves it. Exit 0 no changes (holds alone are none), 1 changes, 2 invalid input.
+ */
+export async function runDiff(flags: DiffFlags, io: Io, command: 'diff' | 'plan'): Promise<ExitCode> {
+  const log = createLogger(flags, io, command);
+  const input = await readManifests(flags, io, command);
+  const source = liveSource(flags, io);
+  const result = await planManifests(input, source, passOptions(flags, io));
+  log.info({ summary: result.plan.summary, live: source.location, revision: result.revision }, 'planned');
+  io.stdout(renderPlan(result.plan, flags.output, palette(useColor(flags.color, io.env, io.stdoutIsTTY))));
+  if (result.invalid) {
+    if (flags.out) io.stderr(`sitectl: plan not saved to ${flags.out}: the manifests have errors\n`);
+    return 2;
+  }
+  if (flags.out) {
+    await writeFileAtomic(path.resolve(io.cwd, flags.out), JSON.stringify(result.plan, null, 2) + '\n');
+    log.info({ file: flags.out }, 'plan saved');
+  }
+  return hasChanges(result.plan) ? 1 : 0;
+}

@@ -1,0 +1,67 @@
+import { stringify } from 'yaml';
+import type { LiveServer, LiveSite, LiveState } from '../../model/live.js';
+import { describeSettings, type ProxySettings } from '../../model/proxy.js';
+import { RuntimeFailure } from '../../backend/errors.js';
+import { liveSource, type StateFlags } from '../inputs.js';
+import { UsageError, type ExitCode, type Io } from '../io.js';
+import { renderTable } from '../render/table.js';
+
+/** GetFlags are `sitectl get`'s options. */
+export interface GetFlags extends StateFlags {
+  readonly output: 'table' | 'json' | 'yaml';
+}
+
+/** ProxyInUse is one distinct proxy configuration of the live site and the servers that use it. */
+interface ProxyInUse {
+  readonly proxy: ProxySettings;
+  readonly servers: string[];
+}
+
+const RESOURCES = ['servers', 'sites', 'proxies'] as const;
+type Resource = (typeof RESOURCES)[number];
+
+/** runGet shows live servers, sites or the proxies in use, all or one by name. */
+export async function runGet(resource: string, name: string | undefined, flags: GetFlags, io: Io): Promise<ExitCode> {
+  const kind = RESOURCES.find((r) => r === resource.toLowerCase() || r === `${resource.toLowerCase()}s`);
+  if (!kind) throw new UsageError(`get shows ${RESOURCES.join(', ')}; not ${resource}`);
+  const live = await liveSource(flags, io).read();
+  const items = select(kind, live, name);
+  if (name !== undefined && items.length === 0) throw new RuntimeFailure(`${kind.replace(/e?s$/, '')} ${name} not found in the live state`);
+  if (flags.output === 'json') io.stdout(JSON.stringify(name !== undefined ? items[0] : items, null, 2) + '\n');
+  else if (flags.output === 'yaml') io.stdout(stringify(name !== undefined ? items[0] : items));
+  else io.stdout(table(kind, items));
+  return 0;
+}
+
+function select(kind: Resource, live: LiveState, name: string | undefined): unknown[] {
+  const wanted = name?.toLowerCase();
+  if (kind === 'servers') return live.servers.filter((s) => wanted === undefined || s.name.toLowerCase() === wanted);
+  if (kind === 'sites') return live.sites.filter((s) => wanted === undefined || s.code.toLowerCase() === wanted);
+  return proxiesInUse(live).filter((p) => wanted === undefined || p.proxy.server.toLowerCase() === wanted);
+}
+
+/** proxiesInUse groups the live servers by the proxy configuration they have. */
+function proxiesInUse(live: LiveState): ProxyInUse[] {
+  const byKey = new Map<string, ProxyInUse>();
+  for (const server of live.servers) {
+    if (!server.proxy) continue;
+    const key = describeSettings(server.proxy).toLowerCase();
+    const entry = byKey.get(key) ?? { proxy: server.proxy, servers: [] };
+    entry.servers.push(server.name);
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()];
+}
+
+function table(kind: Resource, items: unknown[]): string {
+  if (kind === 'servers') {
+    const rows = (items as LiveServer[]).map((s) => [s.name, s.site, s.proxy ? `${s.proxy.server}:${s.proxy.port}` : '<none>', s.proxy?.account ?? (s.proxy ? 'System' : ''), s.roles.map((r) => r.type).join(',')]);
+    return renderTable(['NAME', 'SITE', 'PROXY', 'ACCOUNT', 'ROLES'], rows);
+  }
+  if (kind === 'sites') {
+    const rows = (items as LiveSite[]).map((s) => [s.code, s.type, String(s.version), s.parent ?? '', s.siteServer]);
+    return renderTable(['CODE', 'TYPE', 'VERSION', 'PARENT', 'SITE SERVER'], rows);
+  }
+  const rows = (items as ProxyInUse[]).map((p) => [p.proxy.server, String(p.proxy.port), p.proxy.account ?? 'System', String(p.servers.length)]);
+  return renderTable(['SERVER', 'PORT', 'ACCOUNT', 'SERVERS'], rows);
+}

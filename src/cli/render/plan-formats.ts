@@ -1,0 +1,24 @@
+import { stringify } from 'yaml';
+import type { Plan } from '../../model/plan.js';
+import type { Palette } from '../color.js';
+import { renderPlanText } from './plan-text.js';
+
+/** PlanFormat is an output format for diff and plan. */
+export type PlanFormat = 'text' | 'json' | 'yaml' | 'patch';
+
+/** PLAN_FORMATS lists the formats diff and plan print. */
+export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'yaml', 'patch'];
+
+/** renderPlan prints a plan in the chosen format: text for people, json/yaml for tools, patch for RFC 6902 per object. */
+export function renderPlan(plan: Plan, format: PlanFormat, colors: Palette): string {
+  switch (format) {
+    case 'text':
+      return renderPlanText(plan, colors);
+    case 'json':
+      return JSON.stringify(plan, null, 2) + '\n';
+    case 'yaml':
+      return stringify(plan);
+    case 'patch':
+      return JSON.stringify(plan.changes.map((c) => ({ object: `${c.kind}/${c.name}`, action: c.action, patch: c.patch })), null, 2) + '\n';
+  }
+}

@@ -1,0 +1,36 @@
+import type { ObjectRef } from './manifest.js';
+import type { ProxySettings } from './proxy.js';
+
+/** EventReason is SPEC section 6's closed set of event reasons. */
+export type EventReason =
+  | 'ProxyConfigured'
+  | 'ProxyRemoved'
+  | 'ProxyOverwritten'
+  | 'RoleSettingsUpdated'
+  | 'ProxyConflict'
+  | 'DriftDetected'
+  | 'DriftCorrected'
+  | 'ManifestsInvalid'
+  | 'ApplyFailed'
+  | 'Pruned';
+
+/** SiteEvent is one thing that happened to the live site, as `events.jsonl` records it. */
+export interface SiteEvent {
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: EventReason;
+  readonly message: string;
+  readonly object: ObjectRef;
+  /** How often this same event happened; repeats raise it instead of adding events. */
+  readonly count: number;
+  readonly firstTimestamp: string;
+  readonly lastTimestamp: string;
+  /** The proxy a write replaced or removed, so it can be restored. */
+  readonly previous?: ProxySettings | null;
+  /** The live revision the event belongs to. */
+  readonly revision?: number;
+}
+
+/** eventKey identifies "the same event": type, reason, object and message. */
+export function eventKey(e: Pick<SiteEvent, 'type' | 'reason' | 'object' | 'message'>): string {
+  return `${e.type}|${e.reason}|${e.object.kind}/${e.object.name}|${e.message}`;
+}

@@ -1,0 +1,99 @@
+import fastJsonPatch from 'fast-json-patch';
+import { countDiagnostics, diagnostic, escalateWarnings, type Diagnostic } from '../model/diagnostic.js';
+import type { DesiredState } from '../model/desired.js';
+import { driftOf } from '../model/drift.js';
+import type { LiveServer, LiveSite, LiveState } from '../model/live.js';
+import type { Change, Plan } from '../model/plan.js';
+import type { SiteSystemServer } from '../model/server.js';
+import type { Site } from '../model/site.js';
+import { fingerprint } from './fingerprint.js';
+import { desiredServerObject, roleSettings } from './server-object.js';
+
+const { compare } = fastJsonPatch;
+
+/** PlanOptions: whether servers that left the manifests lose the proxy sitectl gave them, and whether warnings count as errors. */
+export interface PlanOptions {
+  readonly prune: boolean;
+  readonly strict: boolean;
+}
+
+/**
+ * planChanges compares the desired state with the live state and lists, per server, what to
+ * create, update, hold or prune, each with an RFC 6902 patch against the live object. It reads
+ * nothing but its arguments. `diagnostics` are those found so far; the plan adds its own.
+ */
+export function planChanges(desired: DesiredState, live: LiveState, diagnostics: readonly Diagnostic[], options: PlanOptions): Plan {
+  const found = [...diagnostics];
+  const liveServers = new Map(live.servers.map((s) => [s.name.toLowerCase(), s]));
+  const records = live.managed?.servers ?? {};
+  const changes: Change[] = [];
+  let unchanged = 0;
+
+  for (const server of [...desired.servers.values()].sort(byName)) {
+    const current = liveServers.get(server.name);
+    const record = records[server.name];
+    const drifted = record !== undefined && driftOf(record, current).length > 0;
+    const change = planServer(server, current, drifted);
+    if (change) changes.push(change);
+    else unchanged++;
+  }
+
+  for (const name of Object.keys(records).sort()) {
+    if (desired.servers.has(name)) continue;
+    const current = liveServers.get(name);
+    if (!current) continue; // already gone from the site: nothing left to prune
+    if (!options.prune) {
+      const message = `${name} was configured by sitectl but is no longer in the manifests; run with --prune to remove the proxy sitectl gave it, or add it back.`;
+      found.push(diagnostic('PruneCandidate', message, { object: { kind: 'SiteSystemServer', name } }));
+      continue;
+    }
+    const after = { ...current, proxy: null };
+    changes.push({ kind: 'SiteSystemServer', name, action: 'prune', patch: compare(current, after), before: current, after, reason: 'configured by sitectl earlier and removed from the manifests' });
+  }
+
+  const reported = options.strict ? escalateWarnings(found) : found;
+  const counts = countDiagnostics(reported);
+  const count = (action: Change['action']) => changes.filter((c) => c.action === action).length;
+  return {
+    apiVersion: 'sitectl/v1',
+    kind: 'Plan',
+    liveRevision: live.revision,
+    liveFingerprint: fingerprint(live),
+    changes,
+    diagnostics: reported,
+    summary: { create: count('create'), update: count('update'), hold: count('hold'), prune: count('prune'), unchanged, errors: counts.errors, warnings: counts.warnings },
+    prune: options.prune,
+    sites: [...desired.sites.values()].map(liveSite),
+  };
+}
+
+function planServer(server: SiteSystemServer, current: LiveServer | undefined, drift: boolean): Change | undefined {
+  const before = current ?? {};
+  if (server.effectiveProxy.state === 'held') {
+    const reason = 'roles on this server need different proxies and spec.proxy does not choose one (ProxyConflict)';
+    return { kind: 'SiteSystemServer', name: server.name, action: 'hold', patch: [], before, after: before, reason };
+  }
+  const after = desiredServerObject(server, current);
+  const patch = compare(before, after);
+  if (patch.length === 0) return undefined;
+  const record = {
+    ...(server.effectiveProxy.state === 'managed' ? { proxy: after.proxy } : {}),
+    roles: server.roles.map(roleSettings),
+  };
+  return { kind: 'SiteSystemServer', name: server.name, action: current ? 'update' : 'create', patch, before, after, record, ...(drift ? { drift } : {}) };
+}
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** liveSite is a desired site in the live state's shape. */
+function liveSite(site: Site): LiveSite {
+  return {
+    code: site.code,
+    type: site.type,
+    version: site.version,
+    hotfixes: [...site.hotfixes],
+    parent: site.parent,
+    siteServer: site.siteServer,
+    features: { ...site.features },
+  };
+}

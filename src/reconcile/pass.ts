@@ -1,0 +1,102 @@
+import { applyPlan } from '../apply/apply-plan.js';
+import type { LiveStateSource, StateBackend } from '../backend/backend.js';
+import { StalePlanError } from '../backend/errors.js';
+import { compareDiagnostics, countDiagnostics, diagnostic, escalateWarnings, type Diagnostic } from '../model/diagnostic.js';
+import type { LiveState } from '../model/live.js';
+import { hasChanges, type Plan } from '../model/plan.js';
+import type { SourceFile } from '../manifest/source.js';
+import { fingerprint } from '../plan/fingerprint.js';
+import { planChanges } from '../plan/plan.js';
+import { diagnosticsOnly } from '../plan/report.js';
+import { runRules } from '../rules/index.js';
+import { loadManifests, type Loaded } from '../validate.js';
+
+/** PassOptions are a pass's settings: today's date, --prune and --strict. */
+export interface PassOptions {
+  readonly today: string;
+  readonly prune: boolean;
+  readonly strict: boolean;
+}
+
+/** PassResult is what a pass planned, whether the manifests were invalid, and whether it wrote. */
+export interface PassResult {
+  readonly plan: Plan;
+  readonly invalid: boolean;
+  readonly applied: boolean;
+  /** The live revision after the pass (null when no live state was read). */
+  readonly revision: number | null;
+}
+
+/** ManifestInput is what `-f` yielded: the files, and problems finding or reading them. */
+export interface ManifestInput {
+  readonly sources: readonly SourceFile[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Checked is the manifests loaded and checked without live state, as `validate` reports them. */
+export interface Checked {
+  readonly loaded: Loaded;
+  readonly invalid: boolean;
+  /** The report of this check alone: a Plan with no live fields and no changes. */
+  readonly report: Plan;
+}
+
+/** checkManifests loads the manifests and runs the rules without live state: invalid input is reported before the live state is read. */
+export function checkManifests(input: ManifestInput, options: Pick<PassOptions, 'today' | 'strict'>): Checked {
+  const loaded = loadManifests(input.sources);
+  let found: Diagnostic[] = [...input.diagnostics, ...loaded.diagnostics, ...runRules(loaded.desired, { today: options.today, live: null })];
+  if (loaded.documents === 0 && countDiagnostics(found).errors === 0) {
+    const files = input.sources.map((s) => s.file).join(', ');
+    found.push(diagnostic('NoManifests', files ? `no manifests found: ${files} hold only empty documents` : 'no manifests found'));
+  }
+  found.sort(compareDiagnostics);
+  if (options.strict) found = escalateWarnings(found);
+  const report = diagnosticsOnly(found);
+  return { loaded, invalid: report.summary.errors > 0, report };
+}
+
+/** planWith plans the loaded manifests against one live state, with the rules that need it. */
+function planWith(input: ManifestInput, loaded: Loaded, live: LiveState, options: PassOptions): Plan {
+  const found = [...input.diagnostics, ...loaded.diagnostics, ...runRules(loaded.desired, { today: options.today, live })].sort(compareDiagnostics);
+  return planChanges(loaded.desired, live, found, { prune: options.prune, strict: options.strict });
+}
+
+/** planManifests is `diff` and `plan`: check the manifests, read the live state, plan. Nothing is written. */
+export async function planManifests(input: ManifestInput, source: LiveStateSource, options: PassOptions): Promise<PassResult> {
+  // 1. Invalid manifests stop here, before the live state is read.
+  const checked = checkManifests(input, options);
+  if (checked.invalid) return { plan: checked.report, invalid: true, applied: false, revision: null };
+  // 2. Plan against the live state as it is now.
+  const live = await source.read();
+  const plan = planWith(input, checked.loaded, live, options);
+  return { plan, invalid: plan.summary.errors > 0, applied: false, revision: live.revision };
+}
+
+/** applyManifests is `apply -f`: check, then under the writer lock read, plan, apply and write once. Any error writes nothing. */
+export async function applyManifests(input: ManifestInput, backend: StateBackend, options: PassOptions): Promise<PassResult> {
+  // 1. Invalid manifests stop here, before the live state is read or locked.
+  const checked = checkManifests(input, options);
+  if (checked.invalid) return { plan: checked.report, invalid: true, applied: false, revision: null };
+  // 2. Plan and apply on one consistent read, holding the lock throughout.
+  return backend.update<PassResult>((live) => {
+    const plan = planWith(input, checked.loaded, live, options);
+    if (plan.summary.errors > 0) return { next: null, events: [], result: { plan, invalid: true, applied: false, revision: live.revision } };
+    const { next, events } = applyPlan(live, plan, { copySites: backend.keepsSites });
+    return { next, events, result: { plan, invalid: false, applied: next !== null, revision: next?.revision ?? live.revision } };
+  });
+}
+
+/** applySavedPlan is `apply plan.json`: refused when the live state changed since the plan was made; otherwise executed as saved. */
+export async function applySavedPlan(plan: Plan, backend: StateBackend): Promise<PassResult> {
+  return backend.update<PassResult>((live) => {
+    const current = fingerprint(live);
+    if (current !== plan.liveFingerprint) {
+      throw new StalePlanError(
+        `the live state changed since this plan was made (revision ${String(plan.liveRevision)}, now ${live.revision}; fingerprint ` +
+          `${String(plan.liveFingerprint)}, now ${current}); run sitectl plan again`,
+      );
+    }
+    const { next, events } = applyPlan(live, plan, { copySites: backend.keepsSites });
+    return { next, events, result: { plan, invalid: false, applied: hasChanges(plan) && next !== null, revision: next?.revision ?? live.revision } };
+  });
+}
