@@ -35,7 +35,7 @@ export function passOptions(flags: ManifestFlags, io: Io): PassOptions {
 
 /** stateBackend opens the state file: --state, else SITECTL_STATE, else .sitectl/state.json. */
 export function stateBackend(flags: StateFlags, io: Io): FileStateBackend {
-  const file = flags.state ?? io.env.SITECTL_STATE ?? DEFAULT_STATE_PATH;
+  const file = flags.state ?? (io.env.SITECTL_STATE || DEFAULT_STATE_PATH);
   const lockTimeoutMs = parseDuration(flags.lockTimeout ?? '30s', '--lock-timeout');
   return new FileStateBackend(path.resolve(io.cwd, file), { lockTimeoutMs });
 }

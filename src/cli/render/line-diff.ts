@@ -22,10 +22,11 @@ export function diffLines(before: string, after: string): DiffLine[] {
       lines.push({ op: ' ', text: a[i]! });
       i++;
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      lines.push({ op: '+', text: b[j++]! });
-    } else {
+    } else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      // Removals before additions, as diff and kubectl diff print them.
       lines.push({ op: '-', text: a[i++]! });
+    } else {
+      lines.push({ op: '+', text: b[j++]! });
     }
   }
   return lines;

@@ -1,0 +1,212 @@
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ROOT, sitectl } from './support/cli.js';
+import { server, SITE_P01 } from './support/manifests.js';
+
+let dir: string;
+let state: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'sitectl-apply-'));
+  state = path.join(dir, 'state', 'state.json');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function manifests(name: string, files: Record<string, string>): Promise<string> {
+  const folder = path.join(dir, name);
+  for (const [file, text] of Object.entries(files)) {
+    await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(path.join(folder, file)), { recursive: true }));
+    await writeFile(path.join(folder, file), text);
+  }
+  return folder;
+}
+
+const readState = async () => JSON.parse(await readFile(state, 'utf8'));
+const proxyOf = (s: { servers: { name: string; proxy: unknown }[] }, name: string) => s.servers.find((x) => x.name === name)?.proxy;
+
+describe('sitectl apply', () => {
+  it('applies the contoso example into the default state file, then diff finds nothing to do', async () => {
+    const work = path.join(dir, 'repo');
+    await cp(path.join(ROOT, 'examples'), path.join(work, 'examples'), { recursive: true });
+    const env = { SITECTL_STATE: '' };
+    const applied = await sitectl(['apply', '-f', 'examples/contoso'], { cwd: work, env });
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('applied: live state is now at revision 1');
+    const written = JSON.parse(await readFile(path.join(work, '.sitectl/state.json'), 'utf8'));
+    expect(written.revision).toBe(1);
+    expect(written.servers).toHaveLength(28);
+    expect(written.sites.map((s: { code: string }) => s.code).sort()).toEqual(['CAS', 'P01', 'P02', 'S11', 'S12', 'S21', 'S22']);
+    const diff = await sitectl(['diff', '-f', 'examples/contoso'], { cwd: work, env });
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toMatch(/^0 to create, 0 to update, 0 held, 28 unchanged/m);
+  });
+
+  it('writes once per apply that changes something, and not at all when nothing changes', async () => {
+    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: p.contoso.com, port: 8080 }\n')}` });
+    expect((await sitectl(['apply', '-f', a, '--state', state])).code).toBe(0);
+    const first = await readFile(state, 'utf8');
+    const again = await sitectl(['apply', '-f', a, '--state', state, '-o', 'json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ applied: false, revision: 1 });
+    expect(await readFile(state, 'utf8')).toBe(first);
+  });
+
+  it("records the previous proxy in ProxyOverwritten, so it can be restored", async () => {
+    const v1 = await manifests('v1', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: old.contoso.com, port: 3128, account: CONTOSO\\old }\n')}` });
+    const v2 = await manifests('v2', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: new.contoso.com, port: 3128, account: CONTOSO\\old }\n')}` });
+    await sitectl(['apply', '-f', v1, '--state', state]);
+    expect((await sitectl(['apply', '-f', v2, '--state', state])).code).toBe(0);
+    const events = JSON.parse((await sitectl(['events', '--state', state, '--for', 'SiteSystemServer/cm02.contoso.com', '-o', 'json'])).stdout);
+    const overwritten = events.find((e: { reason: string }) => e.reason === 'ProxyOverwritten');
+    expect(overwritten).toMatchObject({ type: 'Normal', previous: { server: 'old.contoso.com', port: 3128, account: 'CONTOSO\\old' }, revision: 2 });
+    expect(overwritten.message).toContain('old.contoso.com:3128 as CONTOSO\\old');
+  });
+
+  it("leaves a held server's live proxy as it is and counts the repeated ProxyConflict event", async () => {
+    const v1 = await manifests('v1', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: old.contoso.com }\n')}` });
+    const held = server('cm02.contoso.com', '  site: P01\n  roles:\n    - type: ExchangeServerConnector\n      proxy: { server: a.contoso.com }\n    - type: ServiceConnectionPoint\n      proxy: { server: b.contoso.com }\n');
+    const v2 = await manifests('v2', { 'm.yaml': `${SITE_P01}---\n${held}` });
+    await sitectl(['apply', '-f', v1, '--state', state]);
+    for (let i = 0; i < 2; i++) {
+      const result = await sitectl(['apply', '-f', v2, '--state', state]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('! SiteSystemServer cm02.contoso.com (hold)');
+    }
+    const live = await readState();
+    expect(proxyOf(live, 'cm02.contoso.com')).toEqual({ server: 'old.contoso.com', port: 80, account: null });
+    expect(live.revision).toBe(1);
+    const events = JSON.parse((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
+    expect(events.filter((e: { reason: string }) => e.reason === 'ProxyConflict')).toEqual([expect.objectContaining({ type: 'Warning', count: 2 })]);
+  });
+
+  it('refuses a saved plan once the live state has changed (exit 3), and applies it when it has not', async () => {
+    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const b = await manifests('b', { 'm.yaml': `${SITE_P01}---\n${server('cm03.contoso.com', '  site: P01\n  proxy: { server: b.contoso.com }\n')}` });
+    const planFile = path.join(dir, 'plan.json');
+    expect((await sitectl(['plan', '-f', a, '--state', state, '--out', planFile])).code).toBe(1);
+    expect((await sitectl(['apply', '-f', b, '--state', state])).code).toBe(0);
+    const before = await readFile(state, 'utf8');
+    const stale = await sitectl(['apply', planFile, '--state', state]);
+    expect(stale.code).toBe(3);
+    expect(stale.stderr).toContain('live state changed since this plan was made (revision 0, now 1');
+    expect(await readFile(state, 'utf8')).toBe(before);
+
+    expect((await sitectl(['plan', '-f', a, '--state', state, '--out', planFile])).code).toBe(1);
+    const fresh = await sitectl(['apply', planFile, '--state', state]);
+    expect(fresh.code).toBe(0);
+    expect(proxyOf(await readState(), 'cm02.contoso.com')).toEqual({ server: 'a.contoso.com', port: 80, account: null });
+  });
+
+  it('saves no plan when the manifests have errors, and exits 2', async () => {
+    const bad = await manifests('bad', { 'm.yaml': server('cm02.contoso.com', '  site: P09\n') });
+    const planFile = path.join(dir, 'plan.json');
+    const result = await sitectl(['plan', '-f', bad, '--state', state, '--out', planFile]);
+    expect(result.code).toBe(2);
+    await expect(readFile(planFile)).rejects.toThrow();
+  });
+
+  it('leaves the state byte-for-byte unchanged on invalid manifests and on a corrupt state file', async () => {
+    const good = await manifests('good', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const bad = await manifests('bad', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: "http://a" }\n')}` });
+    await sitectl(['apply', '-f', good, '--state', state]);
+    const before = await readFile(state);
+    const invalid = await sitectl(['apply', '-f', bad, '--state', state]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stdout).toContain('nothing applied');
+    expect(await readFile(state)).toEqual(before);
+
+    const corrupt = Buffer.from('{\n  "apiVersion": "sitectl/v1",\n  "revision": 1,,\n}\n');
+    await writeFile(state, corrupt);
+    const refused = await sitectl(['apply', '-f', good, '--state', state]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/state\.json:3:\d+: not valid JSON/);
+    expect(await readFile(state)).toEqual(corrupt);
+    expect((await sitectl(['diff', '-f', good, '--state', state])).code).toBe(3);
+  });
+
+  it('serializes two applies on one state file: both succeed and neither update is lost', async () => {
+    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const b = await manifests('b', { 'm.yaml': `${SITE_P01}---\n${server('cm03.contoso.com', '  site: P01\n  proxy: { server: b.contoso.com }\n')}` });
+    const [ra, rb] = await Promise.all([sitectl(['apply', '-f', a, '--state', state]), sitectl(['apply', '-f', b, '--state', state])]);
+    expect([ra.code, rb.code]).toEqual([0, 0]);
+    const live = await readState();
+    expect(live.revision).toBe(2);
+    expect(proxyOf(live, 'cm02.contoso.com')).toMatchObject({ server: 'a.contoso.com' });
+    expect(proxyOf(live, 'cm03.contoso.com')).toMatchObject({ server: 'b.contoso.com' });
+    await expect(readFile(`${state}.lock`)).rejects.toThrow();
+  });
+
+  it('waits for a live lock holder, then exits 3 naming it', async () => {
+    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(state), { recursive: true }));
+      await writeFile(`${state}.lock`, JSON.stringify({ id: 'x', pid: holder.pid, host: hostname(), startedAt: '2026-11-26T10:00:00.000Z' }));
+      const result = await sitectl(['apply', '-f', a, '--state', state, '--lock-timeout', '300ms']);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(`state is locked by pid ${holder.pid} on ${hostname()} since 2026-11-26T10:00:00.000Z`);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it('takes over at once a lock whose holder no longer runs', async () => {
+    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const gone = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => gone.on('exit', resolve));
+    await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(state), { recursive: true }));
+    await writeFile(`${state}.lock`, JSON.stringify({ id: 'x', pid: gone.pid, host: hostname(), startedAt: '2026-11-26T10:00:00.000Z' }));
+    const result = await sitectl(['apply', '-f', a, '--state', state, '--lock-timeout', '100ms']);
+    expect(result.code).toBe(0);
+    expect((await readState()).revision).toBe(1);
+  });
+
+  it('prunes only with --prune, and reports a PruneCandidate otherwise', async () => {
+    const both = await manifests('both', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}---\n${server('cm03.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const one = await manifests('one', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    await sitectl(['apply', '-f', both, '--state', state]);
+    const candidate = await sitectl(['diff', '-f', one, '--state', state, '-o', 'json']);
+    expect(candidate.code).toBe(0);
+    expect(JSON.parse(candidate.stdout).diagnostics).toEqual([expect.objectContaining({ code: 'PruneCandidate', object: { kind: 'SiteSystemServer', name: 'cm03.contoso.com' } })]);
+    const pruned = await sitectl(['apply', '-f', one, '--state', state, '--prune']);
+    expect(pruned.code).toBe(0);
+    const live = await readState();
+    expect(proxyOf(live, 'cm03.contoso.com')).toBeNull();
+    expect(live.managed.servers['cm03.contoso.com']).toBeUndefined();
+    expect((await sitectl(['diff', '-f', one, '--state', state, '--prune'])).code).toBe(0);
+  });
+
+  it('detects drift made on the site and corrects it with DriftCorrected', async () => {
+    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    await sitectl(['apply', '-f', a, '--state', state]);
+    const live = await readState();
+    live.servers[0].proxy.port = 9999;
+    await writeFile(state, JSON.stringify(live));
+    const diff = await sitectl(['diff', '-f', a, '--state', state, '-o', 'json']);
+    expect(diff.code).toBe(1);
+    const found = JSON.parse(diff.stdout).diagnostics;
+    expect(found.filter((d: { code: string }) => d.code === 'DriftDetected')).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('proxy is a.contoso.com:9999 as System, sitectl set a.contoso.com:80 as System') }),
+    ]);
+    expect((await sitectl(['apply', '-f', a, '--state', state])).code).toBe(0);
+    const events = JSON.parse((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
+    expect(events.map((e: { reason: string }) => e.reason)).toContain('DriftCorrected');
+  });
+
+  it.each([
+    [['diff', '-f', 'examples/contoso', '--live', 'no-such.json'], 3],
+    [['apply', '-f', 'examples/contoso', '--live', 'x.json'], 2],
+    [['apply', 'no-such-plan.json'], 2],
+    [['diff', '-f', 'examples/contoso', '--lock-timeout', '5m'], 2],
+    [['apply', '-f', 'examples/contoso', '--lock-timeout', 'soon'], 2],
+    [['get', 'widgets'], 2],
+  ])('exits %j with %i', async (args, code) => {
+    const result = await sitectl(args, { cwd: ROOT, env: { SITECTL_STATE: path.join(dir, 'never.json') } });
+    expect(result.code).toBe(code);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,25 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, sitectl } from './support/cli.js';
+
+// Each folder under test/golden holds manifests/, live.json and the expected output of
+// `sitectl plan --prune --live live.json` in each format. UPDATE_GOLDEN=1 rewrites them; review the diff.
+const GOLDEN = path.join(ROOT, 'test/golden');
+const FORMATS = [
+  ['text', 'expected.txt'],
+  ['json', 'expected.json'],
+  ['patch', 'expected.patch.json'],
+] as const;
+
+describe.each(readdirSync(GOLDEN))('golden %s', (name) => {
+  const dir = path.relative(ROOT, path.join(GOLDEN, name));
+  it.concurrent.each(FORMATS)('prints -o %s as expected', async (format, file) => {
+    const result = await sitectl(['plan', '-f', `${dir}/manifests`, '--live', `${dir}/live.json`, '--prune', '-o', format]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const expectedFile = path.join(ROOT, dir, file);
+    if (process.env.UPDATE_GOLDEN) writeFileSync(expectedFile, result.stdout);
+    expect(result.stdout).toBe(readFileSync(expectedFile, 'utf8'));
+  });
+});
