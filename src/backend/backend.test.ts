@@ -1,0 +1,81 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readEvents, recordEvents } from './event-log.js';
+import { LockTimeoutError, StateFileError } from './errors.js';
+import { acquireLock } from './lock.js';
+import { parseLiveState } from './state-document.js';
+import { FileStateBackend } from './state-file.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'sitectl-backend-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('acquireLock', () => {
+  it('is exclusive until released, and a second taker times out naming the holder', async () => {
+    const file = path.join(dir, 'state.json.lock');
+    const lock = await acquireLock(file, 100);
+    const error = await acquireLock(file, 100).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LockTimeoutError);
+    expect((error as Error).message).toContain(`pid ${process.pid}`);
+    await lock.release();
+    const again = await acquireLock(file, 100);
+    await again.release();
+    await expect(readFile(file)).rejects.toThrow();
+  });
+
+  it('takes over a torn lock file (empty, older than a moment)', async () => {
+    const file = path.join(dir, 'state.json.lock');
+    await writeFile(file, '');
+    const { utimes } = await import('node:fs/promises');
+    await utimes(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const lock = await acquireLock(file, 100);
+    expect(JSON.parse(await readFile(file, 'utf8')).pid).toBe(process.pid);
+    await lock.release();
+  });
+});
+
+describe('event log', () => {
+  it('counts a repeated event instead of listing it twice, and skips a torn last line', async () => {
+    const file = path.join(dir, 'events.jsonl');
+    const event = { type: 'Warning' as const, reason: 'ProxyConflict' as const, message: 'held', object: { kind: 'SiteSystemServer' as const, name: 'a' } };
+    await recordEvents(file, [event], '2026-11-26T10:00:00.000Z');
+    await recordEvents(file, [event, { ...event, message: 'other' }], '2026-11-26T11:00:00.000Z');
+    await writeFile(file, (await readFile(file, 'utf8')) + '{"type":"Norm');
+    const events = await readEvents(file);
+    expect(events).toEqual([
+      { ...event, count: 2, firstTimestamp: '2026-11-26T10:00:00.000Z', lastTimestamp: '2026-11-26T11:00:00.000Z' },
+      { ...event, message: 'other', count: 1, firstTimestamp: '2026-11-26T11:00:00.000Z', lastTimestamp: '2026-11-26T11:00:00.000Z' },
+    ]);
+  });
+});
+
+describe('state file', () => {
+  it('reads a missing file as the empty state and creates nothing', async () => {
+    const backend = new FileStateBackend(path.join(dir, 'sub', 'state.json'), { lockTimeoutMs: 100 });
+    expect(await backend.read()).toMatchObject({ revision: 0, servers: [], sites: [] });
+    await expect(readFile(path.join(dir, 'sub', 'state.json'))).rejects.toThrow();
+  });
+
+  it('keeps fields it does not know when it writes', async () => {
+    const file = path.join(dir, 'state.json');
+    await writeFile(file, JSON.stringify({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 4, sites: [], servers: [], exportedBy: 'Export-SitectlLiveState.ps1' }));
+    const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
+    await backend.update((live) => ({ next: { ...live, revision: live.revision + 1 }, events: [], result: null }));
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ revision: 5, exportedBy: 'Export-SitectlLiveState.ps1' });
+  });
+
+  it.each([
+    ['broken JSON', '{\n  "revision": 1\n  "servers": []\n}', /state\.json:3:3: not valid JSON/],
+    ['another document', '{"apiVersion":"sitectl/v1","kind":"Plan"}', /not a LiveState document/],
+    ['a proxy without a port', '{"apiVersion":"sitectl/v1","kind":"LiveState","revision":1,"sites":[],"servers":[{"name":"a","site":"P01","proxy":{"server":"p","account":null},"roles":[]}]}', /servers\/0\/proxy/],
+  ])('refuses %s with a message naming the file', (_name, text, message) => {
+    expect(() => parseLiveState(text, 'state.json')).toThrow(StateFileError);
+    expect(() => parseLiveState(text, 'state.json')).toThrow(message);
+  });
+});
