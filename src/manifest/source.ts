@@ -1,6 +1,13 @@
+import { createHash } from 'node:crypto';
+
 /** SourceFile is one manifest file's raw bytes and the name diagnostics show for it. */
 export interface SourceFile {
   /** Path as shown to the user (relative to the working folder when inside it), or `-` for standard input. */
   readonly file: string;
   readonly bytes: Uint8Array;
+}
+
+/** contentHash identifies a file's content, so unchanged files can be recognised without parsing them. */
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -9,7 +9,7 @@ import { fingerprint } from '../plan/fingerprint.js';
 import { planChanges } from '../plan/plan.js';
 import { diagnosticsOnly } from '../plan/report.js';
 import { runRules } from '../rules/index.js';
-import { loadManifests, type Loaded } from '../validate.js';
+import { loadManifests, type Loaded, type SourceCache } from '../validate.js';
 
 /** PassOptions are a pass's settings: today's date, --prune and --strict. */
 export interface PassOptions {
@@ -36,14 +36,16 @@ export interface ManifestInput {
 /** Checked is the manifests loaded and checked without live state, as `validate` reports them. */
 export interface Checked {
   readonly loaded: Loaded;
+  /** Problems finding or reading the files, which every later report repeats. */
+  readonly sourceDiagnostics: readonly Diagnostic[];
   readonly invalid: boolean;
   /** The report of this check alone: a Plan with no live fields and no changes. */
   readonly report: Plan;
 }
 
 /** checkManifests loads the manifests and runs the rules without live state: invalid input is reported before the live state is read. */
-export function checkManifests(input: ManifestInput, options: Pick<PassOptions, 'today' | 'strict'>): Checked {
-  const loaded = loadManifests(input.sources);
+export function checkManifests(input: ManifestInput, options: Pick<PassOptions, 'today' | 'strict'>, cache?: SourceCache): Checked {
+  const loaded = loadManifests(input.sources, cache);
   let found: Diagnostic[] = [...input.diagnostics, ...loaded.diagnostics, ...runRules(loaded.desired, { today: options.today, live: null })];
   if (loaded.documents === 0 && countDiagnostics(found).errors === 0) {
     const files = input.sources.map((s) => s.file).join(', ');
@@ -52,12 +54,13 @@ export function checkManifests(input: ManifestInput, options: Pick<PassOptions, 
   found.sort(compareDiagnostics);
   if (options.strict) found = escalateWarnings(found);
   const report = diagnosticsOnly(found);
-  return { loaded, invalid: report.summary.errors > 0, report };
+  return { loaded, sourceDiagnostics: input.diagnostics, invalid: report.summary.errors > 0, report };
 }
 
-/** planWith plans the loaded manifests against one live state, with the rules that need it. */
-function planWith(input: ManifestInput, loaded: Loaded, live: LiveState, options: PassOptions): Plan {
-  const found = [...input.diagnostics, ...loaded.diagnostics, ...runRules(loaded.desired, { today: options.today, live })].sort(compareDiagnostics);
+/** planChecked plans checked manifests against one live state, with the rules that need it. */
+export function planChecked(checked: Checked, live: LiveState, options: PassOptions): Plan {
+  const { loaded } = checked;
+  const found = [...checked.sourceDiagnostics, ...loaded.diagnostics, ...runRules(loaded.desired, { today: options.today, live })].sort(compareDiagnostics);
   return planChanges(loaded.desired, live, found, { prune: options.prune, strict: options.strict });
 }
 
@@ -68,7 +71,7 @@ export async function planManifests(input: ManifestInput, source: LiveStateSourc
   if (checked.invalid) return { plan: checked.report, invalid: true, applied: false, revision: null };
   // 2. Plan against the live state as it is now.
   const live = await source.read();
-  const plan = planWith(input, checked.loaded, live, options);
+  const plan = planChecked(checked, live, options);
   return { plan, invalid: plan.summary.errors > 0, applied: false, revision: live.revision };
 }
 
@@ -78,8 +81,13 @@ export async function applyManifests(input: ManifestInput, backend: StateBackend
   const checked = checkManifests(input, options);
   if (checked.invalid) return { plan: checked.report, invalid: true, applied: false, revision: null };
   // 2. Plan and apply on one consistent read, holding the lock throughout.
+  return applyChecked(checked, backend, options);
+}
+
+/** applyChecked plans and applies checked manifests under the writer lock, on one consistent read. Any error writes nothing. */
+export function applyChecked(checked: Checked, backend: StateBackend, options: PassOptions): Promise<PassResult> {
   return backend.update<PassResult>((live) => {
-    const plan = planWith(input, checked.loaded, live, options);
+    const plan = planChecked(checked, live, options);
     if (plan.summary.errors > 0) return { next: null, events: [], result: { plan, invalid: true, applied: false, revision: live.revision } };
     const { next, events } = applyPlan(live, plan, { copySites: backend.keepsSites });
     return { next, events, result: { plan, invalid: false, applied: next !== null, revision: next?.revision ?? live.revision } };
