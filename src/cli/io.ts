@@ -7,6 +7,8 @@ export interface Io {
   readonly cwd: string;
   /** Whether stdout is a terminal (colour is used only then). */
   readonly stdoutIsTTY: boolean;
+  /** Registers what to do on SIGINT/SIGTERM (watch stops cleanly). */
+  readonly onStopSignal: (stop: () => void) => void;
 }
 
 /** ExitCode is SPEC section 4's closed set: 0 ok, 1 changes pending, 2 invalid input, 3 runtime failure. */

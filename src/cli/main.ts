@@ -13,6 +13,10 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   stdoutIsTTY: process.stdout.isTTY === true,
+  onStopSignal: (stop) => {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  },
 });
 // exitCode rather than exit(): lets piped stdout drain before the process ends.
 process.exitCode = code;

@@ -7,6 +7,7 @@ import { runEvents } from './commands/events.js';
 import { runGet } from './commands/get.js';
 import { runSchema } from './commands/schema.js';
 import { runValidate } from './commands/validate.js';
+import { runWatch } from './commands/watch.js';
 import type { ExitCode, Io } from './io.js';
 import { LOG_LEVELS } from './log.js';
 import { PLAN_FORMATS } from './render/plan-formats.js';
@@ -92,6 +93,22 @@ Examples:
   sitectl apply -f ./site-config --state /var/lib/sitectl/state.json
   sitectl apply plan.json`)
     .action(async (planFile: string | undefined, flags) => exit(await runApply(planFile, flags, io)));
+
+  withLogs(withState(withManifests(program.command('watch')), { live: false, lock: true }))
+    .description('Keep the site in line with a folder: reconcile on start, on every manifest change, and every interval, until stopped.')
+    .option(PRUNE, PRUNE_HELP)
+    .option('--interval <duration>', 'resync this often, to catch changes made on the site itself (±10% jitter)', '5m')
+    .option('--debounce <duration>', 'wait this long after the last file change, so a git pull is one pass', '200ms')
+    .addOption(new Option('--mode <mode>', 'autocorrect applies what differs; monitor only reports it as DriftDetected').choices(['autocorrect', 'monitor']).default('autocorrect'))
+    .option('--health-addr <host:port>', 'serve /healthz, /readyz and /status (JSON) for systemd or Kubernetes probes')
+    .addHelpText('after', `
+An invalid edit is never applied: the pass records ManifestsInvalid and keeps the last valid
+manifests. SIGINT or SIGTERM lets the pass in flight finish, releases the lock and exits 0.
+
+Examples:
+  sitectl watch -f ./site-config --state /var/lib/sitectl/state.json
+  sitectl watch -f ./site-config --mode monitor --interval 15m --health-addr 0.0.0.0:9090`)
+    .action(async (flags) => exit(await runWatch(flags, io, io.onStopSignal)));
 
   withState(program.command('get'), { live: true, lock: false })
     .description('Show the live servers, sites, or the proxies in use.')

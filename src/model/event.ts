@@ -14,12 +14,15 @@ export type EventReason =
   | 'ApplyFailed'
   | 'Pruned';
 
+/** EventObject is what an event is about: a manifest object, or the manifests as a whole (ManifestsInvalid). */
+export type EventObject = ObjectRef | { readonly kind: 'Manifests'; readonly name: string };
+
 /** SiteEvent is one thing that happened to the live site, as `events.jsonl` records it. */
 export interface SiteEvent {
   readonly type: 'Normal' | 'Warning';
   readonly reason: EventReason;
   readonly message: string;
-  readonly object: ObjectRef;
+  readonly object: EventObject;
   /** How often this same event happened; repeats raise it instead of adding events. */
   readonly count: number;
   readonly firstTimestamp: string;

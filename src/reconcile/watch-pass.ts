@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { contentHash } from '../manifest/source.js';
+import type { NewEvent } from '../apply/events.js';
+import type { StateBackend } from '../backend/backend.js';
+import { formatPosition } from '../model/diagnostic.js';
+import type { Change, Plan } from '../model/plan.js';
+import { readSources } from '../sources/read-sources.js';
+import type { SourceCache } from '../validate.js';
+import { applyChecked, checkManifests, planChecked, type Checked, type ManifestInput, type PassOptions } from './pass.js';
+
+/** WatchMode: autocorrect applies what differs; monitor only reports it. */
+export type WatchMode = 'autocorrect' | 'monitor';
+
+/** Trigger is why a pass ran. */
+export type Trigger = 'start' | 'change' | 'interval' | 'retry';
+
+/** PassOutcome is how a pass ended. */
+export type PassOutcome = 'applied' | 'unchanged' | 'reported' | 'invalid' | 'skipped' | 'failed';
+
+/** PassRecord is one watch pass, as logs and /status show it. */
+export interface PassRecord {
+  readonly id: number;
+  readonly trigger: Trigger;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly outcome: PassOutcome;
+  readonly summary?: Plan['summary'];
+  readonly revision?: number | null;
+  readonly error?: string;
+}
+
+/** WatchMemory is what passes carry to the next: parsed files, the last input seen, and the last valid manifests. */
+export interface WatchMemory {
+  readonly cache: SourceCache;
+  lastInput: string | null;
+  lastGood: Checked | null;
+}
+
+/** PassContext is what one pass needs from the watcher. */
+export interface PassContext {
+  readonly paths: readonly string[];
+  readonly cwd: string;
+  readonly backend: StateBackend;
+  readonly mode: WatchMode;
+  readonly options: PassOptions;
+}
+
+type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision'>;
+
+const noStdin = async (): Promise<Uint8Array> => {
+  throw new Error('watch does not read standard input');
+};
+
+/**
+ * watchPass is one level-based reconcile: whatever triggered it, it re-reads the manifests
+ * and the whole live state. Invalid manifests never reach the site: the pass records
+ * ManifestsInvalid and carries on with the last valid manifests.
+ */
+export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: PassContext): Promise<PassResult> {
+  // 1. Re-read the files; a save that changed no content is not a change.
+  const input = await readSources(ctx.paths, noStdin, ctx.cwd);
+  const key = inputKey(input);
+  if (trigger === 'change' && key === memory.lastInput) return { outcome: 'skipped' };
+  memory.lastInput = key;
+
+  // 2. Check them; when they are invalid, say so and go on with the last valid manifests.
+  const current = checkManifests(input, ctx.options, memory.cache);
+  if (current.invalid) {
+    await ctx.backend.update(() => ({ next: null, events: [manifestsInvalid(current, ctx.paths)], result: null }));
+    if (!memory.lastGood) return { outcome: 'invalid', summary: current.report.summary };
+  } else {
+    memory.lastGood = current;
+  }
+  const checked = memory.lastGood!;
+
+  // 3. Apply what differs, or only report it.
+  if (ctx.mode === 'autocorrect') {
+    const result = await applyChecked(checked, ctx.backend, ctx.options);
+    const outcome = current.invalid || result.invalid ? 'invalid' : result.applied ? 'applied' : 'unchanged';
+    return { outcome, summary: result.plan.summary, revision: result.revision };
+  }
+  const live = await ctx.backend.read();
+  const plan = planChecked(checked, live, ctx.options);
+  const events = plan.changes.map(driftDetected);
+  if (events.length > 0) await ctx.backend.update(() => ({ next: null, events, result: null }));
+  const outcome = current.invalid || plan.summary.errors > 0 ? 'invalid' : events.length > 0 ? 'reported' : 'unchanged';
+  return { outcome, summary: plan.summary, revision: live.revision };
+}
+
+/** manifestsInvalid is the event of a pass whose manifests have errors; its message lists the first few. */
+function manifestsInvalid(checked: Checked, paths: readonly string[]): NewEvent {
+  const errors = checked.report.diagnostics.filter((d) => d.severity === 'error');
+  const listed = errors.slice(0, 5).map((d) => `${d.source ? formatPosition(d.source) + ' ' : ''}${d.code}: ${d.message}`);
+  const more = errors.length > listed.length ? `; and ${errors.length - listed.length} more` : '';
+  const message = `${errors.length} error${errors.length === 1 ? '' : 's'} in the manifests; nothing from this edit is applied: ${listed.join('; ')}${more}`;
+  return { type: 'Warning', reason: 'ManifestsInvalid', message, object: { kind: 'Manifests', name: paths.join(',') } };
+}
+
+/** driftDetected is monitor mode's event for a server that differs from the manifests. */
+function driftDetected(change: Change): NewEvent {
+  if (change.action === 'hold') {
+    return { type: 'Warning', reason: 'ProxyConflict', message: `proxy held: ${change.reason ?? 'roles need different proxies'}`, object: { kind: change.kind, name: change.name } };
+  }
+  const ops = change.patch.map((op) => `${op.op} ${op.path}${'value' in op ? ' ' + JSON.stringify(op.value) : ''}`).join(', ');
+  return { type: 'Warning', reason: 'DriftDetected', message: `differs from the manifests (would ${change.action}): ${ops}`, object: { kind: change.kind, name: change.name } };
+}
+
+/** inputKey identifies the manifests as read: which files, their content, and any problem reading them. */
+function inputKey(input: ManifestInput): string {
+  const hash = createHash('sha256');
+  for (const source of input.sources) hash.update(`${source.file}\0${contentHash(source.bytes)}\n`);
+  hash.update(JSON.stringify(input.diagnostics));
+  return hash.digest('hex');
+}

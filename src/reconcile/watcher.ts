@@ -1,0 +1,129 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { FSWatcher } from 'chokidar';
+import type { StateBackend } from '../backend/backend.js';
+import { watchManifests } from './file-events.js';
+import type { PassOptions } from './pass.js';
+import { watchPass, type PassRecord, type Trigger, type WatchMemory, type WatchMode } from './watch-pass.js';
+
+/** WatcherOptions configure a watcher: what to watch, where to apply, and how often. */
+export interface WatcherOptions {
+  readonly paths: readonly string[];
+  readonly cwd: string;
+  readonly backend: StateBackend;
+  readonly mode: WatchMode;
+  readonly intervalMs: number;
+  readonly debounceMs: number;
+  readonly options: () => PassOptions;
+  readonly log: Logger;
+  /** Called after every pass, e.g. to print it. */
+  readonly onPass?: (record: PassRecord) => void;
+}
+
+/** WatchStatus is what the health endpoints report. */
+export interface WatchStatus {
+  readonly passes: number;
+  readonly running: boolean;
+  readonly failures: number;
+  readonly last: PassRecord | null;
+  readonly lastSuccess: PassRecord | null;
+}
+
+/**
+ * Watcher keeps a site in line with a folder: a pass at start, after manifest changes (debounced)
+ * and every interval (with jitter). Passes never overlap: a trigger during a pass runs one more
+ * pass after it. A failed pass (state locked or unreadable) is retried with backoff.
+ */
+export class Watcher {
+  private readonly memory: WatchMemory = { cache: new Map(), lastInput: null, lastGood: null };
+  private files: FSWatcher | undefined;
+  private running: Promise<void> | null = null;
+  private pending: Trigger | null = null;
+  private debounce: NodeJS.Timeout | undefined;
+  private next: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private passes = 0;
+  private failures = 0;
+  private last: PassRecord | null = null;
+  private lastSuccess: PassRecord | null = null;
+
+  constructor(private readonly config: WatcherOptions) {}
+
+  /** start runs the first pass and begins watching. */
+  async start(): Promise<void> {
+    this.files = await watchManifests(
+      this.config.paths.map((p) => path.resolve(this.config.cwd, p)),
+      () => this.changed(),
+      (error) => this.config.log.error({ err: error }, 'watching the manifests failed'),
+    );
+    this.request('start');
+  }
+
+  /** stop stops watching, lets the pass in flight finish (so its lock is released) and resolves. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.debounce);
+    clearTimeout(this.next);
+    await this.files?.close();
+    await this.running;
+  }
+
+  status(): WatchStatus {
+    return { passes: this.passes, running: this.running !== null, failures: this.failures, last: this.last, lastSuccess: this.lastSuccess };
+  }
+
+  private changed(): void {
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => this.request('change'), this.config.debounceMs);
+  }
+
+  private request(trigger: Trigger): void {
+    if (this.stopped) return;
+    if (this.running) {
+      // One more pass after this one is enough, whatever piled up meanwhile; a change outranks a timer.
+      this.pending = this.pending === 'change' ? 'change' : trigger;
+      return;
+    }
+    this.running = this.run(trigger).finally(() => {
+      this.running = null;
+      const again = this.pending;
+      this.pending = null;
+      if (again) this.request(again);
+    });
+  }
+
+  private async run(trigger: Trigger): Promise<void> {
+    const id = ++this.passes;
+    const started = Date.now();
+    const log = this.config.log.child({ pass: id, trigger });
+    log.debug('pass started');
+    let record: PassRecord;
+    try {
+      const result = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options() });
+      record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, ...result };
+      this.failures = 0;
+      this.schedule('interval', jitter(this.config.intervalMs));
+    } catch (error) {
+      this.failures++;
+      const message = error instanceof Error ? error.message : String(error);
+      record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, outcome: 'failed', error: message };
+      const backoff = Math.min(1000 * 2 ** (this.failures - 1), this.config.intervalMs);
+      log.error({ err: message, retryInMs: backoff, failures: this.failures }, 'pass failed; will retry');
+      this.schedule('retry', backoff);
+    }
+    this.last = record;
+    if (record.outcome !== 'failed' && record.outcome !== 'invalid') this.lastSuccess = record;
+    log.info({ durationMs: record.durationMs, outcome: record.outcome, revision: record.revision, ...record.summary }, 'pass finished');
+    this.config.onPass?.(record);
+  }
+
+  private schedule(trigger: Trigger, delayMs: number): void {
+    clearTimeout(this.next);
+    if (!this.stopped) this.next = setTimeout(() => this.request(trigger), delayMs);
+  }
+}
+
+/** jitter spreads interval passes by ±10%, so many watchers do not hit one site at the same moment. */
+function jitter(ms: number): number {
+  return Math.round(ms * (0.9 + Math.random() * 0.2));
+}
