@@ -1,0 +1,128 @@
+import { writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sitectl } from './support/cli.js';
+import { server, SITE_P01 } from './support/manifests.js';
+import { eventually, startSitectl, type Running } from './support/process.js';
+
+let dir: string;
+let folder: string;
+let state: string;
+let running: Running[] = [];
+
+const manifest = (port: number) => `${SITE_P01}---\n${server('cm02.contoso.com', `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n`)}`;
+const readState = async () => JSON.parse(await readFile(state, 'utf8'));
+const port = async () => (await readState()).servers[0].proxy.port as number;
+
+function watch(...extra: string[]): Running {
+  const process = startSitectl(['watch', '-f', folder, '--state', state, '--debounce', '100ms', '--interval', '1h', ...extra]);
+  running.push(process);
+  return process;
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
+  await writeFile(temp, text);
+  await rename(temp, file);
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'sitectl-watch-'));
+  folder = path.join(dir, 'config');
+  state = path.join(dir, 'state', 'state.json');
+  await mkdir(folder);
+  await writeFile(path.join(folder, 'servers.yaml'), manifest(8080));
+});
+afterEach(async () => {
+  for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  running = [];
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('sitectl watch', () => {
+  it('applies on start, on an edit and on an atomic save', async () => {
+    const w = watch();
+    await w.waitFor(/pass 1 start applied \(revision 1\)/);
+    expect(await port()).toBe(8080);
+    await writeFile(path.join(folder, 'servers.yaml'), manifest(8081));
+    await w.waitFor(/pass \d+ change applied \(revision 2\)/);
+    expect(await port()).toBe(8081);
+    await writeAtomically(path.join(folder, 'servers.yaml'), manifest(8082));
+    await w.waitFor(/pass \d+ change applied \(revision 3\)/);
+    expect(await port()).toBe(8082);
+  });
+
+  it('keeps an invalid edit away from the site, records ManifestsInvalid, and applies the fix', async () => {
+    const w = watch();
+    await w.waitFor(/pass 1 start applied \(revision 1\)/);
+    await writeFile(path.join(folder, 'servers.yaml'), manifest(8081).replace('  site: P01\n  proxy', '  site: P01\n  password: x\n  proxy'));
+    await w.waitFor(/pass \d+ change invalid/);
+    expect((await readState()).revision).toBe(1);
+    const events = JSON.parse((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'ManifestsInvalid', message: expect.stringContaining('servers.yaml:16:3 SchemaViolation') }));
+    await writeFile(path.join(folder, 'servers.yaml'), manifest(8083));
+    await w.waitFor(/pass \d+ change applied \(revision 2\)/);
+    expect(await port()).toBe(8083);
+  });
+
+  it('converges 200 rapid edits to the last one in far fewer passes', async () => {
+    const w = watch();
+    await w.waitFor(/pass 1 start applied/);
+    for (let i = 1; i <= 200; i++) writeFileSync(path.join(folder, 'servers.yaml'), manifest(10_000 + i));
+    await eventually(async () => ((await port()) === 10_200 ? true : undefined));
+    const passes = w.stdout.split('\n').filter((l) => / change (applied|unchanged)/.test(l)).length;
+    expect(passes).toBeGreaterThanOrEqual(1);
+    expect(passes).toBeLessThan(40);
+  });
+
+  it('corrects drift made on the site at the next interval', async () => {
+    const w = watch('--interval', '1s');
+    await w.waitFor(/pass 1 start applied \(revision 1\)/);
+    const drifted = await readState();
+    drifted.servers[0].proxy.port = 9999;
+    await writeAtomically(state, JSON.stringify(drifted));
+    await w.waitFor(/pass \d+ interval applied \(revision 2\)/);
+    expect(await port()).toBe(8080);
+    const events = JSON.parse((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
+    expect(events.map((e: { reason: string }) => e.reason)).toContain('DriftCorrected');
+  });
+
+  it('only reports drift in monitor mode', async () => {
+    expect((await sitectl(['apply', '-f', folder, '--state', state])).code).toBe(0);
+    const drifted = await readState();
+    drifted.servers[0].proxy.port = 9999;
+    await writeAtomically(state, JSON.stringify(drifted));
+    const w = watch('--mode', 'monitor', '--interval', '1s');
+    await w.waitFor(/pass \d+ interval reported \(revision 1\)/);
+    expect(await port()).toBe(9999);
+    const events = JSON.parse((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
+    expect(events).toContainEqual(expect.objectContaining({ reason: 'DriftDetected', type: 'Warning', message: expect.stringContaining('replace /proxy/port 8080') }));
+  });
+
+  it('serves health endpoints', async () => {
+    const w = watch('--health-addr', '127.0.0.1:0', '--log-level', 'info');
+    const [, url] = await w.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/, 'stderr');
+    await w.waitFor(/pass 1 start applied/);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const status = await (await fetch(`${url}/status`)).json();
+    expect(status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True' }));
+    expect(status).toMatchObject({ passes: 1, revision: 1 });
+    expect(w.stderr).toMatch(/"msg":"pass finished".*"trigger":"start"|"trigger":"start".*"msg":"pass finished"/);
+  });
+
+  it('on SIGTERM during a pass, finishes it, releases the lock and exits 0 with the state whole', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) => server(`s${i}.contoso.com`, '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n')).join('---\n');
+    await writeFile(path.join(folder, 'many.yaml'), many);
+    const w = watch('--log-level', 'debug');
+    await w.waitFor(/"msg":"pass started"/, 'stderr');
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    const live = await readState();
+    expect(live.revision).toBe(1);
+    expect(live.servers).toHaveLength(3001);
+    await expect(readFile(`${state}.lock`)).rejects.toThrow();
+  });
+});
