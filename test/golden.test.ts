@@ -10,6 +10,7 @@ const FORMATS = [
   ['text', 'expected.txt'],
   ['json', 'expected.json'],
   ['patch', 'expected.patch.json'],
+  ['powershell', 'expected.ps1'],
 ] as const;
 
 describe.each(readdirSync(GOLDEN))('golden %s', (name) => {

@@ -2,14 +2,18 @@ import { stringify } from 'yaml';
 import type { Plan } from '../../model/plan.js';
 import type { Palette } from '../color.js';
 import { renderPlanText } from './plan-text.js';
+import { renderPowerShell } from './powershell.js';
+import { createRequire } from 'node:module';
+
+const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
 /** PlanFormat is an output format for diff and plan. */
-export type PlanFormat = 'text' | 'json' | 'yaml' | 'patch';
+export type PlanFormat = 'text' | 'json' | 'yaml' | 'patch' | 'powershell';
 
 /** PLAN_FORMATS lists the formats diff and plan print. */
-export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'yaml', 'patch'];
+export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'yaml', 'patch', 'powershell'];
 
-/** renderPlan prints a plan in the chosen format: text for people, json/yaml for tools, patch for RFC 6902 per object. */
+/** renderPlan prints a plan in the chosen format: text for people, json/yaml for tools, patch for RFC 6902 per object, powershell for a real site. */
 export function renderPlan(plan: Plan, format: PlanFormat, colors: Palette): string {
   switch (format) {
     case 'text':
@@ -20,5 +24,7 @@ export function renderPlan(plan: Plan, format: PlanFormat, colors: Palette): str
       return stringify(plan);
     case 'patch':
       return JSON.stringify(plan.changes.map((c) => ({ object: `${c.kind}/${c.name}`, action: c.action, patch: c.patch })), null, 2) + '\n';
+    case 'powershell':
+      return renderPowerShell(plan, version);
   }
 }
