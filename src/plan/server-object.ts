@@ -1,16 +1,16 @@
 import type { LiveRole, LiveServer } from '../model/live.js';
 import type { Role, SiteSystemServer } from '../model/server.js';
 
-/** roleSettings is the live form of a role: its type and the settings sitectl writes for that type. */
+/**
+ * roleSettings is the live form of a role: its type and the settings sitectl writes for it,
+ * which are only the software update point's proxy options (Set-CMSoftwareUpdatePoint).
+ * Other role fields, such as connectedCache, are inputs to the rules and are never written.
+ */
 export function roleSettings(role: Role): LiveRole {
-  switch (role.type) {
-    case 'SoftwareUpdatePoint':
-      return { type: role.type, useProxy: role.useProxy, useProxyForAutomaticDeploymentRules: role.useProxyForAutomaticDeploymentRules };
-    case 'DistributionPoint':
-      return { type: role.type, connectedCache: role.connectedCache };
-    default:
-      return { type: role.type };
+  if (role.type === 'SoftwareUpdatePoint') {
+    return { type: role.type, useProxy: role.useProxy, useProxyForAutomaticDeploymentRules: role.useProxyForAutomaticDeploymentRules };
   }
+  return { type: role.type };
 }
 
 /**

@@ -78,9 +78,10 @@ function siteDifferences(site: Site, live: LiveSite): string[] {
   compare('version', site.version, live.version);
   compare('parent', site.parent ?? 'none', live.parent ? live.parent.toUpperCase() : 'none');
   compare('siteServer', site.siteServer, live.siteServer.toLowerCase());
+  // An export may not know hotfixes or features; only what the live state states is compared.
   const hotfixes = (list: readonly string[]) => [...list].map((h) => h.toUpperCase()).sort().join(', ') || 'none';
-  compare('hotfixes', hotfixes(site.hotfixes), hotfixes(live.hotfixes ?? []));
-  for (const [feature, on] of Object.entries(site.features)) compare(`features.${feature}`, on, live.features?.[feature] ?? false);
+  if (live.hotfixes) compare('hotfixes', hotfixes(site.hotfixes), hotfixes(live.hotfixes));
+  if (live.features) for (const [feature, on] of Object.entries(site.features)) compare(`features.${feature}`, on, live.features[feature] ?? false);
   return found;
 }
 

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { sitectl } from './support/cli.js';
+
+// test/fixtures/export/live.json has the shape Export-SitectlLiveState.ps1 writes: no
+// bookkeeping, roles as ConfigMgr reports them, only the SUP options it can read, accounts by
+// name, and fields sitectl does not know (exportedAt, exportedBy).
+const LIVE = 'test/fixtures/export/live.json';
+
+describe('diff --live on an export of a real site', () => {
+  it('plans the one server whose proxy differs, and warns about the account the site lacks', async () => {
+    const result = await sitectl(['diff', '-f', 'examples/contoso', '--live', LIVE, '-o', 'json']);
+    expect(result.code).toBe(1);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.liveRevision).toBe(0);
+    expect(plan.changes.map((c: { name: string; action: string }) => [c.name, c.action])).toEqual([['cm-p01.eu.contoso.com', 'update']]);
+    expect(plan.changes[0].patch).toEqual(
+      expect.arrayContaining([
+        { op: 'replace', path: '/proxy/server', value: 'proxy-eu.contoso.com' },
+        { op: 'replace', path: '/proxy/port', value: 8080 },
+      ]),
+    );
+    expect(plan.changes[0].patch).toHaveLength(2);
+    const codes = plan.diagnostics.map((d: { code: string }) => d.code);
+    expect(codes).toContain('AccountNotFound');
+    expect(codes).not.toContain('SiteMismatch');
+    expect(plan.summary).toMatchObject({ create: 0, update: 1, hold: 0, prune: 0, unchanged: 27 });
+  });
+
+  it('renders that plan as a script that sets the proxy with its account', async () => {
+    const result = await sitectl(['plan', '-f', 'examples/contoso', '--live', LIVE, '-o', 'powershell']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      "Set-CMSiteSystemServer -SiteSystemServerName 'cm-p01.eu.contoso.com' -SiteCode 'P01' -EnableProxy $true -ProxyServerName 'proxy-eu.contoso.com' -ProxyServerPort 8080 -ProxyAccessAccount (Get-CMAccount -UserName 'CONTOSO\\svc-cmproxy-eu')",
+    );
+    expect(result.stdout).toContain("-Expected @{ Server = 'proxy-eu-old.contoso.com'; Port = 3128; Account = 'CONTOSO\\svc-cmproxy-eu' }");
+  });
+});
