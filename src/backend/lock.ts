@@ -40,7 +40,10 @@ export async function acquireLock(path: string, timeoutMs: number): Promise<Lock
       await breakLock(path, held.raw);
       continue;
     }
-    if (Date.now() >= deadline) throw new LockTimeoutError(`state is locked by ${describeHolder(held.info)} (lock file ${path}); waited ${timeoutMs} ms`);
+    if (Date.now() >= deadline) {
+      const id = held.info ? `; if that process is gone for good, remove the lock with --force-unlock ${held.info.id}` : '';
+      throw new LockTimeoutError(`state is locked by ${describeHolder(held.info)} (lock file ${path}); waited ${timeoutMs} ms${id}`);
+    }
     await sleep(POLL_MS);
   }
 }
@@ -127,4 +130,15 @@ async function release(path: string, id: string): Promise<void> {
 function describeHolder(info: LockInfo | null): string {
   if (!info) return 'an unknown process';
   return `pid ${info.pid} on ${info.host} since ${info.startedAt}`;
+}
+
+/**
+ * forceUnlock removes the lock at `path` only if its id is `id`: a deliberate act that names
+ * the lock it breaks, for a holder on another host that will never come back.
+ */
+export async function forceUnlock(path: string, id: string): Promise<void> {
+  const held = await readLock(path);
+  if (!held) throw new LockTimeoutError(`no lock to remove at ${path}`);
+  if (held.info?.id !== id) throw new LockTimeoutError(`the lock at ${path} is ${held.info?.id ?? 'unreadable'}, not ${id}; nothing removed`);
+  await unlink(path);
 }

@@ -6,7 +6,7 @@ import type { SiteEvent } from '../model/event.js';
 import type { StateBackend, Transaction } from './backend.js';
 import { StateFileError } from './errors.js';
 import { readEvents, recordEvents } from './event-log.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, forceUnlock } from './lock.js';
 import { parseLiveState } from './state-document.js';
 
 /** DEFAULT_STATE_PATH is where the embedded backend keeps its state unless --state or SITECTL_STATE says otherwise. */
@@ -58,6 +58,11 @@ export class FileStateBackend implements StateBackend {
 
   readEvents(): Promise<SiteEvent[]> {
     return readEvents(this.eventsPath);
+  }
+
+  /** forceUnlock removes the writer lock if, and only if, its id is `id`. */
+  forceUnlock(id: string): Promise<void> {
+    return forceUnlock(`${this.location}.lock`, id);
   }
 }
 

@@ -19,6 +19,7 @@ export interface StateFlags {
   readonly state?: string;
   readonly live?: string;
   readonly lockTimeout?: string;
+  readonly forceUnlock?: string;
 }
 
 /** readManifests reads the -f paths; at least one is required. */
@@ -31,6 +32,13 @@ export async function readManifests(flags: ManifestFlags, io: Io, command: strin
 /** passOptions gathers a pass's settings from the flags and environment. */
 export function passOptions(flags: ManifestFlags, io: Io): PassOptions {
   return { today: today(io.env), prune: flags.prune === true, strict: flags.strict === true };
+}
+
+/** writableState opens the state file for writing, first removing the lock that --force-unlock names. */
+export async function writableState(flags: StateFlags, io: Io): Promise<FileStateBackend> {
+  const backend = stateBackend(flags, io);
+  if (flags.forceUnlock) await backend.forceUnlock(flags.forceUnlock);
+  return backend;
 }
 
 /** stateBackend opens the state file: --state, else SITECTL_STATE, else .sitectl/state.json. */

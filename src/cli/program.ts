@@ -25,7 +25,10 @@ function withManifests(command: Command): Command {
 function withState(command: Command, options: { live: boolean; lock: boolean }): Command {
   command.option('--state <path>', 'state file of the embedded backend (env SITECTL_STATE, default .sitectl/state.json)');
   if (options.live) command.option('--live <file>', 'read the live state from an exported snapshot instead, read-only');
-  if (options.lock) command.option('--lock-timeout <duration>', 'how long to wait for another writer (500ms, 2s, 5m, 1h)', '30s');
+  if (options.lock) {
+    command.option('--lock-timeout <duration>', 'how long to wait for another writer (500ms, 2s, 5m, 1h)', '30s');
+    command.option('--force-unlock <lock-id>', 'first remove the state lock with this id (shown when a lock times out); only when its holder is gone for good');
+  }
   return command;
 }
 

@@ -13,7 +13,7 @@ export function normaliseSiteCode(code: string): string {
   return code.toUpperCase();
 }
 
-/** normaliseHost lower-cases a host name; DNS names are case-insensitive. */
+/** normaliseHost lower-cases a host name (DNS names are case-insensitive) and drops the root's trailing dot. */
 export function normaliseHost(host: string): string {
-  return host.toLowerCase();
+  return host.toLowerCase().replace(/\.$/, '');
 }

@@ -14,6 +14,9 @@ export interface SourceSet {
 
 const MANIFEST_FILE = /\.ya?ml$/i;
 
+/** MAX_MANIFEST_BYTES bounds one file, so a runaway file is an error rather than a memory blow-up. */
+export const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
+
 /**
  * readSources reads every manifest file the `-f` paths name: a file as given, a folder
  * recursively (`.yaml`/`.yml` only, sorted, hidden folders skipped, each real folder once so
@@ -69,12 +72,23 @@ async function walk(folder: string, cwd: string, visited: Set<string>, sources: 
 
 async function readOne(absolute: string, cwd: string, sources: SourceFile[], diagnostics: Diagnostic[]): Promise<void> {
   const file = displayPath(absolute, cwd);
+  const at = { source: { file, line: 1, column: 1 } };
   try {
+    // Only regular files: reading a FIFO or a device would block or never end.
+    const info = await stat(absolute);
+    if (!info.isFile()) {
+      diagnostics.push(diagnostic('YamlSyntax', 'not a regular file (a pipe, socket or device?); manifests are files', at));
+      return;
+    }
+    if (info.size > MAX_MANIFEST_BYTES) {
+      diagnostics.push(diagnostic('YamlSyntax', `file is ${Math.round(info.size / 1048576)} MiB, more than the ${MAX_MANIFEST_BYTES / 1048576} MiB a manifest file may have; split it`, at));
+      return;
+    }
     sources.push({ file, bytes: await readFile(absolute) });
   } catch (error) {
     // Unreadable (permissions, deleted meanwhile): the file's manifests are missing, which must not pass as valid.
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    diagnostics.push(diagnostic('YamlSyntax', `file cannot be read (${code})`, { source: { file, line: 1, column: 1 } }));
+    diagnostics.push(diagnostic('YamlSyntax', `file cannot be read (${code})`, at));
   }
 }
 

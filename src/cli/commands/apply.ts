@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Plan } from '../../model/plan.js';
 import { applyManifests, applySavedPlan, type PassResult } from '../../reconcile/pass.js';
 import { palette, useColor } from '../color.js';
-import { passOptions, readManifests, stateBackend, type ManifestFlags, type StateFlags } from '../inputs.js';
+import { passOptions, readManifests, writableState, type ManifestFlags, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
 import { createLogger, type LogFlags } from '../log.js';
 import { renderPlan } from '../render/plan-formats.js';
@@ -22,7 +22,7 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
   if (flags.live) throw new UsageError('apply writes to the state file; --live snapshots are read-only (use diff --live)');
   if (planFile && flags.filename?.length) throw new UsageError('apply takes either -f PATH or a saved plan file, not both');
   const log = createLogger(flags, io, 'apply');
-  const backend = stateBackend(flags, io);
+  const backend = await writableState(flags, io);
   let result: PassResult;
   if (planFile) {
     result = await applySavedPlan(await readPlan(planFile, io), backend);

@@ -4,7 +4,7 @@ import type { PassRecord, WatchMode } from '../../reconcile/watch-pass.js';
 import { Watcher } from '../../reconcile/watcher.js';
 import { STDIN } from '../../sources/read-sources.js';
 import { parseDuration } from '../duration.js';
-import { passOptions, stateBackend, type ManifestFlags, type StateFlags } from '../inputs.js';
+import { passOptions, writableState, type ManifestFlags, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
 import { createLogger, type LogFlags } from '../log.js';
 
@@ -31,7 +31,7 @@ export async function runWatch(flags: WatchFlags, io: Io, onSignal: WatchSignals
   const intervalMs = parseDuration(flags.interval, '--interval');
   const debounceMs = parseDuration(flags.debounce, '--debounce');
   const log = createLogger(flags, io, 'watch');
-  const backend = stateBackend(flags, io);
+  const backend = await writableState(flags, io);
   passOptions(flags, io); // fail fast on a bad SITECTL_NOW before watching
 
   const watcher = new Watcher({
