@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { validate } from '../src/validate.js';
+import { ROOT, TODAY } from './support/cli.js';
+
+// Mutates real manifests line by line (delete, duplicate, retype a value, re-indent) and
+// checks that validation always answers with diagnostics or success, and never throws.
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? yamlFiles(full) : /\.ya?ml$/.test(name) ? [full] : [];
+  });
+}
+const SEEDS = yamlFiles(path.join(ROOT, 'examples')).map((f) => readFileSync(f, 'utf8'));
+const TOKENS = ['', '~', 'null', 'yes', '0777', '-1', '1e9', '[', '{', '}', ']', '&a', '*a', '!!str', '!x', "'", '"', '- x', 'a: b', '|', '>', '#', '\t', '---', '...', '%YAML 1.1', '\u2028', '\u0000'];
+
+type Mutation = { op: 'delete' | 'duplicate' | 'retype' | 'indent' | 'dedent'; line: number; token: string };
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  op: fc.constantFrom('delete', 'duplicate', 'retype', 'indent', 'dedent'),
+  line: fc.nat(),
+  token: fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 6 })),
+});
+
+function mutate(text: string, mutations: readonly Mutation[]): string {
+  const lines = text.split('\n');
+  for (const m of mutations) {
+    if (lines.length === 0) break;
+    const i = m.line % lines.length;
+    const line = lines[i]!;
+    if (m.op === 'delete') lines.splice(i, 1);
+    else if (m.op === 'duplicate') lines.splice(i, 0, line);
+    else if (m.op === 'retype') lines[i] = line.includes(':') ? `${line.slice(0, line.indexOf(':') + 1)} ${m.token}` : m.token;
+    else if (m.op === 'indent') lines[i] = `  ${line}`;
+    else lines[i] = line.replace(/^ {1,2}/, '');
+  }
+  return lines.join('\n');
+}
+
+describe('validate under mutation', () => {
+  it('always returns diagnostics or success, never throws', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 8 }), (seed, mutations) => {
+        const text = mutate(SEEDS[seed]!, mutations);
+        const result = validate([{ file: 'fuzz.yaml', bytes: new TextEncoder().encode(text) }], { today: TODAY });
+        for (const d of result.diagnostics) {
+          expect(d.code).toMatch(/^[A-Z][A-Za-z]+$/);
+          if (d.source) expect(d.source.line).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
