@@ -3,7 +3,9 @@ import { Command, Option } from 'commander';
 import { KINDS } from '../model/manifest.js';
 import { runApply } from './commands/apply.js';
 import { runDiff } from './commands/diff.js';
+import { runCompletion } from './commands/completion.js';
 import { runEvents } from './commands/events.js';
+import { runExplain } from './commands/explain.js';
 import { runGet } from './commands/get.js';
 import { runSchema } from './commands/schema.js';
 import { runValidate } from './commands/validate.js';
@@ -144,6 +146,26 @@ Examples:
   sitectl schema SiteSystemServer
   sitectl schema > sitectl-schemas.json`)
     .action((kind: string | undefined) => exit(runSchema(kind, io)));
+
+  program
+    .command('explain')
+    .description('Describe a manifest field: its type, default, allowed values and meaning, and the fields below it.')
+    .argument('<field>', 'KIND or KIND.field.path, e.g. SiteSystemServer.spec.proxy')
+    .addHelpText('after', `
+Examples:
+  sitectl explain Proxy
+  sitectl explain SiteSystemServer.spec.roles.useProxyForAutomaticDeploymentRules`)
+    .action((field: string) => exit(runExplain(field, io)));
+
+  program
+    .command('completion')
+    .description('Print a shell completion script.')
+    .argument('<shell>', 'bash, zsh or pwsh')
+    .addHelpText('after', `
+Examples:
+  source <(sitectl completion bash)
+  sitectl completion pwsh | Out-String | Invoke-Expression`)
+    .action((shell: string) => exit(runCompletion(shell, io)));
 
   return program;
 }
