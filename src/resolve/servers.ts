@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import { diagnostic, type Diagnostic, type SourcePosition } from '../model/diagnostic.js';
 import type { ManifestDocument, ObjectRef, RoleDocSpec, RoleSpec, ServerSpec } from '../model/manifest.js';
 import type { CloudDistributionPoint, Origin, ProxyNeed, Role, RoleType, SiteSystemServer } from '../model/server.js';
 import { effectiveProxy } from './effective-proxy.js';
@@ -85,6 +85,15 @@ function checkSite(index: DocumentIndex, site: string, doc: ManifestDocument, ob
   diagnostics.push(diagnostic('UnknownReference', message, { object, source: doc.locate(pointer), path: pointer }));
 }
 
+/** origin records where something was declared; its file position is found only when a message needs it. */
 function origin(doc: ManifestDocument, object: ObjectRef, path: string): Origin {
-  return { document: object, source: doc.locate(path), path, locate: doc.locate };
+  let source: SourcePosition | undefined;
+  return {
+    document: object,
+    path,
+    locate: doc.locate,
+    get source() {
+      return (source ??= doc.locate(path));
+    },
+  };
 }
