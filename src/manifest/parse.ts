@@ -2,6 +2,7 @@ import { LineCounter, parseAllDocuments, visit, isAlias, type Document, type YAM
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Locator } from '../model/manifest.js';
 import { decodeText, lineAndColumn } from './decode.js';
+import { fastValues, lazyLocators } from './fast-parse.js';
 import { makeLocator, positionAt } from './locate.js';
 import type { SourceFile } from './source.js';
 
@@ -17,6 +18,9 @@ export interface ParsedDocument {
   readonly locate: Locator;
 }
 
+/** ParseMode picks the parser: `fast` tries js-yaml first and keeps the precise parser for positions and errors; `precise` uses only the latter. */
+export type ParseMode = 'fast' | 'precise';
+
 /** ParseResult is what one file yields: its documents and any YamlSyntax diagnostics. */
 export interface ParseResult {
   readonly documents: ParsedDocument[];
@@ -27,8 +31,11 @@ export interface ParseResult {
  * parseSource reads every document of one file. YAML 1.2 core schema only: tags are never
  * resolved to anything but plain data (an unknown tag is an error), duplicate keys are
  * errors, and a document with any error is left out so later stages see only sound data.
+ * In `fast` mode a file that js-yaml reads cleanly is taken from it, with positions found
+ * by the precise parser only when asked for; every other file goes to the precise parser,
+ * so errors and their positions always come from one place.
  */
-export function parseSource(source: SourceFile): ParseResult {
+export function parseSource(source: SourceFile, mode: ParseMode = 'fast'): ParseResult {
   const decoded = decodeText(source.bytes);
   if (!decoded.ok) {
     const { line, column } = lineAndColumn(source.bytes, decoded.offset);
@@ -38,6 +45,21 @@ export function parseSource(source: SourceFile): ParseResult {
     };
   }
   const text = decoded.text; // the decoder already dropped a BOM, as editors do when they count columns
+  const values = mode === 'fast' ? fastValues(text) : undefined;
+  if (values) {
+    // Sound YAML read fast; positions come from the precise parser only if a diagnostic needs one.
+    const locatorFor = lazyLocators(source.file, text);
+    const documents: ParsedDocument[] = [];
+    values.forEach((value, index) => {
+      if (value !== null && value !== undefined) documents.push({ file: source.file, index, value, locate: locatorFor(documents.length) });
+    });
+    return { documents, diagnostics: [] };
+  }
+  return parsePrecise(source.file, text);
+}
+
+/** parsePrecise reads a file with the `yaml` parser, which knows every node's position and reports every problem. */
+function parsePrecise(file: string, text: string): ParseResult {
   const lines = new LineCounter();
   const documents: ParsedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -46,7 +68,7 @@ export function parseSource(source: SourceFile): ParseResult {
   list.forEach((doc, index) => {
     const problems = [...doc.errors, ...doc.warnings];
     if (problems.length > 0) {
-      for (const problem of problems) diagnostics.push(yamlProblem(source.file, text, lines, problem));
+      for (const problem of problems) diagnostics.push(yamlProblem(file, text, lines, problem));
       return;
     }
     if (doc.contents === null) return; // an empty document is skipped (SPEC section 1)
@@ -54,11 +76,11 @@ export function parseSource(source: SourceFile): ParseResult {
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
-      diagnostics.push(diagnostic('YamlSyntax', conversionMessage(error), { source: positionAt(source.file, lines, firstAliasOffset(doc)) }));
+      diagnostics.push(diagnostic('YamlSyntax', conversionMessage(error), { source: positionAt(file, lines, firstAliasOffset(doc)) }));
       return;
     }
     if (value === null || value === undefined) return; // `---` followed by nothing, or only comments
-    documents.push({ file: source.file, index, value, locate: makeLocator(source.file, doc, lines) });
+    documents.push({ file, index, value, locate: makeLocator(file, doc, lines) });
   });
   return { documents, diagnostics };
 }

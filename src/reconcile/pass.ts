@@ -8,7 +8,7 @@ import type { SourceFile } from '../manifest/source.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { planChanges } from '../plan/plan.js';
 import { diagnosticsOnly } from '../plan/report.js';
-import { runRules } from '../rules/index.js';
+import { LIVE_RULES, runRules, STATIC_RULES } from '../rules/index.js';
 import { loadManifests, type Loaded, type SourceCache } from '../validate.js';
 
 /** PassOptions are a pass's settings: today's date, --prune and --strict. */
@@ -36,6 +36,8 @@ export interface ManifestInput {
 /** Checked is the manifests loaded and checked without live state, as `validate` reports them. */
 export interface Checked {
   readonly loaded: Loaded;
+  /** What the static rules found; they need not run again once the live state is read. */
+  readonly staticFindings: readonly Diagnostic[];
   /** Problems finding or reading the files, which every later report repeats. */
   readonly sourceDiagnostics: readonly Diagnostic[];
   readonly invalid: boolean;
@@ -46,7 +48,9 @@ export interface Checked {
 /** checkManifests loads the manifests and runs the rules without live state: invalid input is reported before the live state is read. */
 export function checkManifests(input: ManifestInput, options: Pick<PassOptions, 'today' | 'strict'>, cache?: SourceCache): Checked {
   const loaded = loadManifests(input.sources, cache);
-  let found: Diagnostic[] = [...input.diagnostics, ...loaded.diagnostics, ...runRules(loaded.desired, { today: options.today, live: null })];
+  const staticFindings = runRules(loaded.desired, { today: options.today, rules: STATIC_RULES });
+  const liveFindings = runRules(loaded.desired, { today: options.today, live: null, rules: LIVE_RULES });
+  let found: Diagnostic[] = [...input.diagnostics, ...loaded.diagnostics, ...staticFindings, ...liveFindings];
   if (loaded.documents === 0 && countDiagnostics(found).errors === 0) {
     const files = input.sources.map((s) => s.file).join(', ');
     found.push(diagnostic('NoManifests', files ? `no manifests found: ${files} hold only empty documents` : 'no manifests found'));
@@ -54,13 +58,14 @@ export function checkManifests(input: ManifestInput, options: Pick<PassOptions, 
   found.sort(compareDiagnostics);
   if (options.strict) found = escalateWarnings(found);
   const report = diagnosticsOnly(found);
-  return { loaded, sourceDiagnostics: input.diagnostics, invalid: report.summary.errors > 0, report };
+  return { loaded, staticFindings, sourceDiagnostics: input.diagnostics, invalid: report.summary.errors > 0, report };
 }
 
 /** planChecked plans checked manifests against one live state, with the rules that need it. */
 export function planChecked(checked: Checked, live: LiveState, options: PassOptions): Plan {
   const { loaded } = checked;
-  const found = [...checked.sourceDiagnostics, ...loaded.diagnostics, ...runRules(loaded.desired, { today: options.today, live })].sort(compareDiagnostics);
+  const liveFindings = runRules(loaded.desired, { today: options.today, live, rules: LIVE_RULES });
+  const found = [...checked.sourceDiagnostics, ...loaded.diagnostics, ...checked.staticFindings, ...liveFindings].sort(compareDiagnostics);
   return planChanges(loaded.desired, live, found, { prune: options.prune, strict: options.strict });
 }
 

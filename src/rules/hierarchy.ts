@@ -1,7 +1,7 @@
 import { diagnostic, formatPosition } from '../model/diagnostic.js';
 import type { RoleType } from '../model/server.js';
 import type { Site } from '../model/site.js';
-import type { Rule, RuleContext } from './context.js';
+import type { Rule } from './context.js';
 import { at, roleLabel } from './where.js';
 
 /** MAX_CHILDREN are ConfigMgr's hierarchy limits: 25 primaries under a CAS, 250 secondaries under a primary. */
@@ -54,9 +54,8 @@ function parentProblem(site: Site, parent: Site | undefined, cas: Site | undefin
   }
 }
 
-/** topLevelSite is where hierarchy-wide roles live: the CAS when there is one, else a primary without a parent. */
-function isTopLevel(ctx: RuleContext, site: Site): boolean {
-  const hasCas = [...ctx.desired.sites.values()].some((s) => s.type === 'CentralAdministrationSite');
+/** isTopLevel tells where hierarchy-wide roles live: the CAS when there is one, else a primary without a parent. */
+function isTopLevel(hasCas: boolean, site: Site): boolean {
   return hasCas ? site.type === 'CentralAdministrationSite' : site.type === 'PrimarySite' && site.parent === null;
 }
 
@@ -64,9 +63,10 @@ const TOP_LEVEL_ROLES: readonly RoleType[] = ['ServiceConnectionPoint', 'AssetIn
 
 /** roleHierarchy checks where roles may live: hierarchy-wide roles at the top-level site, cloud distribution points under a primary. */
 export const roleHierarchy: Rule = (ctx) => {
+  const hasCas = [...ctx.desired.sites.values()].some((s) => s.type === 'CentralAdministrationSite');
   for (const server of ctx.desired.servers.values()) {
     const site = ctx.siteOf(server);
-    if (!site || isTopLevel(ctx, site)) continue;
+    if (!site || isTopLevel(hasCas, site)) continue;
     for (const role of server.roles.filter((r) => TOP_LEVEL_ROLES.includes(r.type))) {
       const message = `${roleLabel(role, server)}: this role belongs at the top-level site of the hierarchy (the central administration site when there is one), not at ${site.type} ${site.code}.`;
       ctx.report(diagnostic('InvalidHierarchy', message, at(role.origin, 'type')));

@@ -15,23 +15,30 @@ import { accountNotFound, driftDetected, proxyResetOnOverwrite, siteMismatch } f
 import { duplicateRole, roleDeprecated, settingIgnoredOnSecondarySite, singletonRoleDuplicated } from './roles.js';
 import { featureRequiresVersion, siteVersionKnown, unsupportedSiteVersion } from './versions.js';
 
-/** RULES are the domain rules of DOMAIN.md, run in this order over the desired state. */
-export const RULES: readonly Rule[] = [
+/** STATIC_RULES look at the manifests alone; their findings do not depend on the live state. */
+export const STATIC_RULES: readonly Rule[] = [
   siteVersionKnown,
   siteHierarchy,
   roleHierarchy,
   duplicateRole,
   singletonRoleDuplicated,
   proxyConflict,
-  roleProxyWithoutServerProxy,
   proxyNotConfigurableOnRole,
-  connectedCacheProxyUnsupported,
-  internetRoleWithoutProxy,
   adrDownloadWithoutProxy,
   settingIgnoredOnSecondarySite,
   roleDeprecated,
   featureRequiresVersion,
   unsupportedSiteVersion,
+];
+
+/**
+ * LIVE_RULES read the live state when there is one (a host whose proxy the manifests leave
+ * unmanaged, drift, accounts, sites); `validate` runs them without, where they say less.
+ */
+export const LIVE_RULES: readonly Rule[] = [
+  roleProxyWithoutServerProxy,
+  connectedCacheProxyUnsupported,
+  internetRoleWithoutProxy,
   managementPointIgnoresSiteProxy,
   proxyResetOnOverwrite,
   accountNotFound,
@@ -39,16 +46,21 @@ export const RULES: readonly Rule[] = [
   driftDetected,
 ];
 
-/** RuleOptions are the rules' inputs besides the desired state: today's date and, when read, the live state. */
+/** RULES are all the domain rules of DOMAIN.md. */
+export const RULES: readonly Rule[] = [...STATIC_RULES, ...LIVE_RULES];
+
+/** RuleOptions are the rules' inputs besides the desired state: today's date, the live state when read, and which rules to run. */
 export interface RuleOptions {
   readonly today: string;
   readonly live?: LiveState | null;
+  /** Defaults to all of them. */
+  readonly rules?: readonly Rule[];
 }
 
 /** runRules runs every domain rule and returns what they found. */
 export function runRules(desired: DesiredState, options: RuleOptions): Diagnostic[] {
   const found: Diagnostic[] = [];
   const ctx = createContext(desired, options.today, options.live ?? null, found);
-  for (const rule of RULES) rule(ctx);
+  for (const rule of options.rules ?? RULES) rule(ctx);
   return found;
 }
