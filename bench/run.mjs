@@ -1,18 +1,29 @@
 // `npm run bench`: runs the benchmarks, prints a table and writes bench/results.json so runs
-// can be compared. Sizes: SITECTL_BENCH_SIZES=1000,20000 (default). Speed is measured here,
-// never in the test suite.
+// can be compared. Sizes: SITECTL_BENCH_SIZES (default 1000,20000,125000); watch latency is
+// measured on the sizes up to 20,000 (SITECTL_BENCH_EDITS edits, default 50). Speed is
+// measured here, never in the test suite.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureCold } from './cold.mjs';
 import { measureWatch } from './watch-latency.mjs';
 
-const sizes = (process.env.SITECTL_BENCH_SIZES ?? '1000,20000').split(',').map(Number);
+const sizes = (process.env.SITECTL_BENCH_SIZES ?? '1000,20000,125000').split(',').map(Number);
 const edits = Number(process.env.SITECTL_BENCH_EDITS ?? 50);
-const results = { date: new Date().toISOString(), node: process.version, watch: [] };
+const results = { date: new Date().toISOString(), node: process.version, cold: [], watch: [] };
+
+console.log('servers  floor ms  validate ms (x floor)  diff ms (x floor)  diff/s   apply 1% ms  peak RSS MB (validate/diff/apply)');
 for (const servers of sizes) {
-  const r = await measureWatch(servers, edits);
-  results.watch.push(r);
-  console.log(`watch ${String(servers).padStart(7)} servers: edit-to-applied median ${r.medianMs} ms, p95 ${r.p95Ms} ms over ${r.edits} edits (debounce ${r.debounceMs} ms; first apply ${r.initialApplyMs} ms)`);
+  const c = measureCold(servers, servers >= 100_000 ? 1 : servers >= 20_000 ? 3 : 5);
+  results.cold.push(c);
+  console.log(
+    `${String(servers).padStart(7)}  ${String(c.floorMs).padStart(8)}  ${`${c.validateMs} (${c.validateRatio})`.padStart(21)}  ${`${c.diffMs} (${c.diffRatio})`.padStart(17)}  ${String(c.diffManifestsPerSecond).padStart(6)}  ${String(c.apply1PercentMs).padStart(11)}  ${c.peakRssMb.validate}/${c.peakRssMb.diff}/${c.peakRssMb.apply}`,
+  );
+}
+for (const servers of sizes.filter((s) => s <= 20_000)) {
+  const w = await measureWatch(servers, edits);
+  results.watch.push(w);
+  console.log(`watch ${String(servers).padStart(7)} servers: edit-to-applied median ${w.medianMs} ms, p95 ${w.p95Ms} ms over ${w.edits} edits (debounce ${w.debounceMs} ms; first apply ${w.initialApplyMs} ms)`);
 }
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
 writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
