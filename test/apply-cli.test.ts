@@ -210,3 +210,19 @@ describe('sitectl apply', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('sitectl get', () => {
+  it('shows servers, sites and proxies from a snapshot, and exits 3 for a name it does not have', async () => {
+    const live = 'test/fixtures/export/live.json';
+    const servers = await sitectl(['get', 'servers', '--live', live]);
+    expect(servers.code).toBe(0);
+    expect(servers.stdout).toMatch(/^NAME\s+SITE\s+PROXY\s+ACCOUNT\s+ROLES$/m);
+    expect(servers.stdout).toMatch(/^cm-p01\.eu\.contoso\.com\s+P01\s+proxy-eu-old\.contoso\.com:3128\s+CONTOSO\\svc-cmproxy-eu\s+ManagementPoint,SoftwareUpdatePoint$/m);
+    const site = JSON.parse((await sitectl(['get', 'site', 'p01', '--live', live, '-o', 'json'])).stdout);
+    expect(site).toMatchObject({ code: 'P01', type: 'PrimarySite', parent: 'CAS' });
+    expect((await sitectl(['get', 'proxies', '--live', live])).stdout).toMatch(/^proxy-us\.contoso\.com\s+3128\s+System\s+2$/m);
+    const missing = await sitectl(['get', 'sites', 'X99', '--live', live]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('site X99 not found');
+  });
+});

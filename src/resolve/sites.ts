@@ -27,7 +27,10 @@ export function resolveSites(index: DocumentIndex, diagnostics: Diagnostic[]): M
         entraGroupDiscovery: spec.features?.entraGroupDiscovery ?? false,
         entraCollectionSync: spec.features?.entraCollectionSync ?? false,
       },
-      origin: doc.locate('/metadata/name'),
+      // Located only when a message needs it: finding positions may mean parsing the file again.
+      get origin() {
+        return doc.locate('/metadata/name');
+      },
       at: (pointer: string) => doc.locate(pointer),
     });
   }

@@ -19,14 +19,15 @@ interface ProxyInUse {
 
 const RESOURCES = ['servers', 'sites', 'proxies'] as const;
 type Resource = (typeof RESOURCES)[number];
+const SINGULAR: Readonly<Record<Resource, string>> = { servers: 'server', sites: 'site', proxies: 'proxy' };
 
 /** runGet shows live servers, sites or the proxies in use, all or one by name. */
 export async function runGet(resource: string, name: string | undefined, flags: GetFlags, io: Io): Promise<ExitCode> {
-  const kind = RESOURCES.find((r) => r === resource.toLowerCase() || r === `${resource.toLowerCase()}s`);
+  const kind = RESOURCES.find((r) => r === resource.toLowerCase() || SINGULAR[r] === resource.toLowerCase());
   if (!kind) throw new UsageError(`get shows ${RESOURCES.join(', ')}; not ${resource}`);
   const live = await liveSource(flags, io).read();
   const items = select(kind, live, name);
-  if (name !== undefined && items.length === 0) throw new RuntimeFailure(`${kind.replace(/e?s$/, '')} ${name} not found in the live state`);
+  if (name !== undefined && items.length === 0) throw new RuntimeFailure(`${SINGULAR[kind]} ${name} not found in the live state`);
   if (flags.output === 'json') io.stdout(JSON.stringify(name !== undefined ? items[0] : items, null, 2) + '\n');
   else if (flags.output === 'yaml') io.stdout(stringify(name !== undefined ? items[0] : items));
   else io.stdout(table(kind, items));
