@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,20 @@ describe('hostile input', () => {
     const result = await sitectl(['validate', '-f', fifo]);
     expectCleanFailure(result);
     expect(result.stdout).toContain('not a regular file');
+  });
+
+  it('treats a file that vanished after the folder was listed as gone, not as a crash', async () => {
+    // A dangling link is what a reader sees when a file is deleted between listing and reading.
+    const folder = path.join(dir, 'vanishing');
+    await mkdir(folder);
+    await writeFile(path.join(folder, 'site.yaml'), 'apiVersion: sitectl/v1\nkind: Site\nmetadata:\n  name: P01\nspec:\n  type: PrimarySite\n  version: 2509\n  siteServer: cm01.contoso.com\n');
+    await symlink(path.join(folder, 'deleted.yaml'), path.join(folder, 'ghost.yaml'));
+    const listed = await sitectl(['validate', '-f', folder]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('valid: 1 document in 1 file');
+    const named = await sitectl(['validate', '-f', path.join(folder, 'ghost.yaml')]);
+    expectCleanFailure(named);
+    expect(named.stdout).toContain('NoManifests');
   });
 
   it.skipIf(process.getuid?.() === 0)('reports an unreadable file (skipped as root, who can read anything)', async () => {
