@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readEvents, recordEvents } from './event-log.js';
 import { LockTimeoutError, StateFileError } from './errors.js';
 import { acquireLock } from './lock.js';
-import { parseLiveState } from './state-document.js';
+import { parseLiveState, serializeLiveState } from './state-document.js';
 import { FileStateBackend } from './state-file.js';
 
 let dir: string;
@@ -58,7 +58,7 @@ describe('event log', () => {
 describe('state file', () => {
   it('reads a missing file as the empty state and creates nothing', async () => {
     const backend = new FileStateBackend(path.join(dir, 'sub', 'state.json'), { lockTimeoutMs: 100 });
-    expect(await backend.read()).toMatchObject({ revision: 0, servers: [], sites: [] });
+    expect((await backend.read()).state).toMatchObject({ revision: 0, servers: [], sites: [] });
     await expect(readFile(path.join(dir, 'sub', 'state.json'))).rejects.toThrow();
   });
 
@@ -66,8 +66,27 @@ describe('state file', () => {
     const file = path.join(dir, 'state.json');
     await writeFile(file, JSON.stringify({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 4, sites: [], servers: [], exportedBy: 'Export-SitectlLiveState.ps1' }));
     const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
-    await backend.update((live) => ({ next: { ...live, revision: live.revision + 1 }, events: [], result: null }));
+    await backend.update(({ state }) => ({ next: { ...state, revision: state.revision + 1 }, events: [], result: null }));
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ revision: 5, exportedBy: 'Export-SitectlLiveState.ps1' });
+  });
+
+  it('writes one entry per line, which reads back as the same state', () => {
+    const state = {
+      apiVersion: 'sitectl/v1' as const,
+      kind: 'LiveState' as const,
+      revision: 2,
+      sites: [{ code: 'P01', type: 'PrimarySite', version: 2509, siteServer: 'cm01.contoso.com' }],
+      servers: [
+        { name: 'a.contoso.com', site: 'P01', proxy: null, roles: [] },
+        { name: 'b.contoso.com', site: 'P01', proxy: { server: 'p', port: 80, account: 'CONTOSO\\x' }, roles: [{ type: 'ManagementPoint' }] },
+      ],
+      accounts: [],
+      managed: { servers: { 'b.contoso.com': { proxy: null, roles: [], revision: 2 } }, note: 'kept' },
+    };
+    const text = serializeLiveState(state);
+    expect(JSON.parse(text)).toEqual(state);
+    expect(text.split('\n').filter((l) => l.includes('.contoso.com"'))).toHaveLength(4);
+    expect(parseLiveState(text, 'x')).toEqual(state);
   });
 
   it.each([

@@ -2,11 +2,17 @@ import type { NewEvent } from '../apply/events.js';
 import type { SiteEvent } from '../model/event.js';
 import type { LiveState } from '../model/live.js';
 
+/** LiveSnapshot is the live state as read, with the fingerprint of the document it came from. */
+export interface LiveSnapshot {
+  readonly state: LiveState;
+  readonly fingerprint: string;
+}
+
 /** LiveStateSource is anything sitectl can read the live state from. */
 export interface LiveStateSource {
   /** Where the state comes from, for messages. */
   readonly location: string;
-  read(): Promise<LiveState>;
+  read(): Promise<LiveSnapshot>;
 }
 
 /** Transaction is what a change under the writer lock returns: the state to write (null for none), events to record, and a result. */
@@ -21,6 +27,6 @@ export interface StateBackend extends LiveStateSource {
   /** True when the backend "plays the site" and keeps the manifests' sites in its state. */
   readonly keepsSites: boolean;
   /** update runs `change` under the writer lock on a fresh read, then writes what it returns and records its events. */
-  update<T>(change: (live: LiveState) => Transaction<T>): Promise<T>;
+  update<T>(change: (live: LiveSnapshot) => Transaction<T>): Promise<T>;
   readEvents(): Promise<SiteEvent[]>;
 }

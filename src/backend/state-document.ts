@@ -35,3 +35,32 @@ function lineColumn(text: string, offset: number): string {
   const column = offset - before.lastIndexOf('\n');
   return `${line}:${column}`;
 }
+
+/**
+ * serializeLiveState writes the state as JSON with one site, server, account and bookkeeping
+ * entry per line: a third of the size of indented JSON for a large hierarchy, and still a
+ * file whose changes read well in a diff.
+ */
+export function serializeLiveState(state: LiveState): string {
+  const lines = ['{'];
+  const entries = Object.entries(state);
+  entries.forEach(([key, value], i) => {
+    const comma = i < entries.length - 1 ? ',' : '';
+    if (Array.isArray(value) && value.length > 0) {
+      lines.push(`  ${JSON.stringify(key)}: [`, value.map((item) => `    ${JSON.stringify(item)}`).join(',\n'), `  ]${comma}`);
+    } else if (key === 'managed' && value && typeof value === 'object') {
+      lines.push(`  "managed": ${serializeManaged(value as Record<string, unknown>)}${comma}`);
+    } else {
+      lines.push(`  ${JSON.stringify(key)}: ${JSON.stringify(value)}${comma}`);
+    }
+  });
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}
+
+function serializeManaged(managed: Record<string, unknown>): string {
+  const { servers, ...rest } = managed;
+  const records = Object.entries((servers ?? {}) as Record<string, unknown>).map(([name, record]) => `      ${JSON.stringify(name)}: ${JSON.stringify(record)}`);
+  const other = Object.entries(rest).map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`).join('');
+  return `{\n${other}    "servers": {${records.length ? `\n${records.join(',\n')}\n    ` : ''}}\n  }`;
+}

@@ -1,13 +1,14 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { EMPTY_LIVE_STATE, type LiveState } from '../model/live.js';
+import { EMPTY_LIVE_STATE } from '../model/live.js';
 import type { SiteEvent } from '../model/event.js';
-import type { StateBackend, Transaction } from './backend.js';
+import type { LiveSnapshot, StateBackend, Transaction } from './backend.js';
+import { fingerprintOf } from '../plan/fingerprint.js';
 import { StateFileError } from './errors.js';
 import { readEvents, recordEvents } from './event-log.js';
 import { acquireLock, forceUnlock } from './lock.js';
-import { parseLiveState } from './state-document.js';
+import { parseLiveState, serializeLiveState } from './state-document.js';
 
 /** DEFAULT_STATE_PATH is where the embedded backend keeps its state unless --state or SITECTL_STATE says otherwise. */
 export const DEFAULT_STATE_PATH = '.sitectl/state.json';
@@ -30,25 +31,24 @@ export class FileStateBackend implements StateBackend {
     this.eventsPath = path.join(path.dirname(location), 'events.jsonl');
   }
 
-  async read(): Promise<LiveState> {
+  async read(): Promise<LiveSnapshot> {
     let text: string;
     try {
       text = await readFile(this.location, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return EMPTY_LIVE_STATE;
+      if (code === 'ENOENT') return { state: EMPTY_LIVE_STATE, fingerprint: fingerprintOf('') };
       throw new StateFileError(`${this.location}: cannot be read (${code ?? String(error)})`);
     }
-    return parseLiveState(text, this.location);
+    return { state: parseLiveState(text, this.location), fingerprint: fingerprintOf(text) };
   }
 
-  async update<T>(change: (live: LiveState) => Transaction<T>): Promise<T> {
+  async update<T>(change: (live: LiveSnapshot) => Transaction<T>): Promise<T> {
     await mkdir(path.dirname(this.location), { recursive: true });
     const lock = await acquireLock(`${this.location}.lock`, this.options.lockTimeoutMs);
     try {
-      const live = await this.read();
-      const { next, events, result } = change(live);
-      if (next) await writeFileAtomic(this.location, JSON.stringify(next, null, 2) + '\n', { fsync: true });
+      const { next, events, result } = change(await this.read());
+      if (next) await writeFileAtomic(this.location, serializeLiveState(next), { fsync: true });
       await recordEvents(this.eventsPath, events, (this.options.now?.() ?? new Date()).toISOString());
       return result;
     } finally {
@@ -70,13 +70,13 @@ export class FileStateBackend implements StateBackend {
 export class SnapshotSource {
   constructor(readonly location: string) {}
 
-  async read(): Promise<LiveState> {
+  async read(): Promise<LiveSnapshot> {
     let text: string;
     try {
       text = await readFile(this.location, 'utf8');
     } catch (error) {
       throw new StateFileError(`${this.location}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
-    return parseLiveState(text, this.location);
+    return { state: parseLiveState(text, this.location), fingerprint: fingerprintOf(text) };
   }
 }

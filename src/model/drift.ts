@@ -13,10 +13,11 @@ export function driftOf(record: ManagedRecord, live: LiveServer | undefined): st
     found.push(`proxy is ${describeSettings(live.proxy)}, sitectl set ${describeSettings(record.proxy)}`);
   }
   for (const role of record.roles) {
+    if (role.type !== 'SoftwareUpdatePoint') continue; // the only role settings sitectl writes
     const now = live.roles.find((r) => r.type === role.type);
     if (!now) continue; // a role removed on the site is not a proxy setting sitectl can restore
-    for (const [field, value] of Object.entries(role)) {
-      if (field !== 'type' && now[field] !== value) found.push(`${role.type}.${field} is ${String(now[field])}, sitectl set ${String(value)}`);
+    for (const field of ['useProxy', 'useProxyForAutomaticDeploymentRules'] as const) {
+      if (now[field] !== role[field]) found.push(`${role.type}.${field} is ${String(now[field])}, sitectl set ${String(role[field])}`);
     }
   }
   return found;

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { stringify } from 'safe-stable-stringify';
-import type { LiveState } from '../model/live.js';
 
-/** fingerprint is the sha256 of the live state in canonical JSON (keys sorted), so a saved plan can tell whether the site changed since. */
-export function fingerprint(live: LiveState): string {
-  return 'sha256:' + createHash('sha256').update(stringify(live) ?? '').digest('hex');
+/**
+ * fingerprintOf identifies a live state document by the sha256 of its bytes as stored, so a
+ * saved plan can tell whether anything changed since: any write, even one that only reformats,
+ * changes it (a stale plan is refused rather than risked). An absent state file is the empty string.
+ */
+export function fingerprintOf(bytes: Uint8Array | string): string {
+  return 'sha256:' + createHash('sha256').update(bytes).digest('hex');
 }

@@ -59,7 +59,7 @@ const pair = fc
     return { desired, state, prune };
   });
 
-const plan = (desired: DesiredState, live: LiveState, prune: boolean) => planChanges(desired, live, [], { prune, strict: false });
+const plan = (desired: DesiredState, live: LiveState, prune: boolean) => planChanges(desired, live, [], { prune, strict: false, fingerprint: 'sha256:test' });
 
 describe('planner properties', () => {
   it('planning again after applying a plan finds no changes', () => {

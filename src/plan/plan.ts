@@ -6,15 +6,16 @@ import type { LiveServer, LiveSite, LiveState } from '../model/live.js';
 import type { Change, Plan } from '../model/plan.js';
 import type { SiteSystemServer } from '../model/server.js';
 import type { Site } from '../model/site.js';
-import { fingerprint } from './fingerprint.js';
 import { desiredServerObject, roleSettings } from './server-object.js';
 
 const { compare } = fastJsonPatch;
 
-/** PlanOptions: whether servers that left the manifests lose the proxy sitectl gave them, and whether warnings count as errors. */
+/** PlanOptions: whether servers that left the manifests lose the proxy sitectl gave them, whether warnings count as errors, and the live fingerprint. */
 export interface PlanOptions {
   readonly prune: boolean;
   readonly strict: boolean;
+  /** The live state's fingerprint, as its backend computed it when reading. */
+  readonly fingerprint: string;
 }
 
 /**
@@ -58,7 +59,7 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
     apiVersion: 'sitectl/v1',
     kind: 'Plan',
     liveRevision: live.revision,
-    liveFingerprint: fingerprint(live),
+    liveFingerprint: options.fingerprint,
     changes,
     diagnostics: reported,
     summary: { create: count('create'), update: count('update'), hold: count('hold'), prune: count('prune'), unchanged, errors: counts.errors, warnings: counts.warnings },

@@ -5,7 +5,6 @@ import { compareDiagnostics, countDiagnostics, diagnostic, escalateWarnings, typ
 import type { LiveState } from '../model/live.js';
 import { hasChanges, type Plan } from '../model/plan.js';
 import type { SourceFile } from '../manifest/source.js';
-import { fingerprint } from '../plan/fingerprint.js';
 import { planChanges } from '../plan/plan.js';
 import { diagnosticsOnly } from '../plan/report.js';
 import { LIVE_RULES, runRules, STATIC_RULES } from '../rules/index.js';
@@ -62,11 +61,11 @@ export function checkManifests(input: ManifestInput, options: Pick<PassOptions, 
 }
 
 /** planChecked plans checked manifests against one live state, with the rules that need it. */
-export function planChecked(checked: Checked, live: LiveState, options: PassOptions): Plan {
+export function planChecked(checked: Checked, live: LiveState, fingerprint: string, options: PassOptions): Plan {
   const { loaded } = checked;
   const liveFindings = runRules(loaded.desired, { today: options.today, live, rules: LIVE_RULES });
   const found = [...checked.sourceDiagnostics, ...loaded.diagnostics, ...checked.staticFindings, ...liveFindings].sort(compareDiagnostics);
-  return planChanges(loaded.desired, live, found, { prune: options.prune, strict: options.strict });
+  return planChanges(loaded.desired, live, found, { prune: options.prune, strict: options.strict, fingerprint });
 }
 
 /** planManifests is `diff` and `plan`: check the manifests, read the live state, plan. Nothing is written. */
@@ -76,8 +75,8 @@ export async function planManifests(input: ManifestInput, source: LiveStateSourc
   if (checked.invalid) return { plan: checked.report, invalid: true, applied: false, revision: null };
   // 2. Plan against the live state as it is now.
   const live = await source.read();
-  const plan = planChecked(checked, live, options);
-  return { plan, invalid: plan.summary.errors > 0, applied: false, revision: live.revision };
+  const plan = planChecked(checked, live.state, live.fingerprint, options);
+  return { plan, invalid: plan.summary.errors > 0, applied: false, revision: live.state.revision };
 }
 
 /** applyManifests is `apply -f`: check, then under the writer lock read, plan, apply and write once. Any error writes nothing. */
@@ -91,8 +90,8 @@ export async function applyManifests(input: ManifestInput, backend: StateBackend
 
 /** applyChecked plans and applies checked manifests under the writer lock, on one consistent read. Any error writes nothing. */
 export function applyChecked(checked: Checked, backend: StateBackend, options: PassOptions): Promise<PassResult> {
-  return backend.update<PassResult>((live) => {
-    const plan = planChecked(checked, live, options);
+  return backend.update<PassResult>(({ state: live, fingerprint }) => {
+    const plan = planChecked(checked, live, fingerprint, options);
     if (plan.summary.errors > 0) return { next: null, events: [], result: { plan, invalid: true, applied: false, revision: live.revision } };
     const { next, events } = applyPlan(live, plan, { copySites: backend.keepsSites });
     return { next, events, result: { plan, invalid: false, applied: next !== null, revision: next?.revision ?? live.revision } };
@@ -101,8 +100,7 @@ export function applyChecked(checked: Checked, backend: StateBackend, options: P
 
 /** applySavedPlan is `apply plan.json`: refused when the live state changed since the plan was made; otherwise executed as saved. */
 export async function applySavedPlan(plan: Plan, backend: StateBackend): Promise<PassResult> {
-  return backend.update<PassResult>((live) => {
-    const current = fingerprint(live);
+  return backend.update<PassResult>(({ state: live, fingerprint: current }) => {
     if (current !== plan.liveFingerprint) {
       throw new StalePlanError(
         `the live state changed since this plan was made (revision ${String(plan.liveRevision)}, now ${live.revision}; fingerprint ` +

@@ -79,8 +79,8 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
     const outcome = current.invalid || result.invalid ? 'invalid' : result.applied ? 'applied' : 'unchanged';
     return { outcome, summary: result.plan.summary, revision: result.revision };
   }
-  const live = await ctx.backend.read();
-  const plan = planChecked(checked, live, ctx.options);
+  const { state: live, fingerprint } = await ctx.backend.read();
+  const plan = planChecked(checked, live, fingerprint, ctx.options);
   const events = plan.changes.map(driftDetected);
   if (events.length > 0) await ctx.backend.update(() => ({ next: null, events, result: null }));
   const outcome = current.invalid || plan.summary.errors > 0 ? 'invalid' : events.length > 0 ? 'reported' : 'unchanged';

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic, type SourcePosition } from '../model/diagnostic.js';
-import type { ManifestDocument, ObjectRef, RoleDocSpec, RoleSpec, ServerSpec } from '../model/manifest.js';
+import type { Locator, ManifestDocument, ObjectRef, RoleDocSpec, RoleSpec, ServerSpec } from '../model/manifest.js';
 import type { CloudDistributionPoint, Origin, ProxyNeed, Role, RoleType, SiteSystemServer } from '../model/server.js';
 import { effectiveProxy } from './effective-proxy.js';
 import { isKnown, type DocumentIndex } from './index-documents.js';
@@ -85,15 +85,21 @@ function checkSite(index: DocumentIndex, site: string, doc: ManifestDocument, ob
   diagnostics.push(diagnostic('UnknownReference', message, { object, source: doc.locate(pointer), path: pointer }));
 }
 
-/** origin records where something was declared; its file position is found only when a message needs it. */
+/** LazyOrigin records where something was declared; its file position is found only when a message needs it. */
+class LazyOrigin implements Origin {
+  private position: SourcePosition | undefined;
+
+  constructor(
+    readonly document: ObjectRef,
+    readonly path: string,
+    readonly locate: Locator,
+  ) {}
+
+  get source(): SourcePosition {
+    return (this.position ??= this.locate(this.path));
+  }
+}
+
 function origin(doc: ManifestDocument, object: ObjectRef, path: string): Origin {
-  let source: SourcePosition | undefined;
-  return {
-    document: object,
-    path,
-    locate: doc.locate,
-    get source() {
-      return (source ??= doc.locate(path));
-    },
-  };
+  return new LazyOrigin(object, path, doc.locate);
 }

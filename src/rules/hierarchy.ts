@@ -67,7 +67,8 @@ export const roleHierarchy: Rule = (ctx) => {
   for (const server of ctx.desired.servers.values()) {
     const site = ctx.siteOf(server);
     if (!site || isTopLevel(hasCas, site)) continue;
-    for (const role of server.roles.filter((r) => TOP_LEVEL_ROLES.includes(r.type))) {
+    for (const role of server.roles) {
+      if (!TOP_LEVEL_ROLES.includes(role.type)) continue;
       const message = `${roleLabel(role, server)}: this role belongs at the top-level site of the hierarchy (the central administration site when there is one), not at ${site.type} ${site.code}.`;
       ctx.report(diagnostic('InvalidHierarchy', message, at(role.origin, 'type')));
     }

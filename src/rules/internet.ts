@@ -8,7 +8,7 @@ export const internetRoleWithoutProxy: Rule = (ctx) => {
   for (const server of ctx.desired.servers.values()) {
     const site = ctx.siteOf(server);
     // A held host is already a ProxyConflict; an unknown one (validate, unmanaged) cannot be judged.
-    if (!site?.requireProxy || ctx.hostProxy(server.name).state !== 'none') continue;
+    if (!site?.requireProxy || !server.roles.some(isInternetFacing) || ctx.hostProxy(server.name).state !== 'none') continue;
     for (const role of server.roles.filter(isInternetFacing)) {
       const message =
         `site ${site.code} requires a proxy for internet access, but ${server.name} has none, so ${roleLabel(role, server)} cannot reach ` +

@@ -9,6 +9,7 @@ const SEPARATE = 'A site system server has one proxy, shared by all its roles; p
 /** proxyConflict warns when a server's roles need different proxies, or a role's proxy differs from the server's spec.proxy (SPEC section 2). */
 export const proxyConflict: Rule = (ctx) => {
   for (const server of ctx.desired.servers.values()) {
+    if (!server.roles.some((role) => role.proxy)) continue;
     const needs = server.roles.flatMap((role) => (role.proxy ? [{ role, need: role.proxy }] : []));
     const declared = server.declaredProxy;
     if (declared) {
@@ -71,6 +72,7 @@ export const connectedCacheProxyUnsupported: Rule = (ctx) => {
     if (!site) continue;
     for (const role of server.roles) {
       if (role.type !== 'DistributionPoint' || !role.connectedCache) continue;
+      if (site.version >= 2603) continue; // any proxy works from 2603
       const host = ctx.hostProxy(server.name);
       if (host.state !== 'set') continue;
       let problem: string | undefined;

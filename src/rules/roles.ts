@@ -6,6 +6,7 @@ import { at, declaredAt, roleLabel } from './where.js';
 /** duplicateRole errs when one server hosts two roles of the same type (inline or through SiteSystemRole documents). */
 export const duplicateRole: Rule = (ctx) => {
   for (const server of ctx.desired.servers.values()) {
+    if (server.roles.length < 2) continue;
     const seen = new Map<RoleType, Role>();
     for (const role of server.roles) {
       const first = seen.get(role.type);
@@ -26,7 +27,8 @@ export const singletonRoleDuplicated: Rule = (ctx) => {
   for (const type of SINGLETONS) {
     let first: { role: Role; server: SiteSystemServer } | undefined;
     for (const server of ctx.desired.servers.values()) {
-      for (const role of server.roles.filter((r) => r.type === type)) {
+      for (const role of server.roles) {
+        if (role.type !== type) continue;
         if (!first) {
           first = { role, server };
           continue;
