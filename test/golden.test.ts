@@ -11,6 +11,7 @@ const FORMATS = [
   ['json', 'expected.json'],
   ['patch', 'expected.patch.json'],
   ['powershell', 'expected.ps1'],
+  ['markdown', 'expected.md'],
 ] as const;
 
 describe.each(readdirSync(GOLDEN))('golden %s', (name) => {

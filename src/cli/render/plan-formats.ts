@@ -3,17 +3,18 @@ import type { Plan } from '../../model/plan.js';
 import type { Palette } from '../color.js';
 import { renderPlanText } from './plan-text.js';
 import { renderPowerShell } from './powershell.js';
+import { renderPlanMarkdown } from './plan-markdown.js';
 import { createRequire } from 'node:module';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
 /** PlanFormat is an output format for diff and plan. */
-export type PlanFormat = 'text' | 'json' | 'yaml' | 'patch' | 'powershell';
+export type PlanFormat = 'text' | 'json' | 'yaml' | 'patch' | 'powershell' | 'markdown';
 
 /** PLAN_FORMATS lists the formats diff and plan print. */
-export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'yaml', 'patch', 'powershell'];
+export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'yaml', 'patch', 'powershell', 'markdown'];
 
-/** renderPlan prints a plan in the chosen format: text for people, json/yaml for tools, patch for RFC 6902 per object, powershell for a real site. */
+/** renderPlan prints a plan in the chosen format: text for people, json/yaml for tools, patch for RFC 6902 per object, powershell for a real site, markdown for a pull request. */
 export function renderPlan(plan: Plan, format: PlanFormat, colors: Palette): string {
   switch (format) {
     case 'text':
@@ -26,5 +27,7 @@ export function renderPlan(plan: Plan, format: PlanFormat, colors: Palette): str
       return JSON.stringify(plan.changes.map((c) => ({ object: `${c.kind}/${c.name}`, action: c.action, patch: c.patch })), null, 2) + '\n';
     case 'powershell':
       return renderPowerShell(plan, version);
+    case 'markdown':
+      return renderPlanMarkdown(plan);
   }
 }

@@ -1,0 +1,66 @@
+import type { LiveServer } from '../../model/live.js';
+import type { Change, Plan } from '../../model/plan.js';
+import { describeSettings, sameSettings } from '../../model/proxy.js';
+import { formatPosition } from '../../model/diagnostic.js';
+import { summaryLine } from './plan-text.js';
+
+const ICON: Readonly<Record<Change['action'], string>> = { create: '➕', update: '✏️', hold: '⏸️', prune: '➖' };
+
+/** mdCell makes text safe in a Markdown table cell of a pull-request comment: one line, no table breaks, no HTML. */
+export function mdCell(text: string): string {
+  return text
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/`/g, "'")
+    .trim();
+}
+
+/**
+ * renderPlanMarkdown prints a plan for a pull-request comment or a CI job summary: a heading
+ * with the summary, a table of the servers that change (or are held), and the diagnostics.
+ */
+export function renderPlanMarkdown(plan: Plan): string {
+  const lines: string[] = [`### sitectl: ${mdCell(summaryLine(plan))}`, ''];
+  if (plan.changes.length > 0) {
+    lines.push('| | Server | Action | Proxy now | Proxy after | Also |', '|---|---|---|---|---|---|');
+    for (const change of plan.changes) {
+      const before = change.before as Partial<LiveServer>;
+      const after = change.after as Partial<LiveServer>;
+      const now = change.action === 'create' ? '—' : describeSettings(before.proxy ?? null);
+      const next = change.action === 'hold' ? 'held: unchanged' : describeSettings(after.proxy ?? null);
+      const proxyChanged = change.action === 'create' || !sameSettings(before.proxy ?? null, after.proxy ?? null);
+      const also = [change.reason, change.drift ? 'corrects drift made on the site' : undefined, roleNotes(before, after)].filter(Boolean).join('; ');
+      lines.push(
+        `| ${ICON[change.action]} | \`${mdCell(change.name)}\` | ${change.action} | ${mdCell(now)} | ${proxyChanged || change.action === 'hold' ? mdCell(next) : 'unchanged'} | ${mdCell(also)} |`,
+      );
+    }
+    lines.push('');
+  } else {
+    lines.push('No server changes.', '');
+  }
+  if (plan.diagnostics.length > 0) {
+    const counts = `${plan.summary.errors} error${plan.summary.errors === 1 ? '' : 's'}, ${plan.summary.warnings} warning${plan.summary.warnings === 1 ? '' : 's'}`;
+    lines.push(`#### Diagnostics (${counts})`, '', '| Severity | Code | Where | Message |', '|---|---|---|---|');
+    for (const d of plan.diagnostics) {
+      const where = d.source ? `\`${mdCell(formatPosition(d.source))}\`` : d.object ? `\`${mdCell(`${d.object.kind}/${d.object.name}`)}\`` : '';
+      lines.push(`| ${d.severity} | ${d.code} | ${where} | ${mdCell(d.message)} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function roleNotes(before: Partial<LiveServer>, after: Partial<LiveServer>): string {
+  const notes: string[] = [];
+  for (const role of after.roles ?? []) {
+    const old = (before.roles ?? []).find((r) => r.type === role.type);
+    for (const [field, value] of Object.entries(role)) {
+      if (field !== 'type' && old !== undefined && old[field] !== value) notes.push(`${role.type}.${field} ${String(old[field] ?? 'unset')} → ${String(value)}`);
+    }
+  }
+  return notes.join(', ');
+}
