@@ -14,12 +14,26 @@ const FORMATS = [
   ['markdown', 'expected.md'],
 ] as const;
 
+const GRAPHS = [
+  ['mermaid', 'expected.mmd'],
+  ['dot', 'expected.dot'],
+] as const;
+
 describe.each(readdirSync(GOLDEN))('golden %s', (name) => {
   const dir = path.relative(ROOT, path.join(GOLDEN, name));
   it.concurrent.each(FORMATS)('prints -o %s as expected', async (format, file) => {
     const result = await sitectl(['plan', '-f', `${dir}/manifests`, '--live', `${dir}/live.json`, '--prune', '-o', format]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
+    const expectedFile = path.join(ROOT, dir, file);
+    if (process.env.UPDATE_GOLDEN) writeFileSync(expectedFile, result.stdout);
+    expect(result.stdout).toBe(readFileSync(expectedFile, 'utf8'));
+  });
+
+  it.concurrent.each(GRAPHS)('draws graph -o %s as expected', async (format, file) => {
+    const result = await sitectl(['graph', '-f', `${dir}/manifests`, '--live', `${dir}/live.json`, '-o', format]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
     const expectedFile = path.join(ROOT, dir, file);
     if (process.env.UPDATE_GOLDEN) writeFileSync(expectedFile, result.stdout);
     expect(result.stdout).toBe(readFileSync(expectedFile, 'utf8'));

@@ -11,6 +11,7 @@ const FLAGS: Record<string, string[]> = {
   watch: ['--filename', '--interval', '--debounce', '--mode', '--health-addr', '--prune', '--state', '--lock-timeout'],
   get: ['--output', '--state', '--live'],
   events: ['--for', '--output', '--state'],
+  graph: ['--filename', '--output', '--only-changes', '--state', '--live'],
   schema: [],
   explain: [],
   completion: [],

@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { runCli } from './run.js';
 
+// A reader that stops early (`sitectl get servers | head`) is not an error: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 // The process edge: real streams and environment in, an exit code out.
 const code = await runCli(process.argv.slice(2), {
   stdout: (text) => void process.stdout.write(text),

@@ -7,6 +7,7 @@ import { runCompletion } from './commands/completion.js';
 import { runEvents } from './commands/events.js';
 import { runExplain } from './commands/explain.js';
 import { runGet } from './commands/get.js';
+import { runGraph } from './commands/graph.js';
 import { runSchema } from './commands/schema.js';
 import { runValidate } from './commands/validate.js';
 import { runWatch } from './commands/watch.js';
@@ -146,6 +147,19 @@ Examples:
   sitectl schema SiteSystemServer
   sitectl schema > sitectl-schemas.json`)
     .action((kind: string | undefined) => exit(runSchema(kind, io)));
+
+  withState(withManifests(program.command('graph')), { live: true, lock: false })
+    .description('Draw the sites, servers, roles and proxies, with held servers and pending changes marked.')
+    .addOption(new Option('-o, --output <format>', 'mermaid renders in GitHub and Azure DevOps markdown; dot is for Graphviz').choices(['mermaid', 'dot']).default('mermaid'))
+    .option('--only-changes', 'only the servers the plan changes or holds, with their sites and proxies (for a PR summary)')
+    .addHelpText('after', `
+Exit codes: 0 drawn, 2 invalid manifests, 3 runtime failure.
+
+Examples:
+  sitectl graph -f ./site-config > hierarchy.mmd
+  sitectl graph -f ./site-config --live live/export.json --only-changes
+  sitectl graph -f ./site-config -o dot | dot -Tsvg > hierarchy.svg`)
+    .action(async (flags) => exit(await runGraph(flags, io)));
 
   program
     .command('explain')
