@@ -6,7 +6,7 @@ import type { SiteEvent } from '../model/event.js';
 import type { LiveSnapshot, StateBackend, Transaction } from './backend.js';
 import { fingerprintOf } from '../plan/fingerprint.js';
 import { StateFileError } from './errors.js';
-import { readEvents, recordEvents } from './event-log.js';
+import { EventLog, readEvents } from './event-log.js';
 import { acquireLock, forceUnlock } from './lock.js';
 import { parseLiveState, serializeLiveState } from './state-document.js';
 
@@ -23,12 +23,16 @@ export const DEFAULT_STATE_PATH = '.sitectl/state.json';
 export class FileStateBackend implements StateBackend {
   readonly keepsSites = true;
   readonly eventsPath: string;
+  private readonly events: EventLog;
+  /** The state as last read or written, reused while the file's bytes are the same (a watcher reads it every pass). */
+  private last: LiveSnapshot | undefined;
 
   constructor(
     readonly location: string,
     private readonly options: { lockTimeoutMs: number; now?: () => Date },
   ) {
     this.eventsPath = path.join(path.dirname(location), 'events.jsonl');
+    this.events = new EventLog(this.eventsPath);
   }
 
   async read(): Promise<LiveSnapshot> {
@@ -40,7 +44,9 @@ export class FileStateBackend implements StateBackend {
       if (code === 'ENOENT') return { state: EMPTY_LIVE_STATE, fingerprint: fingerprintOf('') };
       throw new StateFileError(`${this.location}: cannot be read (${code ?? String(error)})`);
     }
-    return { state: parseLiveState(text, this.location), fingerprint: fingerprintOf(text) };
+    const fingerprint = fingerprintOf(text);
+    if (this.last?.fingerprint !== fingerprint) this.last = { state: parseLiveState(text, this.location), fingerprint };
+    return this.last;
   }
 
   async update<T>(change: (live: LiveSnapshot) => Transaction<T>): Promise<T> {
@@ -48,8 +54,12 @@ export class FileStateBackend implements StateBackend {
     const lock = await acquireLock(`${this.location}.lock`, this.options.lockTimeoutMs);
     try {
       const { next, events, result } = change(await this.read());
-      if (next) await writeFileAtomic(this.location, serializeLiveState(next), { fsync: true });
-      await recordEvents(this.eventsPath, events, (this.options.now?.() ?? new Date()).toISOString());
+      if (next) {
+        const text = serializeLiveState(next);
+        await writeFileAtomic(this.location, text, { fsync: true });
+        this.last = { state: next, fingerprint: fingerprintOf(text) };
+      }
+      await this.events.record(events, (this.options.now?.() ?? new Date()).toISOString());
       return result;
     } finally {
       await lock.release();
