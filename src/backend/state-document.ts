@@ -36,9 +36,23 @@ function lineColumn(text: string, offset: number): string {
   return `${line}:${column}`;
 }
 
+// Unchanged servers and records are the same objects from one state to the next, so their
+// JSON is kept rather than written again on every write of a large state.
+const written = new WeakMap<object, string>();
+
+function json(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  let text = written.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    written.set(value, text);
+  }
+  return text;
+}
+
 /**
  * serializeLiveState writes the state as JSON with one site, server, account and bookkeeping
- * entry per line: a third of the size of indented JSON for a large hierarchy, and still a
+ * entry per line: about half the size of indented JSON for a large hierarchy, and still a
  * file whose changes read well in a diff.
  */
 export function serializeLiveState(state: LiveState): string {
@@ -47,7 +61,7 @@ export function serializeLiveState(state: LiveState): string {
   entries.forEach(([key, value], i) => {
     const comma = i < entries.length - 1 ? ',' : '';
     if (Array.isArray(value) && value.length > 0) {
-      lines.push(`  ${JSON.stringify(key)}: [`, value.map((item) => `    ${JSON.stringify(item)}`).join(',\n'), `  ]${comma}`);
+      lines.push(`  ${JSON.stringify(key)}: [`, value.map((item) => `    ${json(item)}`).join(',\n'), `  ]${comma}`);
     } else if (key === 'managed' && value && typeof value === 'object') {
       lines.push(`  "managed": ${serializeManaged(value as Record<string, unknown>)}${comma}`);
     } else {
@@ -60,7 +74,7 @@ export function serializeLiveState(state: LiveState): string {
 
 function serializeManaged(managed: Record<string, unknown>): string {
   const { servers, ...rest } = managed;
-  const records = Object.entries((servers ?? {}) as Record<string, unknown>).map(([name, record]) => `      ${JSON.stringify(name)}: ${JSON.stringify(record)}`);
+  const records = Object.entries((servers ?? {}) as Record<string, unknown>).map(([name, record]) => `      ${JSON.stringify(name)}: ${json(record)}`);
   const other = Object.entries(rest).map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`).join('');
   return `{\n${other}    "servers": {${records.length ? `\n${records.join(',\n')}\n    ` : ''}}\n  }`;
 }
