@@ -83,3 +83,33 @@ describe('schemas/', () => {
     }
   });
 });
+
+describe('precompiled validators', () => {
+  it('report exactly what the validators compiled at start-up report', async () => {
+    const { createRequire } = await import('node:module');
+    const { createAjv, schemaIds } = await import('../src/manifest/ajv.js');
+    const precompiled = createRequire(import.meta.url)(path.join(ROOT, 'dist/manifest/validators.generated.cjs')) as Record<string, (data: unknown) => boolean>;
+    const ajv = createAjv();
+    const ids = schemaIds();
+    const files = [...yamlFiles(path.join(ROOT, 'examples')), ...yamlFiles(path.join(ROOT, 'test/fixtures/hostile'))];
+    let compared = 0;
+    for (const file of files) {
+      let docs: unknown[];
+      try {
+        docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS());
+      } catch {
+        continue;
+      }
+      for (const doc of docs) {
+        const kind = (doc as { kind?: string } | null)?.kind;
+        if (!kind || !(kind in ids)) continue;
+        const fast = precompiled[kind]! as ((data: unknown) => boolean) & { errors?: unknown };
+        const slow = ajv.getSchema(ids[kind as keyof typeof ids])!;
+        expect(fast(doc)).toBe(slow(doc));
+        expect(JSON.stringify(fast.errors ?? null)).toBe(JSON.stringify(slow.errors ?? null));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+});

@@ -1,24 +1,26 @@
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import { API_VERSION, KINDS, type Kind, type ManifestDocument, type ObjectRef } from '../model/manifest.js';
+import { createAjv, schemaIds } from './ajv.js';
 import type { ParsedDocument } from './parse.js';
-import { SCHEMAS } from './schemas.js';
 import { schemaDiagnostics } from './schema-errors.js';
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
+const PRECOMPILED = './validators.generated.cjs';
 
-function compileValidators(): Record<Kind, ValidateFunction> {
-  // strictTypes would complain about if/then branches that only name properties; the schemas are checked by tests instead.
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, logger: false });
-  addFormats(ajv, ['hostname', 'ipv4', 'ipv6']);
-  // errorMessage is the annotation VS Code's and yaml-language-server's schema support read too.
-  ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-  return Object.fromEntries(KINDS.map((kind) => [kind, ajv.compile(SCHEMAS[kind])])) as Record<Kind, ValidateFunction>;
+/** loadValidators takes the validators the build precompiled, or compiles them (when running from src/, as tests do). */
+function loadValidators(): Record<Kind, ValidateFunction> {
+  try {
+    return createRequire(import.meta.url)(PRECOMPILED) as Record<Kind, ValidateFunction>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String(error).includes('validators.generated')) throw error;
+    const ajv = createAjv();
+    const ids = schemaIds();
+    return Object.fromEntries(KINDS.map((kind) => [kind, ajv.getSchema(ids[kind])!])) as Record<Kind, ValidateFunction>;
+  }
 }
 
-// Compiled once per process: compiling costs far more than validating a document.
+// Loaded once per process.
 let validators: Record<Kind, ValidateFunction> | undefined;
 
 /** CheckedDocument is the outcome for one document: the manifest when it is valid, and what was wrong. */
@@ -45,7 +47,7 @@ export function checkDocument(doc: ParsedDocument): CheckedDocument {
   const metadata = record.metadata as Record<string, unknown> | undefined;
   const name = typeof metadata?.name === 'string' ? metadata.name : undefined;
   const object: ObjectRef | undefined = name !== undefined ? { kind, name } : undefined;
-  validators ??= compileValidators();
+  validators ??= loadValidators();
   const validate = validators[kind];
   if (!validate(record)) {
     return { ...(object ? { invalidObject: object } : {}), diagnostics: schemaDiagnostics(validate.errors ?? [], doc, object) };
