@@ -72,6 +72,8 @@ describe('sitectl watch', () => {
     await w.waitFor(/pass 1 start applied/);
     for (let i = 1; i <= 200; i++) writeFileSync(path.join(folder, 'servers.yaml'), manifest(10_000 + i));
     await eventually(async () => ((await port()) === 10_200 ? true : undefined));
+    // The pass prints its line after it writes; wait for the line of the pass that wrote the last edit.
+    await w.waitFor(new RegExp(`change applied \\(revision ${(await readState()).revision}\\)`));
     const passes = w.stdout.split('\n').filter((l) => / change (applied|unchanged)/.test(l)).length;
     expect(passes).toBeGreaterThanOrEqual(1);
     expect(passes).toBeLessThan(40);
