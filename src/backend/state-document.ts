@@ -1,10 +1,6 @@
-import { createRequire } from 'node:module';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { validators } from '../manifest/ajv.js';
 import type { LiveState } from '../model/live.js';
 import { StateFileError } from './errors.js';
-
-const schema = createRequire(import.meta.url)('../../schemas/livestate.schema.json') as object;
-let check: ReturnType<Ajv2020['compile']> | undefined;
 
 /**
  * parseLiveState reads a LiveState JSON document, refusing anything else with a message that
@@ -20,7 +16,7 @@ export function parseLiveState(text: string, file: string): LiveState {
     const where = position ? `:${lineColumn(text, Number(position[1]))}` : '';
     throw new StateFileError(`${file}${where}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, '')}); the file was left as it is`);
   }
-  check ??= new Ajv2020({ strict: false, allErrors: false }).compile(schema);
+  const check = validators().LiveState;
   if (!check(value)) {
     const first = check.errors?.[0];
     const at = first?.instancePath ? first.instancePath : '(document)';

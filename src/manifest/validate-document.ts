@@ -1,27 +1,8 @@
-import { createRequire } from 'node:module';
-import type { ValidateFunction } from 'ajv';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import { API_VERSION, KINDS, type Kind, type ManifestDocument, type ObjectRef } from '../model/manifest.js';
-import { createAjv, schemaIds } from './ajv.js';
+import { validators } from './ajv.js';
 import type { ParsedDocument } from './parse.js';
 import { schemaDiagnostics } from './schema-errors.js';
-
-const PRECOMPILED = './validators.generated.cjs';
-
-/** loadValidators takes the validators the build precompiled, or compiles them (when running from src/, as tests do). */
-function loadValidators(): Record<Kind, ValidateFunction> {
-  try {
-    return createRequire(import.meta.url)(PRECOMPILED) as Record<Kind, ValidateFunction>;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String(error).includes('validators.generated')) throw error;
-    const ajv = createAjv();
-    const ids = schemaIds();
-    return Object.fromEntries(KINDS.map((kind) => [kind, ajv.getSchema(ids[kind])!])) as Record<Kind, ValidateFunction>;
-  }
-}
-
-// Loaded once per process.
-let validators: Record<Kind, ValidateFunction> | undefined;
 
 /** CheckedDocument is the outcome for one document: the manifest when it is valid, and what was wrong. */
 export interface CheckedDocument {
@@ -47,8 +28,7 @@ export function checkDocument(doc: ParsedDocument): CheckedDocument {
   const metadata = record.metadata as Record<string, unknown> | undefined;
   const name = typeof metadata?.name === 'string' ? metadata.name : undefined;
   const object: ObjectRef | undefined = name !== undefined ? { kind, name } : undefined;
-  validators ??= loadValidators();
-  const validate = validators[kind];
+  const validate = validators()[kind];
   if (!validate(record)) {
     return { ...(object ? { invalidObject: object } : {}), diagnostics: schemaDiagnostics(validate.errors ?? [], doc, object) };
   }
