@@ -2,6 +2,7 @@ import type { EventReason, SiteEvent } from '../model/event.js';
 import type { LiveServer } from '../model/live.js';
 import type { Change } from '../model/plan.js';
 import { describeSettings, sameSettings } from '../model/proxy.js';
+import { roleChanges } from '../model/role-changes.js';
 import { stringify } from 'safe-stable-stringify';
 
 /** NewEvent is an event before the event log counts it: no count or timestamps yet. */
@@ -34,20 +35,9 @@ export function eventsFor(change: Change, revision: number): NewEvent[] {
         else events.push(event('ProxyOverwritten', change, `replaced proxy ${describeSettings(previous)} with ${describeSettings(next)}`, { previous, ...at }));
       }
       if (change.action === 'update' && stringify(before.roles ?? []) !== stringify(after.roles ?? [])) {
-        events.push(event('RoleSettingsUpdated', change, `role settings changed: ${roleDelta(before, after)}`, at));
+        events.push(event('RoleSettingsUpdated', change, `role settings changed: ${roleChanges(before.roles ?? [], after.roles ?? []).join(', ') || 'roles added'}`, at));
       }
       return events;
     }
   }
-}
-
-function roleDelta(before: Partial<LiveServer>, after: Partial<LiveServer>): string {
-  const parts: string[] = [];
-  for (const role of after.roles ?? []) {
-    const old = (before.roles ?? []).find((r) => r.type === role.type);
-    for (const [field, value] of Object.entries(role)) {
-      if (field !== 'type' && old?.[field] !== value) parts.push(`${role.type}.${field} ${String(old?.[field] ?? 'unset')} -> ${String(value)}`);
-    }
-  }
-  return parts.join(', ') || 'roles added';
 }

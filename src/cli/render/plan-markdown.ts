@@ -2,6 +2,7 @@ import type { LiveServer } from '../../model/live.js';
 import type { Change, Plan } from '../../model/plan.js';
 import { describeSettings, sameSettings } from '../../model/proxy.js';
 import { formatPosition } from '../../model/diagnostic.js';
+import { roleChanges } from '../../model/role-changes.js';
 import { summaryLine } from './plan-text.js';
 
 const ICON: Readonly<Record<Change['action'], string>> = { create: '➕', update: '✏️', hold: '⏸️', prune: '➖' };
@@ -33,7 +34,8 @@ export function renderPlanMarkdown(plan: Plan): string {
       const now = change.action === 'create' ? '—' : describeSettings(before.proxy ?? null);
       const next = change.action === 'hold' ? 'held: unchanged' : describeSettings(after.proxy ?? null);
       const proxyChanged = change.action === 'create' || !sameSettings(before.proxy ?? null, after.proxy ?? null);
-      const also = [change.reason, change.drift ? 'corrects drift made on the site' : undefined, roleNotes(before, after)].filter(Boolean).join('; ');
+      const roles = change.action === 'update' ? roleChanges(before.roles ?? [], after.roles ?? []).join(', ') : '';
+      const also = [change.reason, change.drift ? 'corrects drift made on the site' : undefined, roles].filter(Boolean).join('; ');
       lines.push(
         `| ${ICON[change.action]} | \`${mdCell(change.name)}\` | ${change.action} | ${mdCell(now)} | ${proxyChanged || change.action === 'hold' ? mdCell(next) : 'unchanged'} | ${mdCell(also)} |`,
       );
@@ -52,15 +54,4 @@ export function renderPlanMarkdown(plan: Plan): string {
     lines.push('');
   }
   return lines.join('\n');
-}
-
-function roleNotes(before: Partial<LiveServer>, after: Partial<LiveServer>): string {
-  const notes: string[] = [];
-  for (const role of after.roles ?? []) {
-    const old = (before.roles ?? []).find((r) => r.type === role.type);
-    for (const [field, value] of Object.entries(role)) {
-      if (field !== 'type' && old !== undefined && old[field] !== value) notes.push(`${role.type}.${field} ${String(old[field] ?? 'unset')} → ${String(value)}`);
-    }
-  }
-  return notes.join(', ');
 }
