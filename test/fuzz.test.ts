@@ -1,18 +1,13 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validate } from '../src/validate.js';
 import { ROOT, TODAY } from './support/cli.js';
+import { yamlFiles } from './support/files.js';
 
 // Mutates real manifests line by line (delete, duplicate, retype a value, re-indent) and
 // checks that validation always answers with diagnostics or success, and never throws.
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? yamlFiles(full) : /\.ya?ml$/.test(name) ? [full] : [];
-  });
-}
 const SEEDS = yamlFiles(path.join(ROOT, 'examples')).map((f) => readFileSync(f, 'utf8'));
 const TOKENS = ['', '~', 'null', 'yes', '0777', '-1', '1e9', '[', '{', '}', ']', '&a', '*a', '!!str', '!x', "'", '"', '- x', 'a: b', '|', '>', '#', '\t', '---', '...', '%YAML 1.1', '\u2028', '\u0000'];
 

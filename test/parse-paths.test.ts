@@ -1,17 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSource, type ParsedDocument } from '../src/manifest/parse.js';
 import { ROOT } from './support/cli.js';
+import { yamlFiles } from './support/files.js';
 
 // The fast path (js-yaml, positions on demand) must agree with the precise path (yaml) on
 // every fixture and example: the same documents, the same values, the same positions.
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? yamlFiles(full) : /\.ya?ml$/.test(name) ? [full] : [];
-  });
-}
 
 /** Every JSON pointer into a value, so each node's position can be compared. */
 function pointers(value: unknown, at = ''): string[] {

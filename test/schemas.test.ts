@@ -1,12 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { createAjv } from '../src/manifest/ajv.js';
 import { SCHEMAS } from '../src/manifest/schemas.js';
 import { KINDS } from '../src/model/manifest.js';
 import { ROOT } from './support/cli.js';
+import { yamlFiles } from './support/files.js';
 
 type Schema = Record<string, unknown>;
 
@@ -26,12 +26,6 @@ function properties(schema: unknown, at = '#'): [string, Schema][] {
 /** Properties declared where a user writes them (not in if/then/else branches, which only restrict). */
 const declared = (schema: Schema) => properties(schema).filter(([p]) => !/\/(if|then|else)\//.test(p));
 
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? yamlFiles(full) : /\.ya?ml$/.test(name) ? [full] : [];
-  });
-}
 
 describe('schemas/', () => {
   it.each(KINDS)('%s has a stable versioned $id, a description on every property, and closed objects', (kind) => {
@@ -54,19 +48,15 @@ describe('schemas/', () => {
   });
 
   it("validates each schema's own examples", () => {
-    const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
-    const ajv = new Ajv2020({ strict: false });
-    addFormats(ajv);
+    const ajv = createAjv();
     for (const kind of KINDS) {
-      const validate = ajv.compile(SCHEMAS[kind]);
+      const validate = ajv.getSchema(SCHEMAS[kind].$id as string)!;
       for (const example of SCHEMAS[kind].examples as unknown[]) expect(validate(example), `${kind}: ${JSON.stringify(validate.errors)}`).toBe(true);
     }
   });
 
   it.each(['examples/contoso', 'examples/gitops-repo'])('validates every %s manifest against the schema its modeline names', (folder) => {
-    const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
-    const ajv = new Ajv2020({ strict: false });
-    addFormats(ajv);
+    const ajv = createAjv();
     // Manifests only: the template's pipeline definitions are YAML too.
     const files = yamlFiles(path.join(ROOT, folder)).filter((f) => readFileSync(f, 'utf8').includes('apiVersion: sitectl/v1'));
     expect(files.length).toBeGreaterThan(3);
@@ -87,7 +77,7 @@ describe('schemas/', () => {
 describe('precompiled validators', () => {
   it('report exactly what the validators compiled at start-up report', async () => {
     const { createRequire } = await import('node:module');
-    const { createAjv, schemaIds } = await import('../src/manifest/ajv.js');
+    const { schemaIds } = await import('../src/manifest/ajv.js');
     const precompiled = createRequire(import.meta.url)(path.join(ROOT, 'dist/manifest/validators.generated.cjs')) as Record<string, (data: unknown) => boolean>;
     const ajv = createAjv();
     const ids = schemaIds();

@@ -3,6 +3,9 @@ import { isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { Locator } from '../model/manifest.js';
 import { makeLocator } from './locate.js';
 
+/** PRECISE_OPTIONS are the `yaml` parser's settings everywhere sitectl uses it: YAML 1.2 core, duplicate keys refused. */
+export const PRECISE_OPTIONS = { prettyErrors: false, uniqueKeys: true, version: '1.2', schema: 'core' } as const;
+
 /**
  * NEEDS_PRECISE_PARSER spots what only the precise parser handles exactly as sitectl wants:
  * anchors and aliases (bounded expansion), directives (%YAML 1.1), and explicit tags.
@@ -34,7 +37,7 @@ export function lazyLocators(file: string, text: string): (ordinal: number) => L
   const precise = () => {
     if (!parsed) {
       const lines = new LineCounter();
-      const all = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: '1.2', schema: 'core' });
+      const all = parseAllDocuments(text, { ...PRECISE_OPTIONS, lineCounter: lines });
       const documents = (Array.isArray(all) ? all : []).filter((d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null));
       parsed = { documents, lines };
     }

@@ -11,11 +11,6 @@ export function splitPointer(pointer: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** joinPointer builds a JSON pointer from segments, escaping `~` and `/`. */
-export function joinPointer(segments: readonly (string | number)[]): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-}
-
 /**
  * findNodeOffset walks a YAML document along a JSON pointer and returns the offset of the
  * node it names; `key` asks for the mapping key instead of its value. When the walk cannot

@@ -2,7 +2,7 @@ import { LineCounter, parseAllDocuments, visit, isAlias, type Document, type YAM
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Locator } from '../model/manifest.js';
 import { decodeText, lineAndColumn } from './decode.js';
-import { fastValues, lazyLocators } from './fast-parse.js';
+import { fastValues, lazyLocators, PRECISE_OPTIONS } from './fast-parse.js';
 import { makeLocator, positionAt } from './locate.js';
 import type { SourceFile } from './source.js';
 
@@ -63,7 +63,7 @@ function parsePrecise(file: string, text: string): ParseResult {
   const lines = new LineCounter();
   const documents: ParsedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
-  const yamlDocs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: '1.2', schema: 'core' });
+  const yamlDocs = parseAllDocuments(text, { ...PRECISE_OPTIONS, lineCounter: lines });
   const list: Document[] = Array.isArray(yamlDocs) ? yamlDocs : [];
   list.forEach((doc, index) => {
     const problems = [...doc.errors, ...doc.warnings];
