@@ -1,6 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { EMPTY_LIVE_STATE } from '../model/live.js';
 import type { SiteEvent } from '../model/event.js';
 import type { LiveSnapshot, StateBackend, Transaction } from './backend.js';
@@ -56,7 +55,7 @@ export class FileStateBackend implements StateBackend {
       const { next, events, result } = change(await this.read());
       if (next) {
         const text = serializeLiveState(next);
-        await writeFileAtomic(this.location, text, { fsync: true });
+        await (await import('write-file-atomic')).default(this.location, text, { fsync: true });
         this.last = { state: next, fingerprint: fingerprintOf(text) };
       }
       await this.events.record(events, (this.options.now?.() ?? new Date()).toISOString());

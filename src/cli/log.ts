@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { UsageError, type Io } from './io.js';
-
-/** LOG_LEVELS are pino's levels, as --log-level accepts them. */
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+import { LOG_LEVELS } from './log-levels.js';
 
 /** LogFlags are the logging options every command takes. */
 export interface LogFlags {

@@ -1,19 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { KINDS } from '../model/manifest.js';
-import { runApply } from './commands/apply.js';
-import { runDiff } from './commands/diff.js';
-import { runCompletion } from './commands/completion.js';
-import { runEvents } from './commands/events.js';
-import { runExplain } from './commands/explain.js';
-import { runGet } from './commands/get.js';
-import { runGraph } from './commands/graph.js';
-import { runSchema } from './commands/schema.js';
-import { runValidate } from './commands/validate.js';
-import { runWatch } from './commands/watch.js';
 import type { ExitCode, Io } from './io.js';
-import { LOG_LEVELS } from './log.js';
-import { PLAN_FORMATS } from './render/plan-formats.js';
+import { LOG_LEVELS } from './log-levels.js';
+import { PLAN_FORMATS } from './render/formats.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -45,7 +35,11 @@ function withLogs(command: Command): Command {
 const PRUNE = '--prune';
 const PRUNE_HELP = 'remove the proxy sitectl gave to servers that have left the manifests (otherwise they are only reported as PruneCandidate)';
 
-/** buildProgram declares sitectl's commands and flags; each action reports its exit code through `exit`. */
+/**
+ * buildProgram declares sitectl's commands and flags; each action reports its exit code
+ * through `exit`. A command's module is loaded only when it runs, so start-up pays for one
+ * command's libraries rather than all of them.
+ */
 export function buildProgram(io: Io, exit: (code: ExitCode) => void): Command {
   const program = new Command('sitectl')
     .description('Keep the proxy configuration of ConfigMgr site system servers in Git: validate, diff and apply YAML manifests.')
@@ -65,7 +59,7 @@ Examples:
   sitectl validate -f ./site-config
   sitectl validate -f sites/ -f proxies/ --strict
   cat server.yaml | sitectl validate -f - -o json`)
-    .action(async (flags) => exit(await runValidate(flags, io)));
+    .action(async (flags) => exit(await (await import('./commands/validate.js')).runValidate(flags, io)));
 
   for (const name of ['diff', 'plan'] as const) {
     const command = withLogs(withState(withManifests(program.command(name)), { live: true, lock: false }))
@@ -82,7 +76,7 @@ Exit codes: 0 no changes (held servers are not changes), 1 changes, 2 invalid in
 Examples:
   sitectl ${name} -f ./site-config
   sitectl ${name} -f ./site-config --live export.json -o json${name === 'plan' ? '\n  sitectl plan -f ./site-config --out plan.json && sitectl apply plan.json' : ''}`)
-      .action(async (flags) => exit(await runDiff(flags, io, name)));
+      .action(async (flags) => exit(await (await import('./commands/diff.js')).runDiff(flags, io, name)));
   }
 
   withLogs(withState(withManifests(program.command('apply')), { live: false, lock: true }))
@@ -98,7 +92,7 @@ Examples:
   sitectl apply -f ./site-config
   sitectl apply -f ./site-config --state /var/lib/sitectl/state.json
   sitectl apply plan.json`)
-    .action(async (planFile: string | undefined, flags) => exit(await runApply(planFile, flags, io)));
+    .action(async (planFile: string | undefined, flags) => exit(await (await import('./commands/apply.js')).runApply(planFile, flags, io)));
 
   withLogs(withState(withManifests(program.command('watch')), { live: false, lock: true }))
     .description('Keep the site in line with a folder: reconcile on start, on every manifest change, and every interval, until stopped.')
@@ -114,7 +108,7 @@ manifests. SIGINT or SIGTERM lets the pass in flight finish, releases the lock a
 Examples:
   sitectl watch -f ./site-config --state /var/lib/sitectl/state.json
   sitectl watch -f ./site-config --mode monitor --interval 15m --health-addr 0.0.0.0:9090`)
-    .action(async (flags) => exit(await runWatch(flags, io, io.onStopSignal)));
+    .action(async (flags) => exit(await (await import('./commands/watch.js')).runWatch(flags, io, io.onStopSignal)));
 
   withState(program.command('get'), { live: true, lock: false })
     .description('Show the live servers, sites, or the proxies in use.')
@@ -126,7 +120,7 @@ Examples:
   sitectl get servers
   sitectl get servers cm02.contoso.com -o yaml
   sitectl get proxies --live export.json`)
-    .action(async (resource: string, name: string | undefined, flags) => exit(await runGet(resource, name, flags, io)));
+    .action(async (resource: string, name: string | undefined, flags) => exit(await (await import('./commands/get.js')).runGet(resource, name, flags, io)));
 
   withState(program.command('events'), { live: false, lock: false })
     .description('Show the events recorded beside the state file (events.jsonl).')
@@ -136,7 +130,7 @@ Examples:
 Examples:
   sitectl events
   sitectl events --for SiteSystemServer/cm02.contoso.com -o json`)
-    .action(async (flags) => exit(await runEvents(flags, io)));
+    .action(async (flags) => exit(await (await import('./commands/events.js')).runEvents(flags, io)));
 
   program
     .command('schema')
@@ -146,7 +140,7 @@ Examples:
 Examples:
   sitectl schema SiteSystemServer
   sitectl schema > sitectl-schemas.json`)
-    .action((kind: string | undefined) => exit(runSchema(kind, io)));
+    .action(async (kind: string | undefined) => exit((await import('./commands/schema.js')).runSchema(kind, io)));
 
   withState(withManifests(program.command('graph')), { live: true, lock: false })
     .description('Draw the sites, servers, roles and proxies, with held servers and pending changes marked.')
@@ -159,7 +153,7 @@ Examples:
   sitectl graph -f ./site-config > hierarchy.mmd
   sitectl graph -f ./site-config --live live/export.json --only-changes
   sitectl graph -f ./site-config -o dot | dot -Tsvg > hierarchy.svg`)
-    .action(async (flags) => exit(await runGraph(flags, io)));
+    .action(async (flags) => exit(await (await import('./commands/graph.js')).runGraph(flags, io)));
 
   program
     .command('explain')
@@ -169,7 +163,7 @@ Examples:
 Examples:
   sitectl explain Proxy
   sitectl explain SiteSystemServer.spec.roles.useProxyForAutomaticDeploymentRules`)
-    .action((field: string) => exit(runExplain(field, io)));
+    .action(async (field: string) => exit((await import('./commands/explain.js')).runExplain(field, io)));
 
   program
     .command('completion')
@@ -179,7 +173,7 @@ Examples:
 Examples:
   source <(sitectl completion bash)
   sitectl completion pwsh | Out-String | Invoke-Expression`)
-    .action((shell: string) => exit(runCompletion(shell, io)));
+    .action(async (shell: string) => exit((await import('./commands/completion.js')).runCompletion(shell, io)));
 
   return program;
 }

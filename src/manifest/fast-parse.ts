@@ -1,7 +1,8 @@
 import jsYaml from 'js-yaml';
-import { isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { Locator } from '../model/manifest.js';
 import { makeLocator } from './locate.js';
+import { yaml } from './yaml-library.js';
 
 /** PRECISE_OPTIONS are the `yaml` parser's settings everywhere sitectl uses it: YAML 1.2 core, duplicate keys refused. */
 export const PRECISE_OPTIONS = { prettyErrors: false, uniqueKeys: true, version: '1.2', schema: 'core' } as const;
@@ -36,6 +37,7 @@ export function lazyLocators(file: string, text: string): (ordinal: number) => L
   let parsed: { documents: Document[]; lines: LineCounter } | undefined;
   const precise = () => {
     if (!parsed) {
+      const { isScalar, LineCounter, parseAllDocuments } = yaml();
       const lines = new LineCounter();
       const all = parseAllDocuments(text, { ...PRECISE_OPTIONS, lineCounter: lines });
       const documents = (Array.isArray(all) ? all : []).filter((d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null));

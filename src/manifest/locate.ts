@@ -1,6 +1,7 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { SourcePosition } from '../model/diagnostic.js';
 import type { Locator } from '../model/manifest.js';
+import { yaml } from './yaml-library.js';
 
 /** splitPointer turns a JSON pointer (`/spec/roles/0`) into its unescaped segments. */
 export function splitPointer(pointer: string): string[] {
@@ -17,6 +18,7 @@ export function splitPointer(pointer: string): string[] {
  * go on (a missing key, an alias), it stops at the deepest node it reached.
  */
 export function findNodeOffset(doc: Document, pointer: string, target: 'key' | 'value' = 'value'): number {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   const segments = splitPointer(pointer);
   let node: unknown = doc.contents;
   let offset = rangeStart(node) ?? 0;

@@ -1,10 +1,11 @@
-import { LineCounter, parseAllDocuments, visit, isAlias, type Document, type YAMLError } from 'yaml';
+import type { Document, LineCounter, YAMLError } from 'yaml';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Locator } from '../model/manifest.js';
 import { decodeText, lineAndColumn } from './decode.js';
 import { fastValues, lazyLocators, PRECISE_OPTIONS } from './fast-parse.js';
 import { makeLocator, positionAt } from './locate.js';
 import type { SourceFile } from './source.js';
+import { yaml } from './yaml-library.js';
 
 /** MAX_ALIAS_COUNT bounds alias expansion per document, so an alias bomb fails fast instead of eating memory. */
 export const MAX_ALIAS_COUNT = 100;
@@ -60,6 +61,7 @@ export function parseSource(source: SourceFile, mode: ParseMode = 'fast'): Parse
 
 /** parsePrecise reads a file with the `yaml` parser, which knows every node's position and reports every problem. */
 function parsePrecise(file: string, text: string): ParseResult {
+  const { LineCounter, parseAllDocuments } = yaml();
   const lines = new LineCounter();
   const documents: ParsedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -107,6 +109,7 @@ function conversionMessage(error: unknown): string {
 
 function firstAliasOffset(doc: Document): number {
   let offset = doc.contents?.range?.[0] ?? 0;
+  const { visit, isAlias } = yaml();
   visit(doc, {
     Alias(_key, node) {
       if (isAlias(node) && node.range) {

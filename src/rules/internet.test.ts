@@ -18,7 +18,7 @@ describe('internetRoleWithoutProxy', () => {
       '    - type: ExchangeServerConnector\n      proxy: { server: a.contoso.com }\n    - type: CloudManagementGatewayConnectionPoint\n      proxy: { server: b.contoso.com }\n',
       0,
     ],
-  ])('for %s warns %i times', (_name, proxy, roles, count) => {
+  ])('for %s, counts the expected warnings', (_name, proxy, roles, count) => {
     expect(only(check({ 'site.yaml': REQUIRING, 's.yaml': host(proxy, roles) }), 'InternetRoleWithoutProxy')).toHaveLength(count);
   });
 

@@ -1,4 +1,4 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { SourceFile } from '../manifest/source.js';
@@ -32,15 +32,15 @@ export async function readSources(paths: readonly string[], readStdin: () => Pro
       continue;
     }
     const absolute = path.resolve(cwd, given);
-    const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error);
+    const info = statOrError(absolute);
     if (info instanceof Error) {
       const why = info.code === 'ENOENT' ? 'does not exist' : `cannot be read (${info.code ?? info.message})`;
       diagnostics.push(diagnostic('NoManifests', `${given} ${why}`));
       continue;
     }
     const before = sources.length;
-    if (info.isDirectory()) await walk(absolute, cwd, visited, sources, diagnostics);
-    else await readOne(absolute, cwd, sources, diagnostics);
+    if (info.isDirectory()) walk(absolute, cwd, visited, sources, diagnostics);
+    else readOne(absolute, cwd, sources, diagnostics);
     if (sources.length === before && info.isDirectory()) {
       diagnostics.push(diagnostic('NoManifests', `no .yaml or .yml files found under ${given}`));
     }
@@ -48,11 +48,13 @@ export async function readSources(paths: readonly string[], readStdin: () => Pro
   return { sources, diagnostics };
 }
 
-async function walk(folder: string, cwd: string, visited: Set<string>, sources: SourceFile[], diagnostics: Diagnostic[]): Promise<void> {
-  const real = await realpath(folder);
+// Files are read synchronously: a folder of hundreds of small files reads several times faster
+// than with one awaited read per file, and a command has nothing else to do meanwhile.
+function walk(folder: string, cwd: string, visited: Set<string>, sources: SourceFile[], diagnostics: Diagnostic[]): void {
+  const real = realpathSync(folder);
   if (visited.has(real)) return; // a symlink back into a folder already read
   visited.add(real);
-  const entries = await readdir(folder, { withFileTypes: true });
+  const entries = readdirSync(folder, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue; // .git, editor folders
@@ -60,22 +62,22 @@ async function walk(folder: string, cwd: string, visited: Set<string>, sources: 
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
-      const target = await stat(full).catch(() => undefined);
-      if (!target) continue; // dangling link
+      const target = statOrError(full);
+      if (target instanceof Error) continue; // dangling link
       isDirectory = target.isDirectory();
       isFile = target.isFile();
     }
-    if (isDirectory) await walk(full, cwd, visited, sources, diagnostics);
-    else if (isFile && MANIFEST_FILE.test(entry.name)) await readOne(full, cwd, sources, diagnostics);
+    if (isDirectory) walk(full, cwd, visited, sources, diagnostics);
+    else if (isFile && MANIFEST_FILE.test(entry.name)) readOne(full, cwd, sources, diagnostics);
   }
 }
 
-async function readOne(absolute: string, cwd: string, sources: SourceFile[], diagnostics: Diagnostic[]): Promise<void> {
+function readOne(absolute: string, cwd: string, sources: SourceFile[], diagnostics: Diagnostic[]): void {
   const file = displayPath(absolute, cwd);
   const at = { source: { file, line: 1, column: 1 } };
   try {
     // Only regular files: reading a FIFO or a device would block or never end.
-    const info = await stat(absolute);
+    const info = statSync(absolute);
     if (!info.isFile()) {
       diagnostics.push(diagnostic('YamlSyntax', 'not a regular file (a pipe, socket or device?); manifests are files', at));
       return;
@@ -84,11 +86,19 @@ async function readOne(absolute: string, cwd: string, sources: SourceFile[], dia
       diagnostics.push(diagnostic('YamlSyntax', `file is ${Math.round(info.size / 1048576)} MiB, more than the ${MAX_MANIFEST_BYTES / 1048576} MiB a manifest file may have; split it`, at));
       return;
     }
-    sources.push({ file, bytes: await readFile(absolute) });
+    sources.push({ file, bytes: readFileSync(absolute) });
   } catch (error) {
     // Unreadable (permissions, deleted meanwhile): the file's manifests are missing, which must not pass as valid.
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     diagnostics.push(diagnostic('YamlSyntax', `file cannot be read (${code})`, at));
+  }
+}
+
+function statOrError(file: string): Stats | NodeJS.ErrnoException {
+  try {
+    return statSync(file);
+  } catch (error) {
+    return error as NodeJS.ErrnoException;
   }
 }
 

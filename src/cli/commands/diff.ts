@@ -1,4 +1,3 @@
-import writeFileAtomic from 'write-file-atomic';
 import path from 'node:path';
 import { hasChanges } from '../../model/plan.js';
 import { planManifests } from '../../reconcile/pass.js';
@@ -6,7 +5,8 @@ import { palette, useColor } from '../color.js';
 import { liveSource, passOptions, readManifests, type ManifestFlags, type StateFlags } from '../inputs.js';
 import type { ExitCode, Io } from '../io.js';
 import { createLogger, type LogFlags } from '../log.js';
-import { renderPlan, type PlanFormat } from '../render/plan-formats.js';
+import type { PlanFormat } from '../render/formats.js';
+import { renderPlan } from '../render/plan-formats.js';
 
 /** DiffFlags are the options of `diff` and `plan`. */
 export interface DiffFlags extends ManifestFlags, StateFlags, LogFlags {
@@ -32,7 +32,7 @@ export async function runDiff(flags: DiffFlags, io: Io, command: 'diff' | 'plan'
     return 2;
   }
   if (flags.out) {
-    await writeFileAtomic(path.resolve(io.cwd, flags.out), JSON.stringify(result.plan, null, 2) + '\n');
+    await (await import('write-file-atomic')).default(path.resolve(io.cwd, flags.out), JSON.stringify(result.plan, null, 2) + '\n');
     log.info({ file: flags.out }, 'plan saved');
   }
   return hasChanges(result.plan) ? 1 : 0;

@@ -1,10 +1,10 @@
-import { stringify } from 'yaml';
 import type { LiveServer, LiveSite, LiveState } from '../../model/live.js';
 import { describeSettings, type ProxySettings } from '../../model/proxy.js';
 import { RuntimeFailure } from '../../backend/errors.js';
 import { liveSource, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
 import { renderTable } from '../render/table.js';
+import { yaml } from '../../manifest/yaml-library.js';
 
 /** GetFlags are `sitectl get`'s options. */
 export interface GetFlags extends StateFlags {
@@ -29,7 +29,7 @@ export async function runGet(resource: string, name: string | undefined, flags: 
   const items = select(kind, live, name);
   if (name !== undefined && items.length === 0) throw new RuntimeFailure(`${SINGULAR[kind]} ${name} not found in the live state`);
   if (flags.output === 'json') io.stdout(JSON.stringify(name !== undefined ? items[0] : items, null, 2) + '\n');
-  else if (flags.output === 'yaml') io.stdout(stringify(name !== undefined ? items[0] : items));
+  else if (flags.output === 'yaml') io.stdout(yaml().stringify(name !== undefined ? items[0] : items));
   else io.stdout(table(kind, items));
   return 0;
 }

@@ -1,18 +1,14 @@
-import { stringify } from 'yaml';
 import type { Plan } from '../../model/plan.js';
 import type { Palette } from '../color.js';
+import type { PlanFormat } from './formats.js';
 import { renderPlanText } from './plan-text.js';
 import { renderPowerShell } from './powershell.js';
 import { renderPlanMarkdown } from './plan-markdown.js';
 import { createRequire } from 'node:module';
+import { yaml } from '../../manifest/yaml-library.js';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
-/** PlanFormat is an output format for diff and plan. */
-export type PlanFormat = 'text' | 'json' | 'yaml' | 'patch' | 'powershell' | 'markdown';
-
-/** PLAN_FORMATS lists the formats diff and plan print. */
-export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'yaml', 'patch', 'powershell', 'markdown'];
 
 /** renderPlan prints a plan in the chosen format: text for people, json/yaml for tools, patch for RFC 6902 per object, powershell for a real site, markdown for a pull request. */
 export function renderPlan(plan: Plan, format: PlanFormat, colors: Palette): string {
@@ -22,7 +18,7 @@ export function renderPlan(plan: Plan, format: PlanFormat, colors: Palette): str
     case 'json':
       return JSON.stringify(plan, null, 2) + '\n';
     case 'yaml':
-      return stringify(plan);
+      return yaml().stringify(plan);
     case 'patch':
       return JSON.stringify(plan.changes.map((c) => ({ object: `${c.kind}/${c.name}`, action: c.action, patch: c.patch })), null, 2) + '\n';
     case 'powershell':

@@ -1,8 +1,8 @@
-import { stringify } from 'yaml';
 import type { Change, Plan } from '../../model/plan.js';
 import type { Palette } from '../color.js';
 import { renderDiagnostics } from './diagnostics-text.js';
 import { diffLines } from './line-diff.js';
+import { yaml } from '../../manifest/yaml-library.js';
 
 const MARK: Readonly<Record<Change['action'], string>> = { create: '+', update: '~', hold: '!', prune: '-' };
 
@@ -24,8 +24,8 @@ function renderChange(change: Change, colors: Palette): string {
   const header = colors.bold(`${MARK[change.action]} ${change.kind} ${change.name} (${change.action})`);
   const reason = change.reason ? `\n  ${colors.dim('# ' + change.reason)}` : '';
   if (change.action === 'hold') return `${header}${reason}\n`;
-  const before = Object.keys(change.before).length === 0 ? '' : stringify(change.before);
-  const lines = diffLines(before, stringify(change.after)).map(({ op, text }) => {
+  const before = Object.keys(change.before).length === 0 ? '' : yaml().stringify(change.before);
+  const lines = diffLines(before, yaml().stringify(change.after)).map(({ op, text }) => {
     const line = `${op} ${text}`;
     return op === '+' ? colors.green(line) : op === '-' ? colors.red(line) : colors.dim(line);
   });
