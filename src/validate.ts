@@ -4,6 +4,7 @@ import type { LiveState } from './model/live.js';
 import type { ManifestDocument, ObjectRef } from './model/manifest.js';
 import { parseSource } from './manifest/parse.js';
 import { contentHash, type SourceFile } from './manifest/source.js';
+import { restoreDocuments, storedForm, type StoredSource } from './manifest/stored.js';
 import { checkDocument } from './manifest/validate-document.js';
 import { resolve } from './resolve/index.js';
 import { runRules } from './rules/index.js';
@@ -23,10 +24,21 @@ export interface CheckedSource {
   readonly documents: readonly ManifestDocument[];
   readonly invalidObjects: readonly ObjectRef[];
   readonly diagnostics: readonly Diagnostic[];
+  /** The file as plain data when it is clean (read by the fast parser, no diagnostics), for a SourceStore. */
+  readonly stored?: StoredSource;
 }
 
 /** SourceCache keeps each file's CheckedSource by file name, so a watcher parses only the files that changed. */
 export type SourceCache = Map<string, CheckedSource>;
+
+/**
+ * SourceStore keeps clean files as plain data by content hash, between runs (the CLI's
+ * on-disk cache): a file whose bytes it knows is neither parsed nor schema-checked again.
+ */
+export interface SourceStore {
+  get(hash: string): StoredSource | undefined;
+  put(hash: string, stored: StoredSource): void;
+}
 
 /** checkSource parses one file and checks each of its documents against its kind's schema. */
 export function checkSource(source: SourceFile, hash = contentHash(source.bytes)): CheckedSource {
@@ -40,20 +52,34 @@ export function checkSource(source: SourceFile, hash = contentHash(source.bytes)
     if (checked.document) documents.push(checked.document);
     if (checked.invalidObject) invalidObjects.push(checked.invalidObject);
   }
-  return { hash, count: parsed.documents.length, documents, invalidObjects, diagnostics };
+  const count = parsed.documents.length;
+  const clean = parsed.parser === 'fast' && diagnostics.length === 0;
+  const stored = clean ? storedForm(count, documents) : undefined;
+  return { hash, count, documents, invalidObjects, diagnostics, ...(stored ? { stored } : {}) };
+}
+
+/** restoreSource turns a stored file back into its CheckedSource, without parsing or checking it. */
+function restoreSource(source: SourceFile, hash: string, stored: StoredSource): CheckedSource {
+  return { hash, count: stored.count, documents: restoreDocuments(source, stored), invalidObjects: [], diagnostics: [], stored };
 }
 
 /**
  * loadManifests parses each document, checks it against its kind's schema and resolves the
  * valid ones into the desired state. With a cache, a file whose content is unchanged is not
- * parsed again (the cache is updated to hold exactly these files). It never throws on user
- * input; every problem is a diagnostic.
+ * parsed again (the cache is updated to hold exactly these files); with a store, a clean file
+ * whose bytes the store knows is taken from it, and new clean files are put into it. It never
+ * throws on user input; every problem is a diagnostic.
  */
-export function loadManifests(sources: readonly SourceFile[], cache?: SourceCache): Loaded {
+export function loadManifests(sources: readonly SourceFile[], cache?: SourceCache, store?: SourceStore): Loaded {
   const checked = sources.map((source) => {
     const hash = contentHash(source.bytes);
     const cached = cache?.get(source.file);
-    return cached?.hash === hash ? cached : checkSource(source, hash);
+    if (cached?.hash === hash) return cached;
+    const stored = store?.get(hash);
+    if (stored) return restoreSource(source, hash, stored);
+    const fresh = checkSource(source, hash);
+    if (fresh.stored) store?.put(hash, fresh.stored);
+    return fresh;
   });
   if (cache) {
     cache.clear();

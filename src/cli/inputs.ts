@@ -2,6 +2,7 @@ import path from 'node:path';
 import { FileStateBackend, SnapshotSource, DEFAULT_STATE_PATH } from '../backend/state-file.js';
 import type { LiveStateSource } from '../backend/backend.js';
 import type { ManifestInput, PassOptions } from '../reconcile/pass.js';
+import { cacheFolder, ManifestCache } from '../sources/manifest-cache.js';
 import { readSources } from '../sources/read-sources.js';
 import { parseDuration } from './duration.js';
 import { UsageError, type Io } from './io.js';
@@ -22,11 +23,14 @@ export interface StateFlags {
   readonly forceUnlock?: string;
 }
 
-/** readManifests reads the -f paths; at least one is required. */
+/** readManifests reads the -f paths (at least one is required) and opens their manifest cache unless SITECTL_CACHE=off. */
 export async function readManifests(flags: ManifestFlags, io: Io, command: string): Promise<ManifestInput> {
   const paths = flags.filename ?? [];
   if (paths.length === 0) throw new UsageError(`${command} needs at least one -f PATH (a manifest file, a folder, or - for standard input)`);
-  return readSources(paths, io.readStdin, io.cwd);
+  const { sources, diagnostics } = await readSources(paths, io.readStdin, io.cwd);
+  const folder = cacheFolder(io.env, io.cwd);
+  const store = folder ? ManifestCache.open(folder, paths, io.cwd) : undefined;
+  return { sources, diagnostics, ...(store ? { store } : {}) };
 }
 
 /** passOptions gathers a pass's settings from the flags and environment. */

@@ -22,10 +22,12 @@ export interface ParsedDocument {
 /** ParseMode picks the parser: `fast` tries js-yaml first and keeps the precise parser for positions and errors; `precise` uses only the latter. */
 export type ParseMode = 'fast' | 'precise';
 
-/** ParseResult is what one file yields: its documents and any YamlSyntax diagnostics. */
+/** ParseResult is what one file yields: its documents, any YamlSyntax diagnostics, and which parser read it. */
 export interface ParseResult {
   readonly documents: ParsedDocument[];
   readonly diagnostics: Diagnostic[];
+  /** `fast` when js-yaml read the file and positions come from lazy locators; `precise` otherwise. */
+  readonly parser: ParseMode;
 }
 
 /**
@@ -43,6 +45,7 @@ export function parseSource(source: SourceFile, mode: ParseMode = 'fast'): Parse
     return {
       documents: [],
       diagnostics: [diagnostic('YamlSyntax', `file ${decoded.reason}`, { source: { file: source.file, line, column } })],
+      parser: 'precise',
     };
   }
   const text = decoded.text; // the decoder already dropped a BOM, as editors do when they count columns
@@ -54,7 +57,7 @@ export function parseSource(source: SourceFile, mode: ParseMode = 'fast'): Parse
     values.forEach((value, index) => {
       if (value !== null && value !== undefined) documents.push({ file: source.file, index, value, locate: locatorFor(documents.length) });
     });
-    return { documents, diagnostics: [] };
+    return { documents, diagnostics: [], parser: 'fast' };
   }
   return parsePrecise(source.file, text);
 }
@@ -84,7 +87,7 @@ function parsePrecise(file: string, text: string): ParseResult {
     if (value === null || value === undefined) return; // `---` followed by nothing, or only comments
     documents.push({ file, index, value, locate: makeLocator(file, doc, lines) });
   });
-  return { documents, diagnostics };
+  return { documents, diagnostics, parser: 'precise' };
 }
 
 function yamlProblem(file: string, text: string, lines: LineCounter, problem: YAMLError): Diagnostic {

@@ -1,52 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../apply/apply-plan.js';
+import { desiredServer, liveServer, NAMES } from '../../test/support/arbitraries.js';
 import type { DesiredState } from '../model/desired.js';
-import type { LiveRole, LiveServer, LiveState } from '../model/live.js';
-import type { DesiredProxy, ProxySettings } from '../model/proxy.js';
-import type { Origin, Role, RoleType, SiteSystemServer } from '../model/server.js';
-import { effectiveProxy } from '../resolve/effective-proxy.js';
+import type { LiveServer, LiveState } from '../model/live.js';
+import type { SiteSystemServer } from '../model/server.js';
 import { planChanges } from './plan.js';
-
-// Random desired/live pairs built straight from the model, so every shape the planner can
-// meet is reached, not only those a handful of manifests show.
-
-const origin: Origin = { document: { kind: 'SiteSystemServer', name: 'x' }, source: { file: 'x.yaml', line: 1, column: 1 }, path: '', locate: () => ({ file: 'x.yaml', line: 1, column: 1 }) };
-const NAMES = ['a.contoso.com', 'b.contoso.com', 'c.contoso.com', 'd.contoso.com', 'e.contoso.com'];
-const ROLE_TYPES: RoleType[] = ['SoftwareUpdatePoint', 'DistributionPoint', 'ExchangeServerConnector', 'ManagementPoint'];
-
-const settings: fc.Arbitrary<ProxySettings> = fc.record({
-  server: fc.constantFrom('p1.contoso.com', 'p2.contoso.com', '10.0.0.8'),
-  port: fc.constantFrom(80, 3128, 8080),
-  account: fc.constantFrom(null, 'CONTOSO\\svc-a', 'CONTOSO\\svc-b'),
-});
-const desiredProxy: fc.Arbitrary<DesiredProxy> = fc.oneof(settings.map((s) => ({ enabled: true as const, settings: s })), fc.constant({ enabled: false as const }));
-
-const role = (type: RoleType): fc.Arbitrary<Role> =>
-  fc.record({
-    proxy: fc.option(settings.map((s) => ({ proxy: { enabled: true as const, settings: s }, origin })), { nil: null }),
-    useProxy: fc.boolean(),
-    useProxyForAutomaticDeploymentRules: fc.boolean(),
-    connectedCache: fc.boolean(),
-  }).map((r) => ({ ...r, type, origin }));
-
-const desiredServer = (name: string): fc.Arbitrary<SiteSystemServer> =>
-  fc.record({
-    site: fc.constantFrom('P01', 'P02'),
-    declared: fc.option(desiredProxy.map((proxy) => ({ proxy, origin })), { nil: null }),
-    roles: fc.subarray(ROLE_TYPES).chain((types) => (types.length ? fc.tuple(...types.map(role)) : fc.constant([] as Role[]))),
-  }).map(({ site, declared, roles }) => ({ name, site, declaredProxy: declared, roles, origin, effectiveProxy: effectiveProxy(declared, roles) }));
-
-const liveRole: fc.Arbitrary<LiveRole> = fc.record({ type: fc.constantFrom(...ROLE_TYPES), useProxy: fc.boolean(), extra: fc.constantFrom('kept', 42) });
-const liveServer = (name: string): fc.Arbitrary<LiveServer> =>
-  fc.record({ site: fc.constantFrom('P01', 'P02'), proxy: fc.option(settings, { nil: null }), roles: fc.uniqueArray(liveRole, { selector: (r) => r.type, maxLength: 3 }), note: fc.string() })
-    .map((s) => ({ name, ...s }));
 
 const pair = fc
   .record({ desiredNames: fc.subarray(NAMES), liveNames: fc.subarray(NAMES), recorded: fc.subarray(NAMES) })
   .chain(({ desiredNames, liveNames, recorded }) =>
     fc.record({
-      servers: desiredNames.length ? fc.tuple(...desiredNames.map(desiredServer)) : fc.constant([] as SiteSystemServer[]),
+      servers: desiredNames.length ? fc.tuple(...desiredNames.map((name) => desiredServer(name))) : fc.constant([] as SiteSystemServer[]),
       live: liveNames.length ? fc.tuple(...liveNames.map(liveServer)) : fc.constant([] as LiveServer[]),
       recorded: fc.constant(recorded),
       prune: fc.boolean(),

@@ -33,7 +33,8 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
   for (const server of [...desired.servers.values()].sort(byName)) {
     const current = liveServers.get(server.name);
     const record = records[server.name];
-    const drifted = record !== undefined && driftOf(record, current).length > 0;
+    // Drift only marks a change; an unchanged server needs no drift check (DriftDetected reports it).
+    const drifted = () => record !== undefined && driftOf(record, current).length > 0;
     const change = planServer(server, current, drifted);
     if (change) changes.push(change);
     else unchanged++;
@@ -68,7 +69,7 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
   };
 }
 
-function planServer(server: SiteSystemServer, current: LiveServer | undefined, drift: boolean): Change | undefined {
+function planServer(server: SiteSystemServer, current: LiveServer | undefined, drifted: () => boolean): Change | undefined {
   const before = current ?? {};
   if (server.effectiveProxy.state === 'held') {
     const reason = 'roles on this server need different proxies and spec.proxy does not choose one (ProxyConflict)';
@@ -81,6 +82,7 @@ function planServer(server: SiteSystemServer, current: LiveServer | undefined, d
     ...(server.effectiveProxy.state === 'managed' ? { proxy: after.proxy } : {}),
     roles: server.roles.map(roleSettings),
   };
+  const drift = drifted();
   return { kind: 'SiteSystemServer', name: server.name, action: current ? 'update' : 'create', patch, before, after, record, ...(drift ? { drift } : {}) };
 }
 

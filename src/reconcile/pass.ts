@@ -8,7 +8,7 @@ import type { SourceFile } from '../manifest/source.js';
 import { planChanges } from '../plan/plan.js';
 import { diagnosticsOnly } from '../plan/report.js';
 import { LIVE_RULES, runRules, STATIC_RULES } from '../rules/index.js';
-import { loadManifests, type Loaded, type SourceCache } from '../validate.js';
+import { loadManifests, type Loaded, type SourceCache, type SourceStore } from '../validate.js';
 
 /** PassOptions are a pass's settings: today's date, --prune and --strict. */
 export interface PassOptions {
@@ -26,19 +26,25 @@ export interface PassResult {
   readonly revision: number | null;
 }
 
-/** ManifestInput is what `-f` yielded: the files, and problems finding or reading them. */
+/** ManifestInput is what `-f` yielded: the files, problems finding or reading them, and where clean files are kept between runs. */
 export interface ManifestInput {
   readonly sources: readonly SourceFile[];
   readonly diagnostics: readonly Diagnostic[];
+  /** The CLI's manifest cache, saved once the files are loaded. */
+  readonly store?: SourceStore & { save(): void };
 }
 
-/** Checked is the manifests loaded and checked without live state, as `validate` reports them. */
-export interface Checked {
+/** StaticCheck is the manifests loaded and the rules run that need no live state: what planning starts from. */
+export interface StaticCheck {
   readonly loaded: Loaded;
   /** What the static rules found; they need not run again once the live state is read. */
   readonly staticFindings: readonly Diagnostic[];
   /** Problems finding or reading the files, which every later report repeats. */
   readonly sourceDiagnostics: readonly Diagnostic[];
+}
+
+/** Checked is the manifests loaded and checked without live state, as `validate` reports them. */
+export interface Checked extends StaticCheck {
   readonly invalid: boolean;
   /** The report of this check alone: a Plan with no live fields and no changes. */
   readonly report: Plan;
@@ -46,10 +52,21 @@ export interface Checked {
 
 /** checkManifests loads the manifests and runs the rules without live state: invalid input is reported before the live state is read. */
 export function checkManifests(input: ManifestInput, options: Pick<PassOptions, 'today' | 'strict'>, cache?: SourceCache): Checked {
-  const loaded = loadManifests(input.sources, cache);
+  return finishCheck(checkStatic(input, options, cache), input, options);
+}
+
+function checkStatic(input: ManifestInput, options: Pick<PassOptions, 'today'>, cache?: SourceCache): StaticCheck {
+  const loaded = loadManifests(input.sources, cache, input.store);
+  input.store?.save();
   const staticFindings = runRules(loaded.desired, { today: options.today, rules: STATIC_RULES });
+  return { loaded, staticFindings, sourceDiagnostics: input.diagnostics };
+}
+
+/** finishCheck runs the live rules without live state (they then judge only hosts whose proxy the manifests set) and makes the report. */
+function finishCheck(check: StaticCheck, input: ManifestInput, options: Pick<PassOptions, 'today' | 'strict'>): Checked {
+  const { loaded } = check;
   const liveFindings = runRules(loaded.desired, { today: options.today, live: null, rules: LIVE_RULES });
-  let found: Diagnostic[] = [...input.diagnostics, ...loaded.diagnostics, ...staticFindings, ...liveFindings];
+  let found: Diagnostic[] = [...check.sourceDiagnostics, ...loaded.diagnostics, ...check.staticFindings, ...liveFindings];
   if (loaded.documents === 0 && countDiagnostics(found).errors === 0) {
     const files = input.sources.map((s) => s.file).join(', ');
     found.push(diagnostic('NoManifests', files ? `no manifests found: ${files} hold only empty documents` : 'no manifests found'));
@@ -57,41 +74,77 @@ export function checkManifests(input: ManifestInput, options: Pick<PassOptions, 
   found.sort(compareDiagnostics);
   if (options.strict) found = escalateWarnings(found);
   const report = diagnosticsOnly(found);
-  return { loaded, staticFindings, sourceDiagnostics: input.diagnostics, invalid: report.summary.errors > 0, report };
+  return { ...check, invalid: report.summary.errors > 0, report };
+}
+
+/**
+ * invalidWithoutLive answers the result of a pass whose manifests are invalid before any live
+ * state is read, or undefined when they are not. Planning runs the live rules once, with the
+ * live state; without it they report only a subset of what they report with it (they skip
+ * hosts whose proxy only the live state knows), so this check is made only when the pass has
+ * already found an error or could not read the live state: its outcome and report are then
+ * exactly those of checking first.
+ */
+function invalidWithoutLive(check: StaticCheck, input: ManifestInput, options: PassOptions): PassResult | undefined {
+  const checked = finishCheck(check, input, options);
+  return checked.invalid ? { plan: checked.report, invalid: true, applied: false, revision: null } : undefined;
+}
+
+/** mayBeInvalid tells whether a static check already holds an error (or, with --strict, a warning), or found no documents. */
+function mayBeInvalid(check: StaticCheck, strict: boolean): boolean {
+  const counts = countDiagnostics([...check.sourceDiagnostics, ...check.loaded.diagnostics, ...check.staticFindings]);
+  return counts.errors > 0 || (strict && counts.warnings > 0) || check.loaded.documents === 0;
 }
 
 /** planChecked plans checked manifests against one live state, with the rules that need it. */
-export function planChecked(checked: Checked, live: LiveState, fingerprint: string, options: PassOptions): Plan {
-  const { loaded } = checked;
+export function planChecked(check: StaticCheck, live: LiveState, fingerprint: string, options: PassOptions): Plan {
+  const { loaded } = check;
   const liveFindings = runRules(loaded.desired, { today: options.today, live, rules: LIVE_RULES });
-  const found = [...checked.sourceDiagnostics, ...loaded.diagnostics, ...checked.staticFindings, ...liveFindings].sort(compareDiagnostics);
+  const found = [...check.sourceDiagnostics, ...loaded.diagnostics, ...check.staticFindings, ...liveFindings].sort(compareDiagnostics);
   return planChanges(loaded.desired, live, found, { prune: options.prune, strict: options.strict, fingerprint });
 }
 
 /** planManifests is `diff` and `plan`: check the manifests, read the live state, plan. Nothing is written. */
-export async function planManifests(input: ManifestInput, source: LiveStateSource, options: PassOptions): Promise<PassResult> {
-  // 1. Invalid manifests stop here, before the live state is read.
-  const checked = checkManifests(input, options);
-  if (checked.invalid) return { plan: checked.report, invalid: true, applied: false, revision: null };
-  // 2. Plan against the live state as it is now.
-  const live = await source.read();
-  const plan = planChecked(checked, live.state, live.fingerprint, options);
-  return { plan, invalid: plan.summary.errors > 0, applied: false, revision: live.state.revision };
+export function planManifests(input: ManifestInput, source: LiveStateSource, options: PassOptions): Promise<PassResult> {
+  const check = checkStatic(input, options);
+  return withLiveState(check, input, options, async () => {
+    const live = await source.read();
+    const plan = planChecked(check, live.state, live.fingerprint, options);
+    return { plan, invalid: plan.summary.errors > 0, applied: false, revision: live.state.revision };
+  });
 }
 
 /** applyManifests is `apply -f`: check, then under the writer lock read, plan, apply and write once. Any error writes nothing. */
-export async function applyManifests(input: ManifestInput, backend: StateBackend, options: PassOptions): Promise<PassResult> {
-  // 1. Invalid manifests stop here, before the live state is read or locked.
-  const checked = checkManifests(input, options);
-  if (checked.invalid) return { plan: checked.report, invalid: true, applied: false, revision: null };
-  // 2. Plan and apply on one consistent read, holding the lock throughout.
-  return applyChecked(checked, backend, options);
+export function applyManifests(input: ManifestInput, backend: StateBackend, options: PassOptions): Promise<PassResult> {
+  const check = checkStatic(input, options);
+  return withLiveState(check, input, options, () => applyChecked(check, backend, options));
+}
+
+/**
+ * withLiveState runs the part of a pass that reads the live state, keeping SPEC's precedence:
+ * manifests that are invalid without live state stop the pass before the live state is read
+ * or locked (exit 2), and win over a live state that cannot be read (exit 3).
+ */
+async function withLiveState(check: StaticCheck, input: ManifestInput, options: PassOptions, pass: () => Promise<PassResult>): Promise<PassResult> {
+  if (mayBeInvalid(check, options.strict)) {
+    const invalid = invalidWithoutLive(check, input, options);
+    if (invalid) return invalid;
+  }
+  let result: PassResult;
+  try {
+    result = await pass();
+  } catch (error) {
+    const invalid = invalidWithoutLive(check, input, options);
+    if (invalid) return invalid;
+    throw error;
+  }
+  return (result.invalid && invalidWithoutLive(check, input, options)) || result;
 }
 
 /** applyChecked plans and applies checked manifests under the writer lock, on one consistent read. Any error writes nothing. */
-export function applyChecked(checked: Checked, backend: StateBackend, options: PassOptions): Promise<PassResult> {
+export function applyChecked(check: StaticCheck, backend: StateBackend, options: PassOptions): Promise<PassResult> {
   return backend.update<PassResult>(({ state: live, fingerprint }) => {
-    const plan = planChecked(checked, live, fingerprint, options);
+    const plan = planChecked(check, live, fingerprint, options);
     if (plan.summary.errors > 0) return { next: null, events: [], result: { plan, invalid: true, applied: false, revision: live.revision } };
     const { next, events } = applyPlan(live, plan, { copySites: backend.keepsSites });
     return { next, events, result: { plan, invalid: false, applied: next !== null, revision: next?.revision ?? live.revision } };

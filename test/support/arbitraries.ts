@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import type { LiveRole, LiveServer } from '../../src/model/live.js';
+import type { DesiredProxy, ProxySettings } from '../../src/model/proxy.js';
+import type { Origin, Role, RoleType, SiteSystemServer } from '../../src/model/server.js';
+import type { Site } from '../../src/model/site.js';
+import { effectiveProxy } from '../../src/resolve/effective-proxy.js';
+
+// Random desired and live objects built straight from the model, for property tests: every
+// shape the planner and the rules can meet is reached, not only those a handful of manifests show.
+
+const where = { file: 'x.yaml', line: 1, column: 1 };
+export const origin: Origin = { document: { kind: 'SiteSystemServer', name: 'x' }, source: where, path: '', locate: () => where };
+export const NAMES = ['a.contoso.com', 'b.contoso.com', 'c.contoso.com', 'd.contoso.com', 'e.contoso.com'];
+export const ROLE_TYPES: RoleType[] = ['SoftwareUpdatePoint', 'DistributionPoint', 'ExchangeServerConnector', 'ManagementPoint'];
+
+export const settings: fc.Arbitrary<ProxySettings> = fc.record({
+  server: fc.constantFrom('p1.contoso.com', 'p2.contoso.com', '10.0.0.8'),
+  port: fc.constantFrom(80, 3128, 8080),
+  account: fc.constantFrom(null, 'CONTOSO\\svc-a', 'CONTOSO\\svc-b'),
+});
+const desiredProxy: fc.Arbitrary<DesiredProxy> = fc.oneof(settings.map((s) => ({ enabled: true as const, settings: s })), fc.constant({ enabled: false as const }));
+
+const role = (type: RoleType): fc.Arbitrary<Role> =>
+  fc.record({
+    proxy: fc.option(settings.map((s) => ({ proxy: { enabled: true as const, settings: s }, origin })), { nil: null, freq: 2 }),
+    useProxy: fc.boolean(),
+    useProxyForAutomaticDeploymentRules: fc.boolean(),
+    connectedCache: fc.boolean(),
+  }).map((r) => ({ ...r, type, origin }));
+
+/** desiredServer is a resolved server of site P01 or P02 with any mix of roles and proxies. */
+export const desiredServer = (name: string, roleTypes: readonly RoleType[] = ROLE_TYPES): fc.Arbitrary<SiteSystemServer> =>
+  fc.record({
+    site: fc.constantFrom('P01', 'P02'),
+    declared: fc.option(desiredProxy.map((proxy) => ({ proxy, origin })), { nil: null, freq: 2 }),
+    roles: fc.subarray([...roleTypes]).chain((types) => (types.length ? fc.tuple(...types.map(role)) : fc.constant([] as Role[]))),
+  }).map(({ site, declared, roles }) => ({ name, site, declaredProxy: declared, roles, origin, effectiveProxy: effectiveProxy(declared, roles) }));
+
+const liveRole: fc.Arbitrary<LiveRole> = fc.record({ type: fc.constantFrom(...ROLE_TYPES), useProxy: fc.boolean(), extra: fc.constantFrom('kept', 42) });
+
+/** liveServer is a server as a live state may hold it, unknown fields included. */
+export const liveServer = (name: string): fc.Arbitrary<LiveServer> =>
+  fc.record({ site: fc.constantFrom('P01', 'P02'), proxy: fc.option(settings, { nil: null }), roles: fc.uniqueArray(liveRole, { selector: (r) => r.type, maxLength: 3 }), note: fc.string() })
+    .map((s) => ({ name, ...s }));
+
+/** site is a primary site of any supported or unsupported version, with or without a required proxy. */
+export const site = (code: string): fc.Arbitrary<Site> =>
+  fc.record({
+    version: fc.constantFrom(1902, 2002, 2409, 2509, 2603),
+    requireProxy: fc.boolean(),
+    hotfixes: fc.subarray(['KB33247081']),
+  }).map(({ version, requireProxy, hotfixes }) => ({
+    code,
+    type: 'PrimarySite' as const,
+    version,
+    hotfixes,
+    parent: null,
+    siteServer: `cm-${code.toLowerCase()}.contoso.com`,
+    requireProxy,
+    features: { entraUserDiscovery: false, entraGroupDiscovery: false, entraCollectionSync: false },
+    origin: where,
+    at: () => where,
+  }));
