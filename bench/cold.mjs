@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { generateRepo } from './generate.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.join(HERE, '..', 'dist/cli/main.js');
+const CLI = path.join(HERE, '..', 'dist/sitectl.js');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /** run times one whole process and reads its peak RSS (via GNU time when the machine has it). */

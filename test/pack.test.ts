@@ -28,7 +28,7 @@ describe('the npm package', () => {
     const files = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(path.join(dir, 'files.json'), 'utf8'))) as string[];
     const outside = files.filter((f) => !/^(dist\/|schemas\/|scripts\/|README\.md$|LICENSE$|package\.json$)/.test(f));
     expect(outside).toEqual([]);
-    expect(files).toContain('dist/cli/main.js');
+    expect(files).toContain('dist/sitectl.js');
     expect(files).toContain('dist/index.d.ts');
     expect(files).toContain('scripts/Export-SitectlLiveState.ps1');
     expect(files.filter((f) => /\.test\.|\.map$/.test(f))).toEqual([]);

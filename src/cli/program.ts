@@ -1,11 +1,11 @@
-import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { KINDS } from '../model/manifest.js';
+import { packageRequire } from '../package-files.js';
 import type { ExitCode, Io } from './io.js';
 import { LOG_LEVELS } from './log-levels.js';
 import { PLAN_FORMATS } from './render/formats.js';
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+const { version } = packageRequire('./package.json') as { version: string };
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 

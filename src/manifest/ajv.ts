@@ -1,15 +1,14 @@
-import { createRequire } from 'node:module';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type addFormatsModule from 'ajv-formats';
 import { KINDS, type Kind } from '../model/manifest.js';
+import { packageRequire } from '../package-files.js';
 import { SCHEMAS, type JsonSchema } from './schemas.js';
 
 // ajv is loaded only when something is compiled: the build precompiles the validators, so a
 // normal run never pays for loading the compiler.
-const require = createRequire(import.meta.url);
 
 /** LIVE_STATE_SCHEMA is the JSON Schema of the LiveState document (schemas/livestate.schema.json). */
-export const LIVE_STATE_SCHEMA = require('../../schemas/livestate.schema.json') as JsonSchema;
+export const LIVE_STATE_SCHEMA = packageRequire('./schemas/livestate.schema.json') as JsonSchema;
 
 /**
  * createAjv configures ajv the one way sitectl uses it, with every kind's schema and the
@@ -18,8 +17,8 @@ export const LIVE_STATE_SCHEMA = require('../../schemas/livestate.schema.json') 
  * src/ compile them at start-up.
  */
 export function createAjv(forStandaloneCode = false): Ajv2020 {
-  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-  const formats = require('ajv-formats') as typeof addFormatsModule & { default?: typeof addFormatsModule.default };
+  const { Ajv2020 } = packageRequire('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const formats = packageRequire('ajv-formats') as typeof addFormatsModule & { default?: typeof addFormatsModule.default };
   const addFormats = (formats.default ?? formats) as typeof addFormatsModule.default;
   // strictTypes would complain about if/then branches that only name properties; the schemas are checked by tests instead.
   const ajv = new Ajv2020({
@@ -52,16 +51,25 @@ export type Validators = Record<ValidatorName, import('ajv').ValidateFunction>;
 
 let loaded: Validators | undefined;
 
-/** validators gives the validators the build precompiled, or compiles them (when running from src/, as tests do). Loaded once per process. */
+/**
+ * validators gives the validators the build precompiled, or compiles them: always when
+ * running from sources (as tests do), so those never meet validators of an older build.
+ * Loaded once per process.
+ */
 export function validators(): Validators {
-  if (loaded) return loaded;
+  return (loaded ??= (import.meta.url.endsWith('.ts') ? undefined : precompiled()) ?? compileValidators());
+}
+
+function precompiled(): Validators | undefined {
   try {
-    loaded = require('./validators.generated.cjs') as Validators;
+    return packageRequire('./dist/manifest/validators.generated.cjs') as Validators;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String(error).includes('validators.generated')) throw error;
-    const ajv = createAjv();
-    const ids = schemaIds();
-    loaded = Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, ajv.getSchema(id)!])) as Validators;
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String(error).includes('validators.generated')) return undefined;
+    throw error;
   }
-  return loaded;
+}
+
+function compileValidators(): Validators {
+  const ajv = createAjv();
+  return Object.fromEntries(Object.entries(schemaIds()).map(([name, id]) => [name, ajv.getSchema(id)!])) as Validators;
 }

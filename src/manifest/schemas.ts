@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
 import type { Kind } from '../model/manifest.js';
+import { packageRequire } from '../package-files.js';
 
 // The JSON Schemas ship as files in schemas/ (editors point at them); they are loaded like
-// code, once, from the package root that both src/ and dist/ sit beside.
-const require = createRequire(import.meta.url);
+// code, once, from the package root.
 
 /** SCHEMA_FILES names the schema file of each kind, relative to the package's schemas/ folder. */
 export const SCHEMA_FILES: Readonly<Record<Kind, string>> = {
@@ -18,8 +17,8 @@ export type JsonSchema = Record<string, unknown>;
 
 /** SCHEMAS holds the JSON Schema of each kind. */
 export const SCHEMAS: Readonly<Record<Kind, JsonSchema>> = {
-  Site: require(`../../schemas/${SCHEMA_FILES.Site}`) as JsonSchema,
-  Proxy: require(`../../schemas/${SCHEMA_FILES.Proxy}`) as JsonSchema,
-  SiteSystemServer: require(`../../schemas/${SCHEMA_FILES.SiteSystemServer}`) as JsonSchema,
-  SiteSystemRole: require(`../../schemas/${SCHEMA_FILES.SiteSystemRole}`) as JsonSchema,
+  Site: packageRequire(`./schemas/${SCHEMA_FILES.Site}`) as JsonSchema,
+  Proxy: packageRequire(`./schemas/${SCHEMA_FILES.Proxy}`) as JsonSchema,
+  SiteSystemServer: packageRequire(`./schemas/${SCHEMA_FILES.SiteSystemServer}`) as JsonSchema,
+  SiteSystemRole: packageRequire(`./schemas/${SCHEMA_FILES.SiteSystemRole}`) as JsonSchema,
 };

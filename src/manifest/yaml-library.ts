@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { packageRequire } from '../package-files.js';
 
 type YamlLibrary = typeof import('yaml');
 
@@ -10,5 +10,5 @@ let loaded: YamlLibrary | undefined;
  * needs one), and loading it costs about 50 ms of every start-up.
  */
 export function yaml(): YamlLibrary {
-  return (loaded ??= createRequire(import.meta.url)('yaml') as YamlLibrary);
+  return (loaded ??= packageRequire('yaml') as YamlLibrary);
 }

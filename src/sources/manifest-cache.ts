@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { StoredSource } from '../manifest/stored.js';
+import { packageRequire } from '../package-files.js';
 import type { SourceStore } from '../validate.js';
 
 /** FORMAT names the layout of a cache file; a file of another layout is ignored. */
@@ -116,7 +116,7 @@ let id: string | null | undefined;
 function buildId(): string | null {
   if (id === undefined) {
     try {
-      id = (createRequire(import.meta.url)('../build-id.json') as { id: string }).id;
+      id = (packageRequire('./dist/build-id.json') as { id: string }).id;
     } catch {
       id = null;
     }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /** ROOT is the repository root; the built CLI lives in dist/. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'dist/cli/main.js');
+const CLI = path.join(ROOT, 'dist/sitectl.js');
 
 /** TODAY pins the support-date rules for every test run. */
 export const TODAY = '2026-11-26';

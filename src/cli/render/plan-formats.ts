@@ -1,13 +1,13 @@
 import type { Plan } from '../../model/plan.js';
+import { packageRequire } from '../../package-files.js';
 import type { Palette } from '../color.js';
 import type { PlanFormat } from './formats.js';
 import { renderPlanText } from './plan-text.js';
 import { renderPowerShell } from './powershell.js';
 import { renderPlanMarkdown } from './plan-markdown.js';
-import { createRequire } from 'node:module';
 import { yaml } from '../../manifest/yaml-library.js';
 
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+const { version } = packageRequire('./package.json') as { version: string };
 
 
 /** renderPlan prints a plan in the chosen format: text for people, json/yaml for tools, patch for RFC 6902 per object, powershell for a real site, markdown for a pull request. */
