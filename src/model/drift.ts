@@ -2,6 +2,8 @@ import type { LiveServer } from './live.js';
 import type { ManagedRecord } from './plan.js';
 import { describeSettings, sameSettings } from './proxy.js';
 
+const SUP_PROXY_OPTIONS = ['useProxy', 'useProxyForAutomaticDeploymentRules'] as const;
+
 /**
  * driftOf lists how a live server differs from what sitectl last wrote to it, in words; an
  * empty list means no drift. Only the fields sitectl wrote are compared.
@@ -16,7 +18,7 @@ export function driftOf(record: ManagedRecord, live: LiveServer | undefined): st
     if (role.type !== 'SoftwareUpdatePoint') continue; // the only role settings sitectl writes
     const now = live.roles.find((r) => r.type === role.type);
     if (!now) continue; // a role removed on the site is not a proxy setting sitectl can restore
-    for (const field of ['useProxy', 'useProxyForAutomaticDeploymentRules'] as const) {
+    for (const field of SUP_PROXY_OPTIONS) {
       if (now[field] !== role[field]) found.push(`${role.type}.${field} is ${String(now[field])}, sitectl set ${String(role[field])}`);
     }
   }

@@ -47,3 +47,15 @@ export interface LiveState {
 
 /** EMPTY_LIVE_STATE is what a state file that does not exist yet reads as. */
 export const EMPTY_LIVE_STATE: LiveState = { apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 0, sites: [], servers: [] };
+
+const indexes = new WeakMap<LiveState, ReadonlyMap<string, LiveServer>>();
+
+/** liveServerIndex finds a live state's servers by lower-case name; built once per state, as the rules and the planner both ask. */
+export function liveServerIndex(live: LiveState): ReadonlyMap<string, LiveServer> {
+  let index = indexes.get(live);
+  if (!index) {
+    index = new Map(live.servers.map((s) => [s.name.toLowerCase(), s]));
+    indexes.set(live, index);
+  }
+  return index;
+}

@@ -19,11 +19,12 @@ export type DesiredProxy =
 /** sameSettings compares two proxies the way ConfigMgr does: server and account case-insensitively, port exactly. */
 export function sameSettings(a: ProxySettings | null, b: ProxySettings | null): boolean {
   if (a === null || b === null) return a === b;
-  return (
-    a.server.toLowerCase() === b.server.toLowerCase() &&
-    a.port === b.port &&
-    (a.account ?? '').toLowerCase() === (b.account ?? '').toLowerCase()
-  );
+  return a.port === b.port && sameText(a.server, b.server) && sameText(a.account ?? '', b.account ?? '');
+}
+
+/** sameText compares case-insensitively; equal strings, the usual case, need no lower-casing. */
+function sameText(a: string, b: string): boolean {
+  return a === b || a.toLowerCase() === b.toLowerCase();
 }
 
 /** sameProxy compares desired proxies; a ref and identical inline settings are equal. */

@@ -5,7 +5,9 @@ import { desiredServer, liveServer, NAMES } from '../../test/support/arbitraries
 import type { DesiredState } from '../model/desired.js';
 import type { LiveServer, LiveState } from '../model/live.js';
 import type { SiteSystemServer } from '../model/server.js';
+import fastJsonPatch from 'fast-json-patch';
 import { planChanges } from './plan.js';
+import { desiredServerObject } from './server-object.js';
 
 const pair = fc
   .record({ desiredNames: fc.subarray(NAMES), liveNames: fc.subarray(NAMES), recorded: fc.subarray(NAMES) })
@@ -60,6 +62,21 @@ describe('planner properties', () => {
         }
         expect(next.unknownField).toEqual({ kept: true });
         for (const s of state.servers) expect(next.servers.find((n) => n.name === s.name)?.note).toBe(s.note);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('plans a change for a server exactly when its RFC 6902 patch against the live object is not empty', () => {
+    fc.assert(
+      fc.property(pair, ({ desired, state }) => {
+        const planned = new Set(plan(desired, state, false).changes.map((c) => c.name));
+        for (const server of desired.servers.values()) {
+          if (server.effectiveProxy.state === 'held') continue;
+          const live = state.servers.find((s) => s.name === server.name);
+          const patch = fastJsonPatch.compare(live ?? {}, desiredServerObject(server, live));
+          expect(planned.has(server.name)).toBe(patch.length > 0);
+        }
       }),
       { numRuns: 500 },
     );

@@ -2,7 +2,7 @@ import fastJsonPatch from 'fast-json-patch';
 import { countDiagnostics, diagnostic, escalateWarnings, type Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/desired.js';
 import { driftOf } from '../model/drift.js';
-import type { LiveServer, LiveSite, LiveState } from '../model/live.js';
+import { liveServerIndex, type LiveServer, type LiveSite, type LiveState } from '../model/live.js';
 import type { Change, Plan } from '../model/plan.js';
 import type { SiteSystemServer } from '../model/server.js';
 import type { Site } from '../model/site.js';
@@ -25,7 +25,7 @@ export interface PlanOptions {
  */
 export function planChanges(desired: DesiredState, live: LiveState, diagnostics: readonly Diagnostic[], options: PlanOptions): Plan {
   const found = [...diagnostics];
-  const liveServers = new Map(live.servers.map((s) => [s.name.toLowerCase(), s]));
+  const liveServers = liveServerIndex(live);
   const records = live.managed?.servers ?? {};
   const changes: Change[] = [];
   let unchanged = 0;
@@ -76,6 +76,8 @@ function planServer(server: SiteSystemServer, current: LiveServer | undefined, d
     return { kind: 'SiteSystemServer', name: server.name, action: 'hold', patch: [], before, after: before, reason };
   }
   const after = desiredServerObject(server, current);
+  // Most servers already match: a plain equality check spares building an empty patch for each.
+  if (current && sameJson(current, after)) return undefined;
   const patch = compare(before, after);
   if (patch.length === 0) return undefined;
   const record = {
@@ -87,6 +89,18 @@ function planServer(server: SiteSystemServer, current: LiveServer | undefined, d
 }
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** sameJson tells whether two JSON values are equal: when they are, their RFC 6902 patch is empty. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.hasOwn(b, key) || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
 
 /** liveSite is a desired site in the live state's shape. */
 function liveSite(site: Site): LiveSite {

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/desired.js';
-import type { LiveServer, LiveState } from '../model/live.js';
+import { liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
 import type { ProxySettings } from '../model/proxy.js';
 import type { HostProxy, SiteSystemServer } from '../model/server.js';
 import type { Site } from '../model/site.js';
@@ -27,7 +27,7 @@ export type Rule = (ctx: RuleContext) => void;
 
 /** createContext builds the context rules run in, collecting what they report into `sink`. */
 export function createContext(desired: DesiredState, today: string, live: LiveState | null, sink: Diagnostic[]): RuleContext {
-  const liveServers = new Map<string, LiveServer>((live?.servers ?? []).map((s) => [s.name.toLowerCase(), s]));
+  const liveServers: ReadonlyMap<string, LiveServer> = live ? liveServerIndex(live) : new Map();
   const liveProxy = (host: string): ProxySettings | null | undefined => (live ? (liveServers.get(host)?.proxy ?? null) : undefined);
   return {
     desired,
