@@ -30,7 +30,7 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
   const changes: Change[] = [];
   let unchanged = 0;
 
-  for (const server of [...desired.servers.values()].sort(byName)) {
+  for (const server of desired.servers.values()) {
     const current = liveServers.get(server.name);
     const record = records[server.name];
     // Drift only marks a change; an unchanged server needs no drift check (DriftDetected reports it).
@@ -39,6 +39,7 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
     if (change) changes.push(change);
     else unchanged++;
   }
+  changes.sort(byName); // only the changes need an order, and there are few
 
   for (const name of Object.keys(records).sort()) {
     if (desired.servers.has(name)) continue;
@@ -76,8 +77,7 @@ function planServer(server: SiteSystemServer, current: LiveServer | undefined, d
     return { kind: 'SiteSystemServer', name: server.name, action: 'hold', patch: [], before, after: before, reason };
   }
   const after = desiredServerObject(server, current);
-  // Most servers already match: a plain equality check spares building an empty patch for each.
-  if (current && sameJson(current, after)) return undefined;
+  if (after === current) return undefined; // already as it should be (most servers): no patch to build
   const patch = compare(before, after);
   if (patch.length === 0) return undefined;
   const record = {
@@ -89,18 +89,6 @@ function planServer(server: SiteSystemServer, current: LiveServer | undefined, d
 }
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
-/** sameJson tells whether two JSON values are equal: when they are, their RFC 6902 patch is empty. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) {
-    if (!Object.hasOwn(b, key) || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-  }
-  return true;
-}
 
 /** liveSite is a desired site in the live state's shape. */
 function liveSite(site: Site): LiveSite {

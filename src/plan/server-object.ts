@@ -16,17 +16,44 @@ export function roleSettings(role: Role): LiveRole {
 /**
  * desiredServerObject is the live object a server should become: the live one (unknown fields
  * kept) with its site, its proxy when sitectl manages it, and its declared roles' settings.
- * Roles the manifests do not declare are left as they are.
+ * Roles the manifests do not declare are left as they are. A server that already is as it
+ * should be gets its live object back, the same object, and unchanged parts are shared, so
+ * the planner tells "nothing to do" from identity alone.
  */
 export function desiredServerObject(server: SiteSystemServer, live: LiveServer | undefined): LiveServer {
   const effective = server.effectiveProxy;
-  const proxy = effective.state === 'managed' ? (effective.proxy.enabled ? { ...effective.proxy.settings } : null) : (live?.proxy ?? null);
-  const roles: LiveRole[] = [...(live?.roles ?? [])];
-  for (const role of server.roles) {
+  const wanted = effective.state === 'managed' ? (effective.proxy.enabled ? effective.proxy.settings : null) : (live?.proxy ?? null);
+  const proxy = live && sameFields(live.proxy, wanted) ? live.proxy : wanted && { ...wanted };
+  const roles = withRoleSettings(live?.roles ?? [], server.roles);
+  if (live && live.name === server.name && live.site === server.site && live.proxy === proxy && live.roles === roles) return live;
+  return { ...live, name: server.name, site: server.site, proxy, roles };
+}
+
+/** withRoleSettings merges the declared roles' settings into the live roles; the live list itself when it already holds them. */
+function withRoleSettings(live: readonly LiveRole[], declared: readonly Role[]): LiveRole[] {
+  let roles = live as LiveRole[];
+  for (const role of declared) {
     const wanted = roleSettings(role);
     const index = roles.findIndex((r) => r.type === role.type);
+    if (index !== -1 && holds(roles[index]!, wanted)) continue;
+    if (roles === live) roles = [...live];
     if (index === -1) roles.push(wanted);
     else roles[index] = { ...roles[index], ...wanted };
   }
-  return { ...live, name: server.name, site: server.site, proxy, roles };
+  return roles;
+}
+
+/** holds tells whether an object already has every field of `wanted`, with the same values. */
+function holds(object: object, wanted: object): boolean {
+  for (const key in wanted) {
+    if (!Object.hasOwn(object, key) || (object as Record<string, unknown>)[key] !== (wanted as Record<string, unknown>)[key]) return false;
+  }
+  return true;
+}
+
+/** sameFields tells whether two flat objects (or nulls) have the same fields and values. */
+function sameFields(a: object | null | undefined, b: object | null | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || Object.keys(a).length !== Object.keys(b).length) return false;
+  return holds(a, b);
 }
