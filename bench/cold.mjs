@@ -1,6 +1,8 @@
 // Cold whole-process timings on a generated repository: validate, diff (against a state that
 // already matches) and apply of a 1% change, each as a median of several runs alternated with
-// the js-yaml parse floor, plus peak RSS.
+// the js-yaml parse floor, plus peak RSS. validate and diff are measured twice: with the
+// manifest cache that earlier runs filled (what a repeated run or a CI job that keeps
+// ~/.cache/sitectl sees) and with SITECTL_CACHE=off (a first run on a fresh machine).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +15,11 @@ const CLI = path.join(HERE, '..', 'dist/sitectl.js');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /** run times one whole process and reads its peak RSS (via GNU time when the machine has it). */
-function run(args, cwd) {
+function run(args, cwd, cache = path.join(cwd, 'cache')) {
   const command = TIME ? [TIME, ['-f', '%M', process.execPath, ...args]] : [process.execPath, args];
   const started = performance.now();
-  const result = spawnSync(command[0], command[1], { cwd, env: { ...process.env, SITECTL_NOW: '2026-11-26' }, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const env = { ...process.env, SITECTL_NOW: '2026-11-26', SITECTL_CACHE: cache };
+  const result = spawnSync(command[0], command[1], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = performance.now() - started;
   if (result.status !== 0 && result.status !== 1) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-2000)}`);
   const rssKb = TIME ? Number(result.stderr.trim().split('\n').pop()) : NaN;
@@ -39,34 +42,46 @@ export function measureCold(servers, runs) {
     const toggle = (on) => {
       for (const [f, text] of originals) writeFileSync(path.join(repo, f), on ? text.replace(/ref: (region-\d+) \}/, 'ref: $1-anon }') : text);
     };
-    const samples = { floor: [], validate: [], diff: [], apply: [], rss: { validate: 0, diff: 0, apply: 0 } };
+    const samples = { floor: [], validate: [], diff: [], validateUncached: [], diffUncached: [], apply: [], rss: { validate: 0, diff: 0, apply: 0 } };
+    const floor = () => samples.floor.push(run([path.join(HERE, 'floor.mjs'), repo], dir).ms);
     for (let i = 0; i < runs; i++) {
-      samples.floor.push(run([path.join(HERE, 'floor.mjs'), repo], dir).ms);
+      floor();
       const v = run([CLI, 'validate', '-f', repo], dir);
       samples.validate.push(v.ms);
-      samples.floor.push(run([path.join(HERE, 'floor.mjs'), repo], dir).ms);
+      floor();
       const d = run([CLI, 'diff', '-f', repo, '--state', state, '-o', 'json'], dir);
       samples.diff.push(d.ms);
+      floor();
+      const vu = run([CLI, 'validate', '-f', repo], dir, 'off');
+      samples.validateUncached.push(vu.ms);
+      floor();
+      const du = run([CLI, 'diff', '-f', repo, '--state', state, '-o', 'json'], dir, 'off');
+      samples.diffUncached.push(du.ms);
       toggle(i % 2 === 0);
       const a = run([CLI, 'apply', '-f', repo, '--state', state, '-o', 'json'], dir);
       samples.apply.push(a.ms);
-      samples.rss.validate = Math.max(samples.rss.validate, v.rssMb);
-      samples.rss.diff = Math.max(samples.rss.diff, d.rssMb);
+      samples.rss.validate = Math.max(samples.rss.validate, v.rssMb, vu.rssMb);
+      samples.rss.diff = Math.max(samples.rss.diff, d.rssMb, du.rssMb);
       samples.rss.apply = Math.max(samples.rss.apply, a.rssMb);
       toggle(false);
       run([CLI, 'apply', '-f', repo, '--state', state], dir);
     }
-    const floor = median(samples.floor);
+    const floorMs = median(samples.floor);
     const r = (ms) => Math.round(ms);
+    const ratio = (list) => +(median(list) / floorMs).toFixed(2);
     return {
       servers,
       runs,
-      floorMs: r(floor),
+      floorMs: r(floorMs),
       validateMs: r(median(samples.validate)),
-      validateRatio: +(median(samples.validate) / floor).toFixed(2),
+      validateRatio: ratio(samples.validate),
       diffMs: r(median(samples.diff)),
-      diffRatio: +(median(samples.diff) / floor).toFixed(2),
+      diffRatio: ratio(samples.diff),
       diffManifestsPerSecond: Math.round(servers / (median(samples.diff) / 1000)),
+      validateUncachedMs: r(median(samples.validateUncached)),
+      validateUncachedRatio: ratio(samples.validateUncached),
+      diffUncachedMs: r(median(samples.diffUncached)),
+      diffUncachedRatio: ratio(samples.diffUncached),
       apply1PercentMs: r(median(samples.apply)),
       peakRssMb: { validate: r(samples.rss.validate), diff: r(samples.rss.diff), apply: r(samples.rss.apply) },
     };

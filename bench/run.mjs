@@ -12,12 +12,13 @@ const sizes = (process.env.SITECTL_BENCH_SIZES ?? '1000,20000,125000').split(','
 const edits = Number(process.env.SITECTL_BENCH_EDITS ?? 50);
 const results = { date: new Date().toISOString(), node: process.version, cold: [], watch: [] };
 
-console.log('servers  floor ms  validate ms (x floor)  diff ms (x floor)  diff/s   apply 1% ms  peak RSS MB (validate/diff/apply)');
+console.log('servers  floor ms  validate ms cached | uncached (x floor)  diff ms cached | uncached (x floor)  diff/s  apply 1% ms  peak RSS MB (validate/diff/apply)');
 for (const servers of sizes) {
-  const c = measureCold(servers, servers >= 100_000 ? 1 : servers >= 20_000 ? 3 : 5);
+  const c = measureCold(servers, servers >= 100_000 ? 1 : 5);
   results.cold.push(c);
+  const pair = (a, ar, b, br) => `${a} (${ar}) | ${b} (${br})`;
   console.log(
-    `${String(servers).padStart(7)}  ${String(c.floorMs).padStart(8)}  ${`${c.validateMs} (${c.validateRatio})`.padStart(21)}  ${`${c.diffMs} (${c.diffRatio})`.padStart(17)}  ${String(c.diffManifestsPerSecond).padStart(6)}  ${String(c.apply1PercentMs).padStart(11)}  ${c.peakRssMb.validate}/${c.peakRssMb.diff}/${c.peakRssMb.apply}`,
+    `${String(servers).padStart(7)}  ${String(c.floorMs).padStart(8)}  ${pair(c.validateMs, c.validateRatio, c.validateUncachedMs, c.validateUncachedRatio).padStart(37)}  ${pair(c.diffMs, c.diffRatio, c.diffUncachedMs, c.diffUncachedRatio).padStart(33)}  ${String(c.diffManifestsPerSecond).padStart(6)}  ${String(c.apply1PercentMs).padStart(11)}  ${c.peakRssMb.validate}/${c.peakRssMb.diff}/${c.peakRssMb.apply}`,
   );
 }
 for (const servers of sizes.filter((s) => s <= 20_000)) {
