@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -126,6 +126,30 @@ describe('sitectl apply', () => {
     expect(refused.stderr).toMatch(/state\.json:3:\d+: not valid JSON/);
     expect(await readFile(state)).toEqual(corrupt);
     expect((await sitectl(['diff', '-f', good, '--state', state])).code).toBe(3);
+  });
+
+  it('reports manifests that only the live rules find invalid before reading a corrupt state (exit 2, not 3)', async () => {
+    // ConnectedCacheProxyUnsupported is a live rule: diff and apply run it with the live state,
+    // and without it only when that fails, so this case reaches the code that keeps SPEC's precedence.
+    const mistake = path.join(ROOT, 'examples/mistakes/ConnectedCacheProxyUnsupported');
+    const corrupt = Buffer.from('{ "apiVersion": "sitectl/v1", ');
+    await mkdir(path.dirname(state), { recursive: true });
+    await writeFile(state, corrupt);
+    for (const command of ['diff', 'apply']) {
+      const result = await sitectl([command, '-f', mistake, '--state', state, '-o', 'json']);
+      expect(result.code).toBe(2);
+      const report = JSON.parse(result.stdout) as { liveRevision: unknown; diagnostics: { code: string; severity: string }[] };
+      expect(report.liveRevision).toBeNull();
+      expect(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['ConnectedCacheProxyUnsupported']);
+    }
+    expect(await readFile(state)).toEqual(corrupt);
+
+    // With a sound state, the same manifests give the same report: nothing is planned or written.
+    await rm(state);
+    const fresh = await sitectl(['apply', '-f', mistake, '--state', state, '-o', 'json']);
+    expect(fresh.code).toBe(2);
+    expect((JSON.parse(fresh.stdout) as { liveRevision: unknown }).liveRevision).toBeNull();
+    await expect(readFile(state)).rejects.toThrow();
   });
 
   it('serializes two applies on one state file: both succeed and neither update is lost', async () => {

@@ -105,7 +105,7 @@ export function planChecked(check: StaticCheck, live: LiveState, fingerprint: st
 }
 
 /** planManifests is `diff` and `plan`: check the manifests, read the live state, plan. Nothing is written. */
-export function planManifests(input: ManifestInput, source: LiveStateSource, options: PassOptions): Promise<PassResult> {
+export async function planManifests(input: ManifestInput, source: LiveStateSource, options: PassOptions): Promise<PassResult> {
   const check = checkStatic(input, options);
   return withLiveState(check, input, options, async () => {
     const live = await source.read();
@@ -115,7 +115,7 @@ export function planManifests(input: ManifestInput, source: LiveStateSource, opt
 }
 
 /** applyManifests is `apply -f`: check, then under the writer lock read, plan, apply and write once. Any error writes nothing. */
-export function applyManifests(input: ManifestInput, backend: StateBackend, options: PassOptions): Promise<PassResult> {
+export async function applyManifests(input: ManifestInput, backend: StateBackend, options: PassOptions): Promise<PassResult> {
   const check = checkStatic(input, options);
   return withLiveState(check, input, options, () => applyChecked(check, backend, options));
 }
