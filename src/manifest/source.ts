@@ -7,7 +7,17 @@ export interface SourceFile {
   readonly bytes: Uint8Array;
 }
 
-/** contentHash identifies a file's content, so unchanged files can be recognised without parsing them. */
+const hashes = new WeakMap<Uint8Array, string>();
+
+/**
+ * contentHash identifies a file's content, so unchanged files can be recognised without
+ * parsing them. Computed once per buffer: several stages ask for the same file's hash.
+ */
 export function contentHash(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  let hash = hashes.get(bytes);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(bytes).digest('hex');
+    hashes.set(bytes, hash);
+  }
+  return hash;
 }

@@ -56,6 +56,7 @@ export class ManifestCache implements SourceStore {
   }
 
   put(hash: string, stored: StoredSource): void {
+    this.entries.set(hash, stored);
     this.used.set(hash, stored);
     this.changed = true;
   }
