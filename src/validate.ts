@@ -24,8 +24,8 @@ export interface CheckedSource {
   readonly documents: readonly ManifestDocument[];
   readonly invalidObjects: readonly ObjectRef[];
   readonly diagnostics: readonly Diagnostic[];
-  /** The file as plain data when it is clean (read by the fast parser, no diagnostics), for a SourceStore. */
-  readonly stored?: StoredSource;
+  /** Read by the fast parser with no diagnostics: its documents can be kept as plain data in a SourceStore. */
+  readonly clean: boolean;
 }
 
 /** SourceCache keeps each file's CheckedSource by file name, so a watcher parses only the files that changed. */
@@ -52,15 +52,13 @@ export function checkSource(source: SourceFile, hash = contentHash(source.bytes)
     if (checked.document) documents.push(checked.document);
     if (checked.invalidObject) invalidObjects.push(checked.invalidObject);
   }
-  const count = parsed.documents.length;
   const clean = parsed.parser === 'fast' && diagnostics.length === 0;
-  const stored = clean ? storedForm(count, documents) : undefined;
-  return { hash, count, documents, invalidObjects, diagnostics, ...(stored ? { stored } : {}) };
+  return { hash, count: parsed.documents.length, documents, invalidObjects, diagnostics, clean };
 }
 
 /** restoreSource turns a stored file back into its CheckedSource, without parsing or checking it. */
 function restoreSource(source: SourceFile, hash: string, stored: StoredSource): CheckedSource {
-  return { hash, count: stored.count, documents: restoreDocuments(source, stored), invalidObjects: [], diagnostics: [], stored };
+  return { hash, count: stored.count, documents: restoreDocuments(source, stored), invalidObjects: [], diagnostics: [], clean: true };
 }
 
 /**
@@ -75,10 +73,11 @@ export function loadManifests(sources: readonly SourceFile[], cache?: SourceCach
     const hash = contentHash(source.bytes);
     const cached = cache?.get(source.file);
     if (cached?.hash === hash) return cached;
-    const stored = store?.get(hash);
-    if (stored) return restoreSource(source, hash, stored);
+    const known = store?.get(hash);
+    if (known) return restoreSource(source, hash, known);
     const fresh = checkSource(source, hash);
-    if (fresh.stored) store?.put(hash, fresh.stored);
+    const stored = store && fresh.clean ? storedForm(fresh.count, fresh.documents) : undefined;
+    if (stored) store?.put(hash, stored);
     return fresh;
   });
   if (cache) {

@@ -16,7 +16,7 @@ export interface StoredDocument {
  * unchanged file is neither parsed nor checked again.
  */
 export interface StoredSource {
-  /** How many documents the file holds, empty ones included (the `documents` count of a report). */
+  /** How many documents the file holds (the `documents` count of a report); empty ones do not count. */
   readonly count: number;
   readonly documents: readonly StoredDocument[];
 }
