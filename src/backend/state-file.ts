@@ -8,6 +8,7 @@ import { StateFileError } from './errors.js';
 import { EventLog, readEvents } from './event-log.js';
 import { acquireLock, forceUnlock } from './lock.js';
 import { parseLiveState, serializeLiveState } from './state-document.js';
+import { writeAtomically } from './write-atomically.js';
 
 /** DEFAULT_STATE_PATH is where the embedded backend keeps its state unless --state or SITECTL_STATE says otherwise. */
 export const DEFAULT_STATE_PATH = '.sitectl/state.json';
@@ -55,7 +56,7 @@ export class FileStateBackend implements StateBackend {
       const { next, events, result } = change(await this.read());
       if (next) {
         const text = serializeLiveState(next);
-        await (await import('write-file-atomic')).default(this.location, text, { fsync: true });
+        await writeAtomically(this.location, text, { fsync: true });
         this.last = { state: next, fingerprint: fingerprintOf(text) };
       }
       await this.events.record(events, (this.options.now?.() ?? new Date()).toISOString());

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
+import fastJsonPatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
-import { applyPlan } from '../apply/apply-plan.js';
 import { desiredServer, liveServer, NAMES } from '../../test/support/arbitraries.js';
+import { applyPlan } from '../apply/apply-plan.js';
 import type { DesiredState } from '../model/desired.js';
 import type { LiveServer, LiveState } from '../model/live.js';
 import type { SiteSystemServer } from '../model/server.js';
-import fastJsonPatch from 'fast-json-patch';
 import { planChanges } from './plan.js';
 import { desiredServerObject } from './server-object.js';
 

@@ -39,7 +39,7 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
     if (change) changes.push(change);
     else unchanged++;
   }
-  changes.sort(byName); // only the changes need an order, and there are few
+  changes.sort(byName); // only changes are listed, so only they need sorting (usually far fewer than the servers)
 
   for (const name of Object.keys(records).sort()) {
     if (desired.servers.has(name)) continue;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { writeAtomically } from '../../backend/write-atomically.js';
 import { hasChanges } from '../../model/plan.js';
 import { planManifests } from '../../reconcile/pass.js';
 import { palette, useColor } from '../color.js';
@@ -32,7 +33,7 @@ export async function runDiff(flags: DiffFlags, io: Io, command: 'diff' | 'plan'
     return 2;
   }
   if (flags.out) {
-    await (await import('write-file-atomic')).default(path.resolve(io.cwd, flags.out), JSON.stringify(result.plan, null, 2) + '\n');
+    await writeAtomically(path.resolve(io.cwd, flags.out), JSON.stringify(result.plan, null, 2) + '\n');
     log.info({ file: flags.out }, 'plan saved');
   }
   return hasChanges(result.plan) ? 1 : 0;

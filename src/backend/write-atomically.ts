@@ -1,0 +1,9 @@
+/**
+ * writeAtomically writes a file through a temporary file renamed over it (write-file-atomic),
+ * so a reader sees the old content or the new, never a part. The library is loaded on the
+ * first write: runs that only read (diff, get, validate) never pay for it.
+ */
+export async function writeAtomically(file: string, text: string, options: { fsync?: boolean } = {}): Promise<void> {
+  const { default: write } = await import('write-file-atomic');
+  await write(file, text, options);
+}
