@@ -32,17 +32,17 @@ function lineColumn(text: string, offset: number): string {
   return `${line}:${column}`;
 }
 
-// Unchanged servers and records are the same objects from one state to the next, so their
-// JSON is kept rather than written again on every write of a large state.
-const written = new WeakMap<object, string>();
+// Unchanged servers and records are the same objects from one state to the next, so the line
+// each was written as is kept rather than built again on every write of a large state.
+const written = new WeakMap<object, { readonly key: string; readonly line: string }>();
 
-function json(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  let text = written.get(value);
-  if (text === undefined) {
-    text = JSON.stringify(value);
-    written.set(value, text);
-  }
+/** line is an entry's line: `prefix` and the value's JSON, remembered per object and key. */
+function line(value: unknown, key: string, prefix: () => string): string {
+  if (value === null || typeof value !== 'object') return prefix() + JSON.stringify(value);
+  const known = written.get(value);
+  if (known?.key === key) return known.line;
+  const text = prefix() + JSON.stringify(value);
+  written.set(value, { key, line: text });
   return text;
 }
 
@@ -57,7 +57,7 @@ export function serializeLiveState(state: LiveState): string {
   entries.forEach(([key, value], i) => {
     const comma = i < entries.length - 1 ? ',' : '';
     if (Array.isArray(value) && value.length > 0) {
-      lines.push(`  ${JSON.stringify(key)}: [`, value.map((item) => `    ${json(item)}`).join(',\n'), `  ]${comma}`);
+      lines.push(`  ${JSON.stringify(key)}: [`, value.map((item) => line(item, '', () => '    ')).join(',\n'), `  ]${comma}`);
     } else if (key === 'managed' && value && typeof value === 'object') {
       lines.push(`  "managed": ${serializeManaged(value as Record<string, unknown>)}${comma}`);
     } else {
@@ -70,7 +70,9 @@ export function serializeLiveState(state: LiveState): string {
 
 function serializeManaged(managed: Record<string, unknown>): string {
   const { servers, ...rest } = managed;
-  const records = Object.entries((servers ?? {}) as Record<string, unknown>).map(([name, record]) => `      ${JSON.stringify(name)}: ${json(record)}`);
+  const all = (servers ?? {}) as Record<string, unknown>;
+  const records: string[] = [];
+  for (const name in all) records.push(line(all[name], name, () => `      ${JSON.stringify(name)}: `));
   const other = Object.entries(rest).map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`).join('');
   return `{\n${other}    "servers": {${records.length ? `\n${records.join(',\n')}\n    ` : ''}}\n  }`;
 }
