@@ -32,6 +32,13 @@ describe('the manifest cache', () => {
     expect(await sitectl(args, { env })).toEqual(first);
   });
 
+  it('counts the same documents and files in the text report from the cache', async () => {
+    const env = { SITECTL_CACHE: path.join(scratch(), 'cache') };
+    const first = await sitectl(['validate', '-f', 'examples/contoso'], { env });
+    expect(first.stdout).toMatch(/\d+ documents in \d+ files/);
+    expect(await sitectl(['validate', '-f', 'examples/contoso'], { env })).toEqual(first);
+  });
+
   it('answers for a file from the cache when its bytes are unchanged, and parses it again once they change', async () => {
     const dir = scratch();
     const cache = path.join(dir, 'cache');
@@ -49,11 +56,11 @@ describe('the manifest cache', () => {
     expect(ports((await sitectl(args, { cwd: dir, env: { SITECTL_CACHE: cache } })).stdout).has(4242)).toBe(true);
 
     // Any edit to a file is a new content hash: that file is parsed again, and the cache keeps only current files.
-    const servers = readdirSync(path.join(dir, 'contoso'), { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.yaml'));
-    for (const name of servers) writeFileSync(path.join(dir, 'contoso', name), readFileSync(path.join(dir, 'contoso', name), 'utf8') + '\n# edited\n');
+    const files = readdirSync(path.join(dir, 'contoso'), { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.yaml'));
+    for (const name of files) writeFileSync(path.join(dir, 'contoso', name), readFileSync(path.join(dir, 'contoso', name), 'utf8') + '\n# edited\n');
     const again = await sitectl(args, { cwd: dir, env: { SITECTL_CACHE: cache } });
     expect(again.stdout).toBe(parsed.stdout);
-    expect(Object.keys(readCache(cache).entries)).toHaveLength(servers.length);
+    expect(Object.keys(readCache(cache).entries)).toHaveLength(files.length);
   });
 
   it('ignores a corrupt cache file and writes a sound one in its place', async () => {
