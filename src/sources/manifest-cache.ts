@@ -113,9 +113,14 @@ function wellFormed(stored: StoredSource): boolean {
 
 let id: string | null | undefined;
 
-/** buildId is the digest the build wrote (dist/build-id.json); null when running from source, where nothing is cached. */
+/**
+ * buildId is the digest the build wrote (dist/build-id.json). It is null when running from
+ * sources (as in-process tests do), whose code may differ from the last build: nothing is
+ * cached then.
+ */
 function buildId(): string | null {
   if (id === undefined) {
+    if (import.meta.url.endsWith('.ts')) return (id = null);
     try {
       id = (packageRequire('./dist/build-id.json') as { id: string }).id;
     } catch {
