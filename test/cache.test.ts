@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -73,6 +73,20 @@ describe('the manifest cache', () => {
       expect(await sitectl(args, { env: { SITECTL_CACHE: cache } })).toEqual(first);
       expect(Object.keys(readCache(cache).entries).length).toBeGreaterThan(0);
     }
+  });
+
+  it('ignores a cache file that someone else could have written', async () => {
+    const cache = path.join(scratch(), 'cache');
+    const args = ['diff', '-f', 'examples/contoso', '--state', path.join(scratch(), 'state.json'), '-o', 'json'];
+    const first = await sitectl(args, { env: { SITECTL_CACHE: cache } });
+    const file = path.join(cache, cacheFiles(cache)[0]!);
+    const document = readCache(cache);
+    for (const entry of Object.values(document.entries)) for (const doc of entry.documents) if (doc.spec.proxy?.port) doc.spec.proxy.port = 4242;
+    writeFileSync(file, JSON.stringify(document));
+    chmodSync(file, 0o666); // writable by anyone: not to be trusted
+    const second = await sitectl(args, { env: { SITECTL_CACHE: cache } });
+    expect(second.stdout).not.toContain('4242');
+    expect(second).toEqual(first);
   });
 
   it('lives in $XDG_CACHE_HOME/sitectl, else ~/.cache/sitectl, and SITECTL_CACHE=off turns it off', async () => {

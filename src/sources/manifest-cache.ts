@@ -92,12 +92,25 @@ export function cacheFolder(env: NodeJS.ProcessEnv, cwd: string): string | undef
 
 function readCacheFile(file: string, build: string): Record<string, StoredSource> {
   try {
+    if (!ownFile(file)) return {};
     const document = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
     const usable = document?.format === FORMAT && document.build === build && typeof document.entries === 'object' && document.entries !== null;
     return usable ? document.entries! : {};
   } catch {
     return {};
   }
+}
+
+/**
+ * ownFile tells whether only this user can have written the file: it is theirs, and neither
+ * group nor others may write it. A cache in a shared folder (SITECTL_CACHE=/tmp/...) could
+ * otherwise be planted by someone else to answer for files they know. Windows has no such
+ * bits; there the folder's own permissions decide.
+ */
+function ownFile(file: string): boolean {
+  const info = statSync(file);
+  if (process.platform === 'win32') return true;
+  return info.uid === process.getuid?.() && (info.mode & 0o022) === 0;
 }
 
 /** wellFormed checks an entry's shape, so a damaged cache file is a miss rather than a crash. */
