@@ -26,6 +26,14 @@ describe('--help', () => {
   });
 });
 
+describe('sitectl --help', () => {
+  it('names the environment variables sitectl reads', async () => {
+    const result = await sitectl(['--help']);
+    expect(result.code).toBe(0);
+    for (const variable of ['SITECTL_STATE', 'SITECTL_CACHE', 'SITECTL_NOW', 'NO_COLOR']) expect(result.stdout).toContain(variable);
+  });
+});
+
 describe('sitectl explain', () => {
   it('describes a field with its type, default and description', async () => {
     const result = await sitectl(['explain', 'sitesystemserver.spec.roles.useProxy']);

@@ -46,7 +46,13 @@ export function buildProgram(io: Io, exit: (code: ExitCode) => void): Command {
     .version(version, '--version', 'print the sitectl version')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `
+Environment:
+  SITECTL_STATE   state file when --state is not given (default .sitectl/state.json)
+  SITECTL_CACHE   folder of the manifest cache (default ~/.cache/sitectl), or off
+  SITECTL_NOW     today's date (YYYY-MM-DD) for the support-date rule, for reproducible runs
+  NO_COLOR        never colour the output`);
 
   withManifests(program.command('validate'))
     .description('Check manifests against the JSON Schemas and the ConfigMgr rules. Reads no live state and changes nothing.')
