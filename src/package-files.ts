@@ -7,3 +7,10 @@ import { createRequire } from 'node:module';
  * one `..` below is right for the sources, the compiled modules and the bundle alike.
  */
 export const packageRequire = createRequire(new URL('../package.json', import.meta.url));
+
+/**
+ * RUNNING_FROM_SOURCES is true when the TypeScript sources run directly (as the tests do):
+ * their code may differ from the last build, so nothing the build made (precompiled
+ * validators, the build id the manifest cache checks) may answer for them.
+ */
+export const RUNNING_FROM_SOURCES = import.meta.url.endsWith('.ts');

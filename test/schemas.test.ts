@@ -26,7 +26,6 @@ function properties(schema: unknown, at = '#'): [string, Schema][] {
 /** Properties declared where a user writes them (not in if/then/else branches, which only restrict). */
 const declared = (schema: Schema) => properties(schema).filter(([p]) => !/\/(if|then|else)\//.test(p));
 
-
 describe('schemas/', () => {
   it.each(KINDS)('%s has a stable versioned $id, a description on every property, and closed objects', (kind) => {
     const schema = SCHEMAS[kind];

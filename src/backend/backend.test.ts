@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readEvents, recordEvents } from './event-log.js';
+import { EventLog, readEvents } from './event-log.js';
 import { LockTimeoutError, StateFileError } from './errors.js';
 import { acquireLock } from './lock.js';
 import { parseLiveState, serializeLiveState } from './state-document.js';
@@ -44,8 +44,8 @@ describe('event log', () => {
   it('counts a repeated event instead of listing it twice, and skips a torn last line', async () => {
     const file = path.join(dir, 'events.jsonl');
     const event = { type: 'Warning' as const, reason: 'ProxyConflict' as const, message: 'held', object: { kind: 'SiteSystemServer' as const, name: 'a' } };
-    await recordEvents(file, [event], '2026-11-26T10:00:00.000Z');
-    await recordEvents(file, [event, { ...event, message: 'other' }], '2026-11-26T11:00:00.000Z');
+    await new EventLog(file).record([event], '2026-11-26T10:00:00.000Z');
+    await new EventLog(file).record([event, { ...event, message: 'other' }], '2026-11-26T11:00:00.000Z');
     await writeFile(file, (await readFile(file, 'utf8')) + '{"type":"Norm');
     const events = await readEvents(file);
     expect(events).toEqual([

@@ -70,8 +70,3 @@ export class EventLog {
     if (this.cache) this.cache.size += Buffer.byteLength(text);
   }
 }
-
-/** recordEvents appends events to the log at `path` (see EventLog). */
-export async function recordEvents(path: string, events: readonly NewEvent[], now: string): Promise<void> {
-  await new EventLog(path).record(events, now);
-}

@@ -1,11 +1,9 @@
 import { Command, Option } from 'commander';
 import { KINDS } from '../model/manifest.js';
-import { packageRequire } from '../package-files.js';
 import type { ExitCode, Io } from './io.js';
 import { LOG_LEVELS } from './log-levels.js';
 import { PLAN_FORMATS } from './render/formats.js';
-
-const { version } = packageRequire('./package.json') as { version: string };
+import { VERSION } from './version.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -43,7 +41,7 @@ const PRUNE_HELP = 'remove the proxy sitectl gave to servers that have left the 
 export function buildProgram(io: Io, exit: (code: ExitCode) => void): Command {
   const program = new Command('sitectl')
     .description('Keep the proxy configuration of ConfigMgr site system servers in Git: validate, diff and apply YAML manifests.')
-    .version(version, '--version', 'print the sitectl version')
+    .version(VERSION, '--version', 'print the sitectl version')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')

@@ -1,7 +1,7 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type addFormatsModule from 'ajv-formats';
 import { KINDS, type Kind } from '../model/manifest.js';
-import { packageRequire } from '../package-files.js';
+import { packageRequire, RUNNING_FROM_SOURCES } from '../package-files.js';
 import { SCHEMAS, type JsonSchema } from './schemas.js';
 
 // ajv is loaded only when something is compiled: the build precompiles the validators, so a
@@ -57,7 +57,7 @@ let loaded: Validators | undefined;
  * Loaded once per process.
  */
 export function validators(): Validators {
-  return (loaded ??= (import.meta.url.endsWith('.ts') ? undefined : precompiled()) ?? compileValidators());
+  return (loaded ??= (RUNNING_FROM_SOURCES ? undefined : precompiled()) ?? compileValidators());
 }
 
 function precompiled(): Validators | undefined {

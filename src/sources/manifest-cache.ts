@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { StoredSource } from '../manifest/stored.js';
-import { packageRequire } from '../package-files.js';
+import { packageRequire, RUNNING_FROM_SOURCES } from '../package-files.js';
 import type { SourceStore } from '../validate.js';
 
 /** FORMAT names the layout of a cache file; a file of another layout is ignored. */
@@ -133,7 +133,7 @@ let id: string | null | undefined;
  */
 function buildId(): string | null {
   if (id === undefined) {
-    if (import.meta.url.endsWith('.ts')) return (id = null);
+    if (RUNNING_FROM_SOURCES) return (id = null);
     try {
       id = (packageRequire('./dist/build-id.json') as { id: string }).id;
     } catch {

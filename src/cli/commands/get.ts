@@ -1,10 +1,10 @@
+import { yaml } from '../../manifest/yaml-library.js';
 import type { LiveServer, LiveSite, LiveState } from '../../model/live.js';
 import { describeSettings, type ProxySettings } from '../../model/proxy.js';
 import { RuntimeFailure } from '../../backend/errors.js';
 import { liveSource, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
 import { renderTable } from '../render/table.js';
-import { yaml } from '../../manifest/yaml-library.js';
 
 /** GetFlags are `sitectl get`'s options. */
 export interface GetFlags extends StateFlags {

@@ -1,14 +1,11 @@
+import { yaml } from '../../manifest/yaml-library.js';
 import type { Plan } from '../../model/plan.js';
-import { packageRequire } from '../../package-files.js';
 import type { Palette } from '../color.js';
+import { VERSION } from '../version.js';
 import type { PlanFormat } from './formats.js';
+import { renderPlanMarkdown } from './plan-markdown.js';
 import { renderPlanText } from './plan-text.js';
 import { renderPowerShell } from './powershell.js';
-import { renderPlanMarkdown } from './plan-markdown.js';
-import { yaml } from '../../manifest/yaml-library.js';
-
-const { version } = packageRequire('./package.json') as { version: string };
-
 
 /** renderPlan prints a plan in the chosen format: text for people, json/yaml for tools, patch for RFC 6902 per object, powershell for a real site, markdown for a pull request. */
 export function renderPlan(plan: Plan, format: PlanFormat, colors: Palette): string {
@@ -22,7 +19,7 @@ export function renderPlan(plan: Plan, format: PlanFormat, colors: Palette): str
     case 'patch':
       return JSON.stringify(plan.changes.map((c) => ({ object: `${c.kind}/${c.name}`, action: c.action, patch: c.patch })), null, 2) + '\n';
     case 'powershell':
-      return renderPowerShell(plan, version);
+      return renderPowerShell(plan, VERSION);
     case 'markdown':
       return renderPlanMarkdown(plan);
   }

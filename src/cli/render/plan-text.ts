@@ -1,8 +1,8 @@
+import { yaml } from '../../manifest/yaml-library.js';
 import type { Change, Plan } from '../../model/plan.js';
 import type { Palette } from '../color.js';
 import { renderDiagnostics } from './diagnostics-text.js';
 import { diffLines } from './line-diff.js';
-import { yaml } from '../../manifest/yaml-library.js';
 
 const MARK: Readonly<Record<Change['action'], string>> = { create: '+', update: '~', hold: '!', prune: '-' };
 
