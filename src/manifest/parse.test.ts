@@ -46,6 +46,16 @@ describe('parseSource', () => {
     expect(result.diagnostics[0]!.message).toContain(words);
   });
 
+  it('reports a document nested too deeply at the same place however much stack is left', () => {
+    // 3,000 levels of block mappings: deeper than either parser's stack allows.
+    const text = Array.from({ length: 3000 }, (_, depth) => `${' '.repeat(depth)}k:`).join('\n') + ' 1\n';
+    const withStackUsed = (frames: number): unknown => (frames === 0 ? parse(text).diagnostics : withStackUsed(frames - 1));
+    const expected = [
+      { severity: 'error', code: 'YamlSyntax', message: 'document is nested too deeply to be a manifest', source: { file: 'm.yaml', line: 65, column: 65 } },
+    ];
+    for (const frames of [0, 500, 2000]) expect(withStackUsed(frames)).toEqual(expected);
+  });
+
   it('keeps the other documents of a file when one is broken', () => {
     const result = parse('a: 1\n---\nb: [1\n---\nc: 3\n');
     expect(result.documents.map((d) => d.value)).toEqual([{ a: 1 }, { c: 3 }]);

@@ -4,6 +4,7 @@ import type { Locator } from '../model/manifest.js';
 import { decodeText, lineAndColumn } from './decode.js';
 import { fastValues, lazyLocators, PRECISE_OPTIONS } from './fast-parse.js';
 import { makeLocator, positionAt } from './locate.js';
+import { tooDeepOffset } from './nesting.js';
 import type { SourceFile } from './source.js';
 import { yaml } from './yaml-library.js';
 
@@ -71,7 +72,10 @@ function parsePrecise(file: string, text: string): ParseResult {
   const yamlDocs = parseAllDocuments(text, { ...PRECISE_OPTIONS, lineCounter: lines });
   const list: Document[] = Array.isArray(yamlDocs) ? yamlDocs : [];
   list.forEach((doc, index) => {
-    const problems = [...doc.errors, ...doc.warnings];
+    // A stack overflow can be caught at more than one level; it is one problem.
+    const problems = [...doc.errors, ...doc.warnings].filter(
+      (problem, i, all) => problem.code !== 'RESOURCE_EXHAUSTION' || all.findIndex((p) => p.code === problem.code) === i,
+    );
     if (problems.length > 0) {
       for (const problem of problems) diagnostics.push(yamlProblem(file, text, lines, problem));
       return;
@@ -81,7 +85,8 @@ function parsePrecise(file: string, text: string): ParseResult {
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
-      diagnostics.push(diagnostic('YamlSyntax', conversionMessage(error), { source: positionAt(file, lines, firstAliasOffset(doc)) }));
+      const offset = error instanceof RangeError ? tooDeepOffset(text, doc.contents?.range?.[0] ?? 0) : undefined;
+      diagnostics.push(diagnostic('YamlSyntax', conversionMessage(error), { source: positionAt(file, lines, offset ?? firstAliasOffset(doc)) }));
       return;
     }
     if (value === null || value === undefined) return; // `---` followed by nothing, or only comments
@@ -98,8 +103,13 @@ function yamlProblem(file: string, text: string, lines: LineCounter, problem: YA
     message = `duplicate key '${key}': a key may appear only once in a mapping`;
   }
   if (problem.code === 'TAG_RESOLVE_FAILED') message = `${message}: sitectl manifests are plain data, remove the tag`;
-  if (problem.code === 'RESOURCE_EXHAUSTION') message = 'document is nested too deeply to be a manifest';
-  return diagnostic('YamlSyntax', message, { source: positionAt(file, lines, problem.pos[0]) });
+  let offset = problem.pos[0];
+  if (problem.code === 'RESOURCE_EXHAUSTION') {
+    message = 'document is nested too deeply to be a manifest';
+    // The parser ran out of stack somewhere that varies from run to run; point at a place that does not.
+    offset = tooDeepOffset(text, offset) ?? offset;
+  }
+  return diagnostic('YamlSyntax', message, { source: positionAt(file, lines, offset) });
 }
 
 function conversionMessage(error: unknown): string {
