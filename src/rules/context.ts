@@ -2,11 +2,21 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/desired.js';
 import { liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
 import type { ProxySettings } from '../model/proxy.js';
-import type { HostProxy, SiteSystemServer } from '../model/server.js';
+import type { CloudDistributionPoint, HostProxy, SiteSystemServer } from '../model/server.js';
 import type { Site } from '../model/site.js';
 
-/** RuleContext is everything a rule may look at, and the one place it reports to. */
-export interface RuleContext {
+/**
+ * Scope is what a run of the rules judges: every server, site and cloud distribution point,
+ * or (when only some servers changed) a part of them. Lookups go to the whole desired state.
+ */
+export interface Scope {
+  readonly servers: Iterable<SiteSystemServer>;
+  readonly sites: Iterable<Site>;
+  readonly cloudDistributionPoints: readonly CloudDistributionPoint[];
+}
+
+/** RuleContext is everything a rule may look at, and the one place it reports to. Rules iterate the scope and look things up in `desired`. */
+export interface RuleContext extends Scope {
   readonly desired: DesiredState;
   /** Today as YYYY-MM-DD, for support-date rules; passed in so results are reproducible. */
   readonly today: string;
@@ -25,11 +35,22 @@ export interface RuleContext {
 /** Rule is one named domain check: it reads the context and reports diagnostics with its own code. */
 export type Rule = (ctx: RuleContext) => void;
 
-/** createContext builds the context rules run in, collecting what they report into `sink`. */
-export function createContext(desired: DesiredState, today: string, live: LiveState | null, sink: Diagnostic[]): RuleContext {
+/** wholeScope judges everything the manifests declare. */
+export function wholeScope(desired: DesiredState): Scope {
+  // Iterables, not iterators: every rule walks them again.
+  return {
+    servers: { [Symbol.iterator]: () => desired.servers.values() },
+    sites: { [Symbol.iterator]: () => desired.sites.values() },
+    cloudDistributionPoints: desired.cloudDistributionPoints,
+  };
+}
+
+/** createContext builds the context rules run in, judging `scope` and collecting what they report into `sink`. */
+export function createContext(desired: DesiredState, today: string, live: LiveState | null, sink: Diagnostic[], scope: Scope): RuleContext {
   const liveServers: ReadonlyMap<string, LiveServer> = live ? liveServerIndex(live) : new Map();
   const liveProxy = (host: string): ProxySettings | null | undefined => (live ? (liveServers.get(host)?.proxy ?? null) : undefined);
   return {
+    ...scope,
     desired,
     today,
     live,

@@ -13,7 +13,7 @@ function siteWhere(site: Site, pointer: string) {
 
 /** siteHierarchy checks each site's parent: a secondary under a primary, a primary under the CAS (when one is declared), the CAS alone at the top. */
 export const siteHierarchy: Rule = (ctx) => {
-  const sites = [...ctx.desired.sites.values()];
+  const sites = [...ctx.sites];
   const cas = sites.filter((s) => s.type === 'CentralAdministrationSite');
   for (const extra of cas.slice(1)) {
     const message = `a hierarchy has at most one central administration site, and ${cas[0]!.code} (${formatPosition(cas[0]!.origin)}) is one already; one repository describes one hierarchy.`;
@@ -64,7 +64,7 @@ const TOP_LEVEL_ROLES: readonly RoleType[] = ['ServiceConnectionPoint', 'AssetIn
 /** roleHierarchy checks where roles may live: hierarchy-wide roles at the top-level site, cloud distribution points under a primary. */
 export const roleHierarchy: Rule = (ctx) => {
   const hasCas = [...ctx.desired.sites.values()].some((s) => s.type === 'CentralAdministrationSite');
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     const site = ctx.siteOf(server);
     if (!site || isTopLevel(hasCas, site)) continue;
     for (const role of server.roles) {
@@ -73,7 +73,7 @@ export const roleHierarchy: Rule = (ctx) => {
       ctx.report(diagnostic('InvalidHierarchy', message, at(role.origin, 'type')));
     }
   }
-  for (const cdp of ctx.desired.cloudDistributionPoints) {
+  for (const cdp of ctx.cloudDistributionPoints) {
     const site = ctx.desired.sites.get(cdp.site);
     if (!site || site.type === 'PrimarySite') continue;
     const message = `cloud distribution point '${cdp.name}' must be managed by a primary site, but ${site.code} is a ${site.type}.`;

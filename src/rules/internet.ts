@@ -5,7 +5,7 @@ import { at, roleLabel } from './where.js';
 
 /** internetRoleWithoutProxy warns, on sites that require a proxy, about internet-facing roles whose host ends up with none. */
 export const internetRoleWithoutProxy: Rule = (ctx) => {
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     const site = ctx.siteOf(server);
     // A held host is already a ProxyConflict; an unknown one (validate, unmanaged) cannot be judged.
     if (!site?.requireProxy || !server.roles.some(isInternetFacing) || ctx.hostProxy(server.name).state !== 'none') continue;
@@ -16,7 +16,7 @@ export const internetRoleWithoutProxy: Rule = (ctx) => {
       ctx.report(diagnostic('InternetRoleWithoutProxy', message, at(role.origin)));
     }
   }
-  for (const cdp of ctx.desired.cloudDistributionPoints) {
+  for (const cdp of ctx.cloudDistributionPoints) {
     const site = ctx.desired.sites.get(cdp.site);
     if (!site?.requireProxy || ctx.hostProxy(site.siteServer).state !== 'none') continue;
     const message =
@@ -28,7 +28,7 @@ export const internetRoleWithoutProxy: Rule = (ctx) => {
 
 /** adrDownloadWithoutProxy warns when a site requires a proxy but a software update point's ADR downloads would not use it. */
 export const adrDownloadWithoutProxy: Rule = (ctx) => {
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     const site = ctx.siteOf(server);
     // Secondary sites do not use the ADR option at all (SettingIgnoredOnSecondarySite covers it).
     if (!site?.requireProxy || site.type === 'SecondarySite') continue;

@@ -20,7 +20,7 @@ function managedSettings(server: SiteSystemServer): { settings: ProxySettings; o
 /** proxyResetOnOverwrite warns when writing a proxy resets a port or account the live proxy had (ConfigMgr replaces the whole configuration). */
 export const proxyResetOnOverwrite: Rule = (ctx) => {
   if (!ctx.live) return;
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     const wanted = managedSettings(server);
     const current = ctx.liveProxy(server.name);
     if (!wanted || !current || sameSettings(wanted.settings, current)) continue;
@@ -41,7 +41,7 @@ export const accountNotFound: Rule = (ctx) => {
   if (!accounts) return;
   const known = new Set(accounts.map((a) => a.toLowerCase()));
   const missing = new Map<string, { account: string; origin: Origin; servers: number }>();
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     const account = managedSettings(server)?.settings.account;
     if (!account || known.has(account.toLowerCase())) continue;
     const seen = missing.get(account.toLowerCase());
@@ -59,7 +59,7 @@ export const accountNotFound: Rule = (ctx) => {
 export const siteMismatch: Rule = (ctx) => {
   if (!ctx.live) return;
   const liveSites = new Map(ctx.live.sites.map((s) => [s.code.toUpperCase(), s]));
-  for (const site of ctx.desired.sites.values()) {
+  for (const site of ctx.sites) {
     const live = liveSites.get(site.code);
     if (!live) continue;
     const differences = siteDifferences(site, live);
@@ -89,7 +89,7 @@ function siteDifferences(site: Site, live: LiveSite): string[] {
 export const driftDetected: Rule = (ctx) => {
   const records = ctx.live?.managed?.servers;
   if (!records) return;
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     const record = records[server.name];
     if (!record) continue;
     const drift = driftOf(record, ctx.liveServer(server.name));

@@ -8,7 +8,7 @@ const SEPARATE = 'A site system server has one proxy, shared by all its roles; p
 
 /** proxyConflict warns when a server's roles need different proxies, or a role's proxy differs from the server's spec.proxy (SPEC section 2). */
 export const proxyConflict: Rule = (ctx) => {
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     if (!server.roles.some((role) => role.proxy)) continue;
     const needs = server.roles.flatMap((role) => (role.proxy ? [{ role, need: role.proxy }] : []));
     const declared = server.declaredProxy;
@@ -35,7 +35,7 @@ export const proxyConflict: Rule = (ctx) => {
 
 /** roleProxyWithoutServerProxy errs when a software update point's proxy options are on but its server has no proxy. */
 export const roleProxyWithoutServerProxy: Rule = (ctx) => {
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     for (const role of server.roles) {
       if (role.type !== 'SoftwareUpdatePoint' || !(role.useProxy || role.useProxyForAutomaticDeploymentRules)) continue;
       const effective = server.effectiveProxy;
@@ -54,7 +54,7 @@ export const roleProxyWithoutServerProxy: Rule = (ctx) => {
 
 /** proxyNotConfigurableOnRole errs when a cloud distribution point states a proxy: it runs in Azure; its managing site server needs it. */
 export const proxyNotConfigurableOnRole: Rule = (ctx) => {
-  for (const cdp of ctx.desired.cloudDistributionPoints) {
+  for (const cdp of ctx.cloudDistributionPoints) {
     if (!cdp.role.proxy) continue;
     const site = ctx.desired.sites.get(cdp.site);
     const host = site ? `${site.siteServer}, the site server of ${site.code} that manages it` : `the site server of ${cdp.site}, which manages it`;
@@ -67,7 +67,7 @@ export const proxyNotConfigurableOnRole: Rule = (ctx) => {
 
 /** connectedCacheProxyUnsupported errs when a Connected Cache distribution point would use a proxy its site's version cannot use. */
 export const connectedCacheProxyUnsupported: Rule = (ctx) => {
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     const site = ctx.siteOf(server);
     if (!site) continue;
     for (const role of server.roles) {
@@ -96,7 +96,7 @@ export const connectedCacheProxyUnsupported: Rule = (ctx) => {
 
 /** managementPointIgnoresSiteProxy notes that from 2603 a management point validates Entra tokens without the site system proxy. */
 export const managementPointIgnoresSiteProxy: Rule = (ctx) => {
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     const site = ctx.siteOf(server);
     if (!site || site.version < 2603 || ctx.hostProxy(server.name).state !== 'set') continue;
     for (const role of server.roles) {

@@ -5,7 +5,7 @@ import { at, declaredAt, roleLabel } from './where.js';
 
 /** duplicateRole errs when one server hosts two roles of the same type (inline or through SiteSystemRole documents). */
 export const duplicateRole: Rule = (ctx) => {
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     if (server.roles.length < 2) continue;
     const seen = new Map<RoleType, Role>();
     for (const role of server.roles) {
@@ -26,7 +26,7 @@ const SINGLETONS: readonly RoleType[] = ['ServiceConnectionPoint', 'AssetIntelli
 export const singletonRoleDuplicated: Rule = (ctx) => {
   for (const type of SINGLETONS) {
     let first: { role: Role; server: SiteSystemServer } | undefined;
-    for (const server of ctx.desired.servers.values()) {
+    for (const server of ctx.servers) {
       for (const role of server.roles) {
         if (role.type !== type) continue;
         if (!first) {
@@ -43,7 +43,7 @@ export const singletonRoleDuplicated: Rule = (ctx) => {
 
 /** roleDeprecated warns about the Asset Intelligence synchronization point and about cloud distribution points on 2107 and later. */
 export const roleDeprecated: Rule = (ctx) => {
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     const site = ctx.siteOf(server);
     for (const role of server.roles) {
       if (role.type !== 'AssetIntelligenceSynchronizationPoint') continue;
@@ -52,7 +52,7 @@ export const roleDeprecated: Rule = (ctx) => {
       ctx.report(diagnostic('RoleDeprecated', message, at(role.origin, 'type')));
     }
   }
-  for (const cdp of ctx.desired.cloudDistributionPoints) {
+  for (const cdp of ctx.cloudDistributionPoints) {
     const site = ctx.desired.sites.get(cdp.site);
     if (!site || site.version < 2107) continue;
     const message =
@@ -64,7 +64,7 @@ export const roleDeprecated: Rule = (ctx) => {
 
 /** settingIgnoredOnSecondarySite warns that a software update point at a secondary site does not use the ADR proxy option. */
 export const settingIgnoredOnSecondarySite: Rule = (ctx) => {
-  for (const server of ctx.desired.servers.values()) {
+  for (const server of ctx.servers) {
     if (ctx.siteOf(server)?.type !== 'SecondarySite') continue;
     for (const role of server.roles) {
       if (role.type !== 'SoftwareUpdatePoint' || !role.useProxyForAutomaticDeploymentRules) continue;

@@ -9,7 +9,7 @@ function versionWhere(code: string, at: (pointer: string) => SourcePosition, poi
 
 /** siteVersionKnown rejects a version past the known releases that is not a YY03/YY09 release (the schema admits any later number). */
 export const siteVersionKnown: Rule = (ctx) => {
-  for (const site of ctx.desired.sites.values()) {
+  for (const site of ctx.sites) {
     if (isPlausibleRelease(site.version)) continue;
     const message = `spec.version: ${site.version} is not a ConfigMgr release; releases are named YYMM and ship in March (YY03) and September (YY09).`;
     ctx.report(diagnostic('SchemaViolation', message, versionWhere(site.code, site.at)));
@@ -18,7 +18,7 @@ export const siteVersionKnown: Rule = (ctx) => {
 
 /** unsupportedSiteVersion warns about a site whose release is out of support on the day of the run. */
 export const unsupportedSiteVersion: Rule = (ctx) => {
-  for (const site of ctx.desired.sites.values()) {
+  for (const site of ctx.sites) {
     const end = supportEnd(site.version);
     if (ctx.today <= end) continue;
     const message = `site ${site.code} runs ConfigMgr ${site.version}, whose support ended on ${end}; upgrade to a supported release.`;
@@ -34,7 +34,7 @@ const FEATURE_NAMES: Readonly<Record<keyof SiteFeatures, string>> = {
 
 /** featureRequiresVersion warns that before 2002 the Entra features do not use the service connection point's proxy. */
 export const featureRequiresVersion: Rule = (ctx) => {
-  for (const site of ctx.desired.sites.values()) {
+  for (const site of ctx.sites) {
     if (site.version >= 2002) continue;
     for (const feature of Object.keys(FEATURE_NAMES) as (keyof SiteFeatures)[]) {
       if (!site.features[feature]) continue;

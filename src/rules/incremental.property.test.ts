@@ -1,0 +1,82 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { desiredServer, liveServer, NAMES, settings, site } from '../../test/support/arbitraries.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { DesiredState } from '../model/desired.js';
+import type { LiveState } from '../model/live.js';
+import type { RoleType } from '../model/server.js';
+import { RuleMemo } from './incremental.js';
+import { LIVE_RULES, RULES, runRules, STATIC_RULES } from './index.js';
+
+// A watcher judges again only the servers whose inputs changed (rules/incremental.ts). That is
+// exact only if every rule not listed as comparing servers with each other judges each server
+// on its own, and the memo notices every input that changed. Each case judges one world, then
+// a second that keeps some of the first one's objects and replaces others, and must find what
+// a run over the whole second world finds.
+
+const roleTypes: RoleType[] = [
+  'SoftwareUpdatePoint',
+  'DistributionPoint',
+  'ExchangeServerConnector',
+  'ManagementPoint',
+  'ServiceConnectionPoint',
+  'AssetIntelligenceSynchronizationPoint',
+  'CloudManagementGatewayConnectionPoint',
+];
+
+const world = fc
+  .record({ desiredNames: fc.subarray(NAMES, { minLength: 1 }), liveNames: fc.subarray(NAMES), recorded: fc.subarray(NAMES) })
+  .chain(({ desiredNames, liveNames, recorded }) =>
+    fc.record({
+      sites: fc.tuple(site('P01'), site('P02')),
+      servers: fc.tuple(...desiredNames.map((name) => desiredServer(name, roleTypes))),
+      live: liveNames.length ? fc.tuple(...liveNames.map(liveServer)) : fc.constant([]),
+      recordedProxy: fc.option(settings, { nil: undefined }),
+      accounts: fc.option(fc.subarray(['CONTOSO\\svc-a']), { nil: undefined }),
+      recorded: fc.constant(recorded),
+    }),
+  )
+  .map(({ sites, servers, live, recordedProxy, accounts, recorded }) => {
+    const desired: DesiredState = { sites: new Map(sites.map((s) => [s.code, s])), proxies: new Map(), servers: new Map(servers.map((s) => [s.name, s])), cloudDistributionPoints: [] };
+    const records = Object.fromEntries(recorded.map((name) => [name, { ...(recordedProxy ? { proxy: recordedProxy } : {}), roles: [], revision: 1 }]));
+    const state: LiveState = { apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 2, sites: [], servers: live, ...(accounts ? { accounts } : {}), managed: { servers: records } };
+    return { desired, state };
+  });
+
+type World = { desired: DesiredState; state: LiveState };
+
+/** mix is `second` with some of its objects swapped for `first`'s objects of the same name, as after a one-file edit. */
+function mix(first: World, second: World, keep: readonly boolean[]): World {
+  let k = 0;
+  const pick = <T,>(mine: T, theirs: T | undefined): T => (theirs !== undefined && keep[k++ % keep.length] ? theirs : mine);
+  const servers = new Map([...second.desired.servers].map(([name, s]) => [name, pick(s, first.desired.servers.get(name))]));
+  const sites = new Map([...second.desired.sites].map(([code, s]) => [code, pick(s, first.desired.sites.get(code))]));
+  const live = second.state.servers.map((s) => pick(s, first.state.servers.find((f) => f.name === s.name)));
+  const before = first.state.managed?.servers ?? {};
+  const records = Object.fromEntries(Object.entries(second.state.managed?.servers ?? {}).map(([name, r]) => [name, pick(r, before[name])]));
+  return { desired: { ...second.desired, servers, sites }, state: { ...second.state, servers: live, managed: { servers: records } } };
+}
+
+const key = (d: Diagnostic) => `${d.severity} ${d.code} ${d.message} ${d.path ?? ''}`;
+const found = (diagnostics: Diagnostic[]) => diagnostics.map(key).sort();
+
+describe('incremental rules', () => {
+  it.each([
+    ['all rules, with live state', RULES, true],
+    ['static rules', STATIC_RULES, false],
+    ['live rules, without live state', LIVE_RULES, false],
+  ] as const)('find what a whole run finds: %s', (_name, rules, withLive) => {
+    fc.assert(
+      fc.property(world, world, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (first, second, keep) => {
+        const next = mix(first, second, keep);
+        const options = (w: World) => ({ today: '2026-11-26', live: withLive ? w.state : null, rules });
+        const memo = new RuleMemo();
+        runRules(first.desired, { ...options(first), memo });
+        expect(found(runRules(next.desired, { ...options(next), memo }))).toEqual(found(runRules(next.desired, options(next))));
+        // and a pass on unchanged input, taken wholly from the memo
+        expect(found(runRules(next.desired, { ...options(next), memo }))).toEqual(found(runRules(next.desired, options(next))));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,100 @@
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { DesiredState } from '../model/desired.js';
+import { liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
+import type { ManagedRecord } from '../model/plan.js';
+import type { SiteSystemServer } from '../model/server.js';
+import type { Site } from '../model/site.js';
+import { createContext, wholeScope, type Rule } from './context.js';
+
+/** What the rules found judging one server alone, and the inputs they had. */
+interface Judged {
+  readonly server: SiteSystemServer;
+  readonly liveServer: LiveServer | undefined;
+  readonly record: ManagedRecord | undefined;
+  readonly findings: readonly Diagnostic[];
+}
+
+/** What every server's findings also depend on; when any of it changes, every server is judged again. */
+interface Shared {
+  readonly rules: readonly Rule[];
+  readonly today: string;
+  readonly hasLive: boolean;
+  readonly sites: readonly Site[];
+}
+
+/**
+ * RuleMemo lets a watcher judge again only the servers whose inputs changed since its last
+ * pass. A per-server rule's findings about a server depend on that server, its live object
+ * and bookkeeping record, today's date and the sites alone; inputs are compared
+ * by identity, which holds because resolving and applying keep the objects of what did not
+ * change. A memo used with another list of rules starts over.
+ */
+export class RuleMemo {
+  private shared: Shared | undefined;
+  private judged = new Map<string, Judged>();
+
+  /** previous returns last pass's judgements, or none when something every server depends on changed. */
+  previous(shared: Shared): ReadonlyMap<string, Judged> {
+    const same =
+      this.shared !== undefined &&
+      sameItems(this.shared.rules, shared.rules) &&
+      this.shared.today === shared.today &&
+      this.shared.hasLive === shared.hasLive &&
+      sameItems(this.shared.sites, shared.sites);
+    this.shared = shared;
+    return same ? this.judged : new Map();
+  }
+
+  remember(judged: Map<string, Judged>): void {
+    this.judged = judged;
+  }
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+/**
+ * runRulesIncrementally finds exactly what running `rules` over the whole desired state finds
+ * (in another order). Rules that compare servers with each other (`acrossServers`) run over
+ * everything; the others run over the sites and cloud distribution points, which are few,
+ * and then server by server, taking a server's findings from the memo when its inputs are
+ * the same objects as last time.
+ */
+export function runRulesIncrementally(
+  desired: DesiredState,
+  today: string,
+  live: LiveState | null,
+  rules: readonly Rule[],
+  acrossServers: ReadonlySet<Rule>,
+  memo: RuleMemo,
+): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const whole = wholeScope(desired);
+  const wholeContext = createContext(desired, today, live, found, whole);
+  for (const rule of rules) if (acrossServers.has(rule)) rule(wholeContext);
+
+  const perServer = rules.filter((rule) => !acrossServers.has(rule));
+  const restContext = createContext(desired, today, live, found, { ...whole, servers: [] });
+  for (const rule of perServer) rule(restContext);
+
+  const previous = memo.previous({ rules: perServer, today, hasLive: live !== null, sites: [...desired.sites.values()] });
+  const liveServers = live ? liveServerIndex(live) : undefined;
+  const records = live?.managed?.servers;
+  const judged = new Map<string, Judged>();
+  for (const server of desired.servers.values()) {
+    const liveServer = liveServers?.get(server.name);
+    const record = records?.[server.name];
+    let entry = previous.get(server.name);
+    if (!entry || entry.server !== server || entry.liveServer !== liveServer || entry.record !== record) {
+      const findings: Diagnostic[] = [];
+      const context = createContext(desired, today, live, findings, { servers: [server], sites: [], cloudDistributionPoints: [] });
+      for (const rule of perServer) rule(context);
+      entry = { server, liveServer, record, findings };
+    }
+    judged.set(server.name, entry);
+    for (const finding of entry.findings) found.push(finding);
+  }
+  memo.remember(judged);
+  return found;
+}
