@@ -100,7 +100,10 @@ export function formatPosition(p: SourcePosition): string {
   return `${p.file}:${p.line}:${p.column}`;
 }
 
-/** compareDiagnostics orders by file, line, column, then code, so output is stable run to run. */
+/**
+ * compareDiagnostics orders by file, line, column, code, then message: a total order, so
+ * output is the same run to run and whichever order the checks found things in.
+ */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   const fa = a.source?.file ?? '';
   const fb = b.source?.file ?? '';
@@ -111,7 +114,8 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   const ca = a.source?.column ?? 0;
   const cb = b.source?.column ?? 0;
   if (ca !== cb) return ca - cb;
-  return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
+  if (a.code !== b.code) return a.code < b.code ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
 
 /** Counts are how many diagnostics of each severity were found. */
