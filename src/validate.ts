@@ -7,6 +7,7 @@ import { contentHash, type SourceFile } from './manifest/source.js';
 import { restoreDocuments, storedForm, type StoredSource } from './manifest/stored.js';
 import { checkDocument } from './manifest/validate-document.js';
 import { resolve } from './resolve/index.js';
+import type { ResolveMemo } from './resolve/memo.js';
 import { runRules } from './rules/index.js';
 
 /** Loaded is the desired state the manifests describe, how many documents they hold, and the problems found reading them. */
@@ -61,14 +62,25 @@ function restoreSource(source: SourceFile, hash: string, stored: StoredSource): 
   return { hash, count: stored.count, documents: restoreDocuments(source, stored), invalidObjects: [], diagnostics: [], clean: true };
 }
 
+/** Reuse is what a run may take from earlier work instead of doing it again. */
+export interface Reuse {
+  /** A watcher's files as last checked, by file name. */
+  readonly cache?: SourceCache;
+  /** The CLI's on-disk cache of clean files. */
+  readonly store?: SourceStore;
+  /** A watcher's resolved servers and sites, by document. */
+  readonly resolved?: ResolveMemo;
+}
+
 /**
  * loadManifests parses each document, checks it against its kind's schema and resolves the
  * valid ones into the desired state. With a cache, a file whose content is unchanged is not
  * parsed again (the cache is updated to hold exactly these files); with a store, a clean file
- * whose bytes the store knows is taken from it, and new clean files are put into it. It never
+ * whose bytes the store knows is taken from it, and new clean files are put into it; with a
+ * resolve memo, unchanged documents resolve to the objects they did last time. It never
  * throws on user input; every problem is a diagnostic.
  */
-export function loadManifests(sources: readonly SourceFile[], cache?: SourceCache, store?: SourceStore): Loaded {
+export function loadManifests(sources: readonly SourceFile[], { cache, store, resolved }: Reuse = {}): Loaded {
   const checked = sources.map((source) => {
     const hash = contentHash(source.bytes);
     const cached = cache?.get(source.file);
@@ -87,6 +99,7 @@ export function loadManifests(sources: readonly SourceFile[], cache?: SourceCach
   const resolution = resolve(
     checked.flatMap((c) => c.documents),
     checked.flatMap((c) => c.invalidObjects),
+    resolved,
   );
   const diagnostics = [...checked.flatMap((c) => c.diagnostics), ...resolution.diagnostics];
   return { desired: resolution.desired, documents: checked.reduce((n, c) => n + c.count, 0), diagnostics };

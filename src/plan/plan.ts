@@ -3,7 +3,8 @@ import { countDiagnostics, diagnostic, escalateWarnings, type Diagnostic } from 
 import type { DesiredState } from '../model/desired.js';
 import { driftOf } from '../model/drift.js';
 import { liveServerIndex, type LiveServer, type LiveSite, type LiveState } from '../model/live.js';
-import type { Change, Plan } from '../model/plan.js';
+import { MemoTable } from '../model/memo-table.js';
+import type { Change, ManagedRecord, Plan } from '../model/plan.js';
 import type { SiteSystemServer } from '../model/server.js';
 import type { Site } from '../model/site.js';
 import { desiredServerObject, roleSettings } from './server-object.js';
@@ -16,6 +17,48 @@ export interface PlanOptions {
   readonly strict: boolean;
   /** The live state's fingerprint, as its backend computed it when reading. */
   readonly fingerprint: string;
+  /** Given by a watcher: a server whose inputs are the objects they were last pass is not compared again. */
+  readonly memo?: PlanMemo;
+}
+
+interface Planned {
+  readonly server: SiteSystemServer;
+  readonly current: LiveServer | undefined;
+  readonly record: ManagedRecord | undefined;
+  readonly change: Change | undefined;
+}
+
+/**
+ * PlanMemo keeps, per server, the change planned for it and the inputs it was planned from.
+ * A server's change depends on its desired object, its live object and its bookkeeping
+ * record alone, and resolving and applying keep the objects of what did not change.
+ */
+export class PlanMemo {
+  private readonly planned = new MemoTable<string, Planned>();
+
+  start(): void {
+    this.planned.start();
+  }
+
+  /** change is the server's change, planned again only when an input is not the object it was last time. */
+  change(server: SiteSystemServer, current: LiveServer | undefined, record: ManagedRecord | undefined): Change | undefined {
+    let entry = this.planned.get(server.name);
+    if (!entry || entry.server !== server || entry.current !== current || entry.record !== record) {
+      entry = { server, current, record, change: planServer(server, current, () => drifted(record, current)) };
+      this.planned.set(server.name, entry);
+    }
+    return entry.change;
+  }
+
+  /** end forgets the servers this pass did not plan. */
+  end(): void {
+    this.planned.end();
+  }
+}
+
+/** drifted tells whether a server sitectl wrote was changed on the site since; it only marks a change (DriftDetected reports it). */
+function drifted(record: ManagedRecord | undefined, current: LiveServer | undefined): boolean {
+  return record !== undefined && driftOf(record, current).length > 0;
 }
 
 /**
@@ -30,19 +73,21 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
   const changes: Change[] = [];
   let unchanged = 0;
 
+  const memo = options.memo;
+  memo?.start();
   for (const server of desired.servers.values()) {
     const current = liveServers.get(server.name);
     const record = records[server.name];
-    // Drift only marks a change; an unchanged server needs no drift check (DriftDetected reports it).
-    const drifted = () => record !== undefined && driftOf(record, current).length > 0;
-    const change = planServer(server, current, drifted);
+    // An unchanged server needs no drift check, so drift is looked at only once a change is found.
+    const change = memo ? memo.change(server, current, record) : planServer(server, current, () => drifted(record, current));
     if (change) changes.push(change);
     else unchanged++;
   }
+  memo?.end();
   changes.sort(byName); // only changes are listed, so only they need sorting (usually far fewer than the servers)
 
-  for (const name of Object.keys(records).sort()) {
-    if (desired.servers.has(name)) continue;
+  // Sorted after filtering: a large hierarchy has thousands of records and rarely a server to prune.
+  for (const name of Object.keys(records).filter((n) => !desired.servers.has(n)).sort()) {
     const current = liveServers.get(name);
     if (!current) continue; // already gone from the site: nothing left to prune
     if (!options.prune) {

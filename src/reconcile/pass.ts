@@ -5,8 +5,10 @@ import { compareDiagnostics, countDiagnostics, diagnostic, escalateWarnings, typ
 import type { LiveState } from '../model/live.js';
 import { hasChanges, type Plan } from '../model/plan.js';
 import type { SourceFile } from '../manifest/source.js';
-import { planChanges } from '../plan/plan.js';
+import { PlanMemo, planChanges } from '../plan/plan.js';
 import { diagnosticsOnly } from '../plan/report.js';
+import { ResolveMemo } from '../resolve/memo.js';
+import { RuleMemo } from '../rules/incremental.js';
 import { LIVE_RULES, runRules, STATIC_RULES } from '../rules/index.js';
 import { loadManifests, type Loaded, type SourceCache, type SourceStore } from '../validate.js';
 
@@ -34,6 +36,33 @@ export interface ManifestInput {
   readonly store?: SourceStore & { save(): void };
 }
 
+/**
+ * PassMemo is what a watcher keeps from one pass to the next, so that a pass redoes only what
+ * an edit touched: the files as checked, and per document and per server what resolving,
+ * the rules and the planner made of them. A pass with a memo reports exactly what one
+ * without reports.
+ */
+export interface PassMemo {
+  readonly sources: SourceCache;
+  readonly resolved: ResolveMemo;
+  readonly staticRules: RuleMemo;
+  readonly rulesWithoutLive: RuleMemo;
+  readonly rulesWithLive: RuleMemo;
+  readonly planned: PlanMemo;
+}
+
+/** newPassMemo is an empty memo, for a watcher's first pass. */
+export function newPassMemo(): PassMemo {
+  return {
+    sources: new Map(),
+    resolved: new ResolveMemo(),
+    staticRules: new RuleMemo(),
+    rulesWithoutLive: new RuleMemo(),
+    rulesWithLive: new RuleMemo(),
+    planned: new PlanMemo(),
+  };
+}
+
 /** StaticCheck is the manifests loaded and the rules run that need no live state: what planning starts from. */
 export interface StaticCheck {
   readonly loaded: Loaded;
@@ -51,21 +80,21 @@ export interface Checked extends StaticCheck {
 }
 
 /** checkManifests loads the manifests and runs the rules without live state: invalid input is reported before the live state is read. */
-export function checkManifests(input: ManifestInput, options: Pick<PassOptions, 'today' | 'strict'>, cache?: SourceCache): Checked {
-  return finishCheck(checkStatic(input, options, cache), input, options);
+export function checkManifests(input: ManifestInput, options: Pick<PassOptions, 'today' | 'strict'>, memo?: PassMemo): Checked {
+  return finishCheck(checkStatic(input, options, memo), input, options, memo);
 }
 
-function checkStatic(input: ManifestInput, options: Pick<PassOptions, 'today'>, cache?: SourceCache): StaticCheck {
-  const loaded = loadManifests(input.sources, cache, input.store);
+function checkStatic(input: ManifestInput, options: Pick<PassOptions, 'today'>, memo?: PassMemo): StaticCheck {
+  const loaded = loadManifests(input.sources, { cache: memo?.sources, store: input.store, resolved: memo?.resolved });
   input.store?.save();
-  const staticFindings = runRules(loaded.desired, { today: options.today, rules: STATIC_RULES });
+  const staticFindings = runRules(loaded.desired, { today: options.today, rules: STATIC_RULES, memo: memo?.staticRules });
   return { loaded, staticFindings, sourceDiagnostics: input.diagnostics };
 }
 
 /** finishCheck runs the live rules without live state (they then judge only hosts whose proxy the manifests set) and makes the report. */
-function finishCheck(check: StaticCheck, input: ManifestInput, options: Pick<PassOptions, 'today' | 'strict'>): Checked {
+function finishCheck(check: StaticCheck, input: ManifestInput, options: Pick<PassOptions, 'today' | 'strict'>, memo?: PassMemo): Checked {
   const { loaded } = check;
-  const liveFindings = runRules(loaded.desired, { today: options.today, live: null, rules: LIVE_RULES });
+  const liveFindings = runRules(loaded.desired, { today: options.today, live: null, rules: LIVE_RULES, memo: memo?.rulesWithoutLive });
   let found: Diagnostic[] = [...check.sourceDiagnostics, ...loaded.diagnostics, ...check.staticFindings, ...liveFindings];
   if (loaded.documents === 0 && countDiagnostics(found).errors === 0) {
     const files = input.sources.map((s) => s.file).join(', ');
@@ -97,11 +126,11 @@ function mayBeInvalid(check: StaticCheck, strict: boolean): boolean {
 }
 
 /** planChecked plans checked manifests against one live state, with the rules that need it. */
-export function planChecked(check: StaticCheck, live: LiveState, fingerprint: string, options: PassOptions): Plan {
+export function planChecked(check: StaticCheck, live: LiveState, fingerprint: string, options: PassOptions, memo?: PassMemo): Plan {
   const { loaded } = check;
-  const liveFindings = runRules(loaded.desired, { today: options.today, live, rules: LIVE_RULES });
+  const liveFindings = runRules(loaded.desired, { today: options.today, live, rules: LIVE_RULES, memo: memo?.rulesWithLive });
   const found = [...check.sourceDiagnostics, ...loaded.diagnostics, ...check.staticFindings, ...liveFindings].sort(compareDiagnostics);
-  return planChanges(loaded.desired, live, found, { prune: options.prune, strict: options.strict, fingerprint });
+  return planChanges(loaded.desired, live, found, { prune: options.prune, strict: options.strict, fingerprint, memo: memo?.planned });
 }
 
 /** planManifests is `diff` and `plan`: check the manifests, read the live state, plan. Nothing is written. */
@@ -142,9 +171,9 @@ async function withLiveState(check: StaticCheck, input: ManifestInput, options: 
 }
 
 /** applyChecked plans and applies checked manifests under the writer lock, on one consistent read. Any error writes nothing. */
-export function applyChecked(check: StaticCheck, backend: StateBackend, options: PassOptions): Promise<PassResult> {
+export function applyChecked(check: StaticCheck, backend: StateBackend, options: PassOptions, memo?: PassMemo): Promise<PassResult> {
   return backend.update<PassResult>(({ state: live, fingerprint }) => {
-    const plan = planChecked(check, live, fingerprint, options);
+    const plan = planChecked(check, live, fingerprint, options, memo);
     if (plan.summary.errors > 0) return { next: null, events: [], result: { plan, invalid: true, applied: false, revision: live.revision } };
     const { next, events } = applyPlan(live, plan, { copySites: backend.keepsSites });
     return { next, events, result: { plan, invalid: false, applied: next !== null, revision: next?.revision ?? live.revision } };

@@ -5,8 +5,7 @@ import type { StateBackend } from '../backend/backend.js';
 import { formatPosition } from '../model/diagnostic.js';
 import type { Change, Plan } from '../model/plan.js';
 import { readSources } from '../sources/read-sources.js';
-import type { SourceCache } from '../validate.js';
-import { applyChecked, checkManifests, planChecked, type Checked, type ManifestInput, type PassOptions } from './pass.js';
+import { applyChecked, checkManifests, planChecked, type Checked, type ManifestInput, type PassMemo, type PassOptions } from './pass.js';
 
 /** WatchMode: autocorrect applies what differs; monitor only reports it. */
 export type WatchMode = 'autocorrect' | 'monitor';
@@ -29,9 +28,9 @@ export interface PassRecord {
   readonly error?: string;
 }
 
-/** WatchMemory is what passes carry to the next: parsed files, the last input seen, and the last valid manifests. */
+/** WatchMemory is what passes carry to the next: what a pass can reuse, the last input seen, and the last valid manifests. */
 export interface WatchMemory {
-  readonly cache: SourceCache;
+  readonly memo: PassMemo;
   lastInput: string | null;
   lastGood: Checked | null;
 }
@@ -64,7 +63,7 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   memory.lastInput = key;
 
   // 2. Check them; when they are invalid, say so and go on with the last valid manifests.
-  const current = checkManifests(input, ctx.options, memory.cache);
+  const current = checkManifests(input, ctx.options, memory.memo);
   if (current.invalid) {
     await ctx.backend.update(() => ({ next: null, events: [manifestsInvalid(current, ctx.paths)], result: null }));
     if (!memory.lastGood) return { outcome: 'invalid', summary: current.report.summary };
@@ -75,12 +74,12 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
 
   // 3. Apply what differs, or only report it.
   if (ctx.mode === 'autocorrect') {
-    const result = await applyChecked(checked, ctx.backend, ctx.options);
+    const result = await applyChecked(checked, ctx.backend, ctx.options, memory.memo);
     const outcome = current.invalid || result.invalid ? 'invalid' : result.applied ? 'applied' : 'unchanged';
     return { outcome, summary: result.plan.summary, revision: result.revision };
   }
   const { state: live, fingerprint } = await ctx.backend.read();
-  const plan = planChecked(checked, live, fingerprint, ctx.options);
+  const plan = planChecked(checked, live, fingerprint, ctx.options, memory.memo);
   const events = plan.changes.map(driftDetected);
   if (events.length > 0) await ctx.backend.update(() => ({ next: null, events, result: null }));
   const outcome = current.invalid || plan.summary.errors > 0 ? 'invalid' : events.length > 0 ? 'reported' : 'unchanged';

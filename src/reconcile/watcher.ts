@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { FSWatcher } from 'chokidar';
 import type { StateBackend } from '../backend/backend.js';
 import { watchManifests } from './file-events.js';
-import type { PassOptions } from './pass.js';
+import { newPassMemo, type PassOptions } from './pass.js';
 import { watchPass, type PassRecord, type Trigger, type WatchMemory, type WatchMode } from './watch-pass.js';
 
 /** WatcherOptions configure a watcher: what to watch, where to apply, and how often. */
@@ -35,7 +35,7 @@ export interface WatchStatus {
  * pass after it. A failed pass (state locked or unreadable) is retried with backoff.
  */
 export class Watcher {
-  private readonly memory: WatchMemory = { cache: new Map(), lastInput: null, lastGood: null };
+  private readonly memory: WatchMemory = { memo: newPassMemo(), lastInput: null, lastGood: null };
   private files: FSWatcher | undefined;
   private running: Promise<void> | null = null;
   private pending: Trigger | null = null;

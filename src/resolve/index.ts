@@ -2,7 +2,8 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/desired.js';
 import type { ManifestDocument, ObjectRef, ProxyDocSpec } from '../model/manifest.js';
 import type { ProxySettings } from '../model/proxy.js';
-import { indexDocuments } from './index-documents.js';
+import { indexDocuments, type DocumentIndex } from './index-documents.js';
+import type { ResolveMemo } from './memo.js';
 import { settingsFrom, type ProxyLookup } from './proxy-spec.js';
 import { resolveServers } from './servers.js';
 import { resolveSites } from './sites.js';
@@ -19,13 +20,30 @@ export interface Resolution {
  * proxy settled. `invalidObjects` are documents that failed their schema: references to them
  * are not reported again as unknown.
  */
-export function resolve(documents: readonly ManifestDocument[], invalidObjects: readonly ObjectRef[] = []): Resolution {
+export function resolve(documents: readonly ManifestDocument[], invalidObjects: readonly ObjectRef[] = [], memo?: ResolveMemo): Resolution {
   const diagnostics: Diagnostic[] = [];
   const index = indexDocuments(documents, invalidObjects, diagnostics);
-  const sites = resolveSites(index, diagnostics);
+  memo?.start(context(index));
+  const sites = resolveSites(index, diagnostics, memo);
   const proxies = new Map<string, ProxySettings>();
-  for (const [name, doc] of index.byKind.get('Proxy')!) proxies.set(name, settingsFrom(doc.spec as ProxyDocSpec));
+  for (const [name, doc] of index.byKind.get('Proxy')!) {
+    let settings = memo?.proxies.get(doc);
+    if (!settings) {
+      settings = settingsFrom(doc.spec as ProxyDocSpec);
+      memo?.proxies.set(doc, settings);
+    }
+    proxies.set(name, settings);
+  }
   const lookup: ProxyLookup = (name) => proxies.get(name) ?? (index.invalid.get('Proxy')!.has(name) ? 'invalid' : undefined);
-  const { servers, cloudDistributionPoints } = resolveServers(index, lookup, diagnostics);
+  const { servers, cloudDistributionPoints } = resolveServers(index, lookup, diagnostics, memo);
+  memo?.end();
   return { desired: { sites, proxies, servers, cloudDistributionPoints }, diagnostics };
+}
+
+/** context is what a server or SiteSystemRole resolves against: the sites, proxies and SiteSystemRole documents, and the invalid objects. */
+function context(index: DocumentIndex): unknown[] {
+  const items: unknown[] = [];
+  for (const kind of ['Site', 'Proxy', 'SiteSystemRole'] as const) items.push(...index.byKind.get(kind)!.values());
+  for (const [kind, names] of index.invalid) for (const name of names) items.push(`${kind}/${name}`);
+  return items;
 }

@@ -1,9 +1,10 @@
 import { diagnostic, type Diagnostic, type SourcePosition } from '../model/diagnostic.js';
 import type { Locator, ManifestDocument, ObjectRef, RoleDocSpec, RoleSpec, ServerSpec } from '../model/manifest.js';
-import type { CloudDistributionPoint, Origin, ProxyNeed, Role, RoleType, SiteSystemServer } from '../model/server.js';
+import type { CloudDistributionPoint, Origin, Role, RoleType, SiteSystemServer } from '../model/server.js';
 import { effectiveProxy } from './effective-proxy.js';
 import { isKnown, type DocumentIndex } from './index-documents.js';
 import { normaliseHost, normaliseSiteCode } from './names.js';
+import type { ResolveMemo, Resolved } from './memo.js';
 import { resolveProxySpec, type ProxyLookup } from './proxy-spec.js';
 
 /** ResolvedServers is the servers with their merged roles, and the cloud distribution points, which have no server. */
@@ -12,41 +13,21 @@ export interface ResolvedServers {
   readonly cloudDistributionPoints: CloudDistributionPoint[];
 }
 
-interface ServerDraft {
-  readonly name: string;
-  readonly site: string;
-  readonly declaredProxy: ProxyNeed | null;
-  readonly roles: Role[];
-  readonly origin: Origin;
-}
-
 /**
- * resolveServers builds every SiteSystemServer, merges SiteSystemRole documents into their
- * server's role list, then settles each server's effective proxy (SPEC section 2).
+ * resolveServers builds every SiteSystemServer with its roles, inline and from SiteSystemRole
+ * documents, and settles each server's effective proxy (SPEC section 2). With a memo, a
+ * document resolved under the same context before is taken as it was.
  */
-export function resolveServers(index: DocumentIndex, lookup: ProxyLookup, diagnostics: Diagnostic[]): ResolvedServers {
-  const drafts = new Map<string, ServerDraft>();
-  for (const [name, doc] of index.byKind.get('SiteSystemServer')!) {
-    const spec = doc.spec as ServerSpec;
-    const object: ObjectRef = { kind: 'SiteSystemServer', name };
-    const site = normaliseSiteCode(spec.site);
-    checkSite(index, site, doc, object, '/spec/site', diagnostics);
-    const declared = spec.proxy ? resolveProxySpec(spec.proxy, doc, object, '/spec/proxy', lookup, diagnostics) : null;
-    const roles = (spec.roles ?? []).map((role, i) => resolveRole(role, doc, object, `/spec/roles/${i}`, lookup, diagnostics));
-    drafts.set(name, {
-      name,
-      site,
-      declaredProxy: declared ? { proxy: declared, origin: origin(doc, object, '/spec/proxy') } : null,
-      roles,
-      origin: origin(doc, object, '/metadata/name'),
-    });
-  }
-
+export function resolveServers(index: DocumentIndex, lookup: ProxyLookup, diagnostics: Diagnostic[], memo?: ResolveMemo): ResolvedServers {
+  const serverDocs = index.byKind.get('SiteSystemServer')!;
   const cloudDistributionPoints: CloudDistributionPoint[] = [];
+  const merged = new Map<string, Role[]>();
   for (const [name, doc] of index.byKind.get('SiteSystemRole')!) {
     const spec = doc.spec as RoleDocSpec;
     const object: ObjectRef = { kind: 'SiteSystemRole', name };
-    const role = resolveRole(spec, doc, object, '/spec', lookup, diagnostics);
+    const build = () => collecting((found) => resolveRole(spec, doc, object, '/spec', lookup, found));
+    const { value: role, diagnostics: found } = memo ? memo.role(doc, build) : build();
+    diagnostics.push(...found);
     if (spec.site !== undefined) {
       const site = normaliseSiteCode(spec.site);
       checkSite(index, site, doc, object, '/spec/site', diagnostics);
@@ -54,21 +35,42 @@ export function resolveServers(index: DocumentIndex, lookup: ProxyLookup, diagno
       continue;
     }
     const server = normaliseHost(spec.server!);
-    const draft = drafts.get(server);
-    if (draft) draft.roles.push(role);
-    else if (!isKnown(index, 'SiteSystemServer', server)) {
+    if (serverDocs.has(server)) {
+      const roles = merged.get(server);
+      if (roles) roles.push(role);
+      else merged.set(server, [role]);
+    } else if (!isKnown(index, 'SiteSystemServer', server)) {
       const message = `server '${server}' is not declared; a SiteSystemRole needs a SiteSystemServer document for its host`;
       diagnostics.push(diagnostic('UnknownReference', message, { object, source: doc.locate('/spec/server'), path: '/spec/server' }));
     }
   }
 
   const servers = new Map<string, SiteSystemServer>();
-  for (const [name, draft] of drafts) {
-    // One object shape for every server keeps the rules' hot loops fast.
-    const { site, declaredProxy, roles, origin } = draft;
-    servers.set(name, { name, site, declaredProxy, roles, effectiveProxy: effectiveProxy(declaredProxy, roles), origin });
+  for (const [name, doc] of serverDocs) {
+    const build = () => collecting((found) => resolveServer(name, doc, merged.get(name) ?? [], index, lookup, found));
+    const { value, diagnostics: found } = memo ? memo.server(doc, build) : build();
+    diagnostics.push(...found);
+    servers.set(name, value);
   }
   return { servers, cloudDistributionPoints };
+}
+
+function resolveServer(name: string, doc: ManifestDocument, merged: readonly Role[], index: DocumentIndex, lookup: ProxyLookup, diagnostics: Diagnostic[]): SiteSystemServer {
+  const spec = doc.spec as ServerSpec;
+  const object: ObjectRef = { kind: 'SiteSystemServer', name };
+  const site = normaliseSiteCode(spec.site);
+  checkSite(index, site, doc, object, '/spec/site', diagnostics);
+  const proxy = spec.proxy ? resolveProxySpec(spec.proxy, doc, object, '/spec/proxy', lookup, diagnostics) : null;
+  const declaredProxy = proxy ? { proxy, origin: origin(doc, object, '/spec/proxy') } : null;
+  const roles = [...(spec.roles ?? []).map((role, i) => resolveRole(role, doc, object, `/spec/roles/${i}`, lookup, diagnostics)), ...merged];
+  // One object shape for every server keeps the rules' hot loops fast.
+  return { name, site, declaredProxy, roles, effectiveProxy: effectiveProxy(declaredProxy, roles), origin: origin(doc, object, '/metadata/name') };
+}
+
+/** collecting runs `build` with a list of its own for diagnostics, so they can be kept with what it built. */
+function collecting<T>(build: (diagnostics: Diagnostic[]) => T): Resolved<T> {
+  const diagnostics: Diagnostic[] = [];
+  return { value: build(diagnostics), diagnostics };
 }
 
 function resolveRole(spec: RoleSpec, doc: ManifestDocument, object: ObjectRef, pointer: string, lookup: ProxyLookup, diagnostics: Diagnostic[]): Role {

@@ -1,11 +1,12 @@
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
-import type { SiteSpec } from '../model/manifest.js';
+import type { ManifestDocument, SiteSpec } from '../model/manifest.js';
 import type { Site, SiteType } from '../model/site.js';
 import { isKnown, type DocumentIndex } from './index-documents.js';
+import type { ResolveMemo } from './memo.js';
 import { normaliseHost, normaliseSiteCode } from './names.js';
 
-/** resolveSites builds the desired sites and reports a parent that no Site document declares. */
-export function resolveSites(index: DocumentIndex, diagnostics: Diagnostic[]): Map<string, Site> {
+/** resolveSites builds the desired sites and reports a parent that no Site document declares; with a memo, a site whose document is unchanged is the same object. */
+export function resolveSites(index: DocumentIndex, diagnostics: Diagnostic[], memo?: ResolveMemo): Map<string, Site> {
   const sites = new Map<string, Site>();
   for (const [code, doc] of index.byKind.get('Site')!) {
     const spec = doc.spec as SiteSpec;
@@ -14,7 +15,20 @@ export function resolveSites(index: DocumentIndex, diagnostics: Diagnostic[]): M
       const where = { object: { kind: 'Site' as const, name: code }, source: doc.locate('/spec/parent'), path: '/spec/parent' };
       diagnostics.push(diagnostic('UnknownReference', `parent site '${parent}' is not declared; add its Site document or fix the code`, where));
     }
-    sites.set(code, {
+    let site = memo?.sites.get(doc);
+    if (!site) {
+      site = siteFrom(code, doc);
+      memo?.sites.set(doc, site);
+    }
+    sites.set(code, site);
+  }
+  return sites;
+}
+
+function siteFrom(code: string, doc: ManifestDocument): Site {
+  const spec = doc.spec as SiteSpec;
+  const parent = spec.parent !== undefined ? normaliseSiteCode(spec.parent) : null;
+  return {
       code,
       type: spec.type as SiteType,
       version: spec.version,
@@ -32,7 +46,5 @@ export function resolveSites(index: DocumentIndex, diagnostics: Diagnostic[]): M
         return doc.locate('/metadata/name');
       },
       at: (pointer: string) => doc.locate(pointer),
-    });
-  }
-  return sites;
+  };
 }

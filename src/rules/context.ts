@@ -47,26 +47,54 @@ export function wholeScope(desired: DesiredState): Scope {
 
 /** createContext builds the context rules run in, judging `scope` and collecting what they report into `sink`. */
 export function createContext(desired: DesiredState, today: string, live: LiveState | null, sink: Diagnostic[], scope: Scope): RuleContext {
-  const liveServers: ReadonlyMap<string, LiveServer> = live ? liveServerIndex(live) : new Map();
-  const liveProxy = (host: string): ProxySettings | null | undefined => (live ? (liveServers.get(host)?.proxy ?? null) : undefined);
-  return {
-    ...scope,
-    desired,
-    today,
-    live,
-    liveProxy,
-    liveServer: (host) => liveServers.get(host),
-    hostProxy(host) {
-      const effective = desired.servers.get(host)?.effectiveProxy ?? { state: 'unmanaged' };
-      if (effective.state === 'held') return { state: 'held' };
-      if (effective.state === 'managed') {
-        return effective.proxy.enabled ? { state: 'set', settings: effective.proxy.settings } : { state: 'none' };
-      }
-      const settings = liveProxy(host);
-      if (settings === undefined) return { state: 'unknown' };
-      return settings === null ? { state: 'none' } : { state: 'set', settings };
-    },
-    siteOf: (server) => desired.sites.get(server.site),
-    report: (d) => sink.push(d),
-  };
+  return new Context(desired, today, live, live ? liveServerIndex(live) : NO_SERVERS, sink, scope);
+}
+
+const NO_SERVERS: ReadonlyMap<string, LiveServer> = new Map();
+
+// A class, not an object literal: a watcher makes one per server it judges again, and one shape keeps that cheap.
+class Context implements RuleContext {
+  readonly servers: Iterable<SiteSystemServer>;
+  readonly sites: Iterable<Site>;
+  readonly cloudDistributionPoints: readonly CloudDistributionPoint[];
+
+  constructor(
+    readonly desired: DesiredState,
+    readonly today: string,
+    readonly live: LiveState | null,
+    private readonly liveServers: ReadonlyMap<string, LiveServer>,
+    private readonly sink: Diagnostic[],
+    scope: Scope,
+  ) {
+    this.servers = scope.servers;
+    this.sites = scope.sites;
+    this.cloudDistributionPoints = scope.cloudDistributionPoints;
+  }
+
+  liveProxy(host: string): ProxySettings | null | undefined {
+    return this.live ? (this.liveServers.get(host)?.proxy ?? null) : undefined;
+  }
+
+  liveServer(host: string): LiveServer | undefined {
+    return this.liveServers.get(host);
+  }
+
+  hostProxy(host: string): HostProxy {
+    const effective = this.desired.servers.get(host)?.effectiveProxy ?? { state: 'unmanaged' };
+    if (effective.state === 'held') return { state: 'held' };
+    if (effective.state === 'managed') {
+      return effective.proxy.enabled ? { state: 'set', settings: effective.proxy.settings } : { state: 'none' };
+    }
+    const settings = this.liveProxy(host);
+    if (settings === undefined) return { state: 'unknown' };
+    return settings === null ? { state: 'none' } : { state: 'set', settings };
+  }
+
+  siteOf(server: SiteSystemServer): Site | undefined {
+    return this.desired.sites.get(server.site);
+  }
+
+  report(diagnostic: Diagnostic): void {
+    this.sink.push(diagnostic);
+  }
 }

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/desired.js';
 import { liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
+import { MemoTable } from '../model/memo-table.js';
 import type { ManagedRecord } from '../model/plan.js';
 import type { SiteSystemServer } from '../model/server.js';
 import type { Site } from '../model/site.js';
@@ -31,10 +32,10 @@ interface Shared {
  */
 export class RuleMemo {
   private shared: Shared | undefined;
-  private judged = new Map<string, Judged>();
+  readonly judged = new MemoTable<string, Judged>();
 
-  /** previous returns last pass's judgements, or none when something every server depends on changed. */
-  previous(shared: Shared): ReadonlyMap<string, Judged> {
+  /** start begins a pass; when something every server depends on changed, every server is judged again. */
+  start(shared: Shared): void {
     const same =
       this.shared !== undefined &&
       sameItems(this.shared.rules, shared.rules) &&
@@ -42,11 +43,7 @@ export class RuleMemo {
       this.shared.hasLive === shared.hasLive &&
       sameItems(this.shared.sites, shared.sites);
     this.shared = shared;
-    return same ? this.judged : new Map();
-  }
-
-  remember(judged: Map<string, Judged>): void {
-    this.judged = judged;
+    this.judged.start(!same);
   }
 }
 
@@ -78,23 +75,22 @@ export function runRulesIncrementally(
   const restContext = createContext(desired, today, live, found, { ...whole, servers: [] });
   for (const rule of perServer) rule(restContext);
 
-  const previous = memo.previous({ rules: perServer, today, hasLive: live !== null, sites: [...desired.sites.values()] });
+  memo.start({ rules: perServer, today, hasLive: live !== null, sites: [...desired.sites.values()] });
   const liveServers = live ? liveServerIndex(live) : undefined;
   const records = live?.managed?.servers;
-  const judged = new Map<string, Judged>();
   for (const server of desired.servers.values()) {
     const liveServer = liveServers?.get(server.name);
     const record = records?.[server.name];
-    let entry = previous.get(server.name);
+    let entry = memo.judged.get(server.name);
     if (!entry || entry.server !== server || entry.liveServer !== liveServer || entry.record !== record) {
       const findings: Diagnostic[] = [];
       const context = createContext(desired, today, live, findings, { servers: [server], sites: [], cloudDistributionPoints: [] });
       for (const rule of perServer) rule(context);
       entry = { server, liveServer, record, findings };
+      memo.judged.set(server.name, entry);
     }
-    judged.set(server.name, entry);
     for (const finding of entry.findings) found.push(finding);
   }
-  memo.remember(judged);
+  memo.judged.end();
   return found;
 }

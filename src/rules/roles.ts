@@ -24,19 +24,18 @@ const SINGLETONS: readonly RoleType[] = ['ServiceConnectionPoint', 'AssetIntelli
 
 /** singletonRoleDuplicated errs when the hierarchy has more than one service connection point or Asset Intelligence synchronization point. */
 export const singletonRoleDuplicated: Rule = (ctx) => {
-  for (const type of SINGLETONS) {
-    let first: { role: Role; server: SiteSystemServer } | undefined;
-    for (const server of ctx.servers) {
-      for (const role of server.roles) {
-        if (role.type !== type) continue;
-        if (!first) {
-          first = { role, server };
-          continue;
-        }
-        if (first.server === server) continue; // the same host twice is a DuplicateRole
-        const message = `a hierarchy has one ${type}, and it is already on ${first.server.name} (${declaredAt(first.role.origin)}); remove this one.`;
-        ctx.report(diagnostic('SingletonRoleDuplicated', message, at(role.origin, 'type')));
+  const first = new Map<RoleType, { role: Role; server: SiteSystemServer }>();
+  for (const server of ctx.servers) {
+    for (const role of server.roles) {
+      if (!SINGLETONS.includes(role.type)) continue;
+      const seen = first.get(role.type);
+      if (!seen) {
+        first.set(role.type, { role, server });
+        continue;
       }
+      if (seen.server === server) continue; // the same host twice is a DuplicateRole
+      const message = `a hierarchy has one ${role.type}, and it is already on ${seen.server.name} (${declaredAt(seen.role.origin)}); remove this one.`;
+      ctx.report(diagnostic('SingletonRoleDuplicated', message, at(role.origin, 'type')));
     }
   }
 };
