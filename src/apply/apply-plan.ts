@@ -1,5 +1,5 @@
 import fastJsonPatch from 'fast-json-patch';
-import type { LiveServer, LiveState } from '../model/live.js';
+import { liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
 import type { ManagedRecord, Plan } from '../model/plan.js';
 import { eventsFor, type NewEvent } from './events.js';
 
@@ -27,14 +27,16 @@ export function applyPlan(live: LiveState, plan: Plan, options: ApplyOptions): A
   const events = plan.changes.flatMap((c) => eventsFor(c, c.action === 'hold' ? live.revision : revision));
   if (writes.length === 0) return { next: null, events };
 
-  const servers: LiveServer[] = live.servers.map((s) => s);
-  const index = new Map(servers.map((s, i) => [s.name.toLowerCase(), i]));
-  const records: Record<string, ManagedRecord> = { ...(live.managed?.servers ?? {}) };
+  const servers: LiveServer[] = [...live.servers];
+  // By object rather than by name: the planner already indexed this state's servers by name.
+  const byName = liveServerIndex(live);
+  const position = new Map(servers.map((s, i) => [s, i]));
+  const records: Record<string, ManagedRecord> = Object.assign({}, live.managed?.servers); // faster than a spread for thousands of keys
   for (const change of writes) {
-    const at = index.get(change.name);
+    const current = byName.get(change.name);
+    const at = current && position.get(current);
     if (change.action === 'create') {
       servers.push(applyPatch({}, deepClone(change.patch)).newDocument as LiveServer);
-      index.set(change.name, servers.length - 1);
     } else if (at === undefined) {
       // Unreachable while callers check the plan's fingerprint against this live state first.
       throw new Error(`plan does not match the live state: ${change.name} is not there to ${change.action}`);

@@ -32,18 +32,22 @@ function lineColumn(text: string, offset: number): string {
   return `${line}:${column}`;
 }
 
-// Unchanged servers and records are the same objects from one state to the next, so the line
-// each was written as is kept rather than built again on every write of a large state.
-const written = new WeakMap<object, { readonly key: string; readonly line: string }>();
+// A state written after a small change shares its objects, in the same places, with the state
+// written before it; the lines written last time are kept by position so that only changed
+// entries are rendered again. Identity at a position is cheaper to check than a lookup by object.
+interface Written {
+  readonly items: readonly unknown[];
+  readonly keys: readonly string[] | undefined;
+  readonly lines: readonly string[];
+}
+const written = new Map<string, Written>();
 
-/** line is an entry's line: `prefix` and the value's JSON, remembered per object and key. */
-function line(value: unknown, key: string, prefix: () => string): string {
-  if (value === null || typeof value !== 'object') return prefix() + JSON.stringify(value);
-  const known = written.get(value);
-  if (known?.key === key) return known.line;
-  const text = prefix() + JSON.stringify(value);
-  written.set(value, { key, line: text });
-  return text;
+/** linesOf renders one list of entries, reusing last time's line for the same object (and key) in the same place. */
+function linesOf(list: string, items: readonly unknown[], render: (item: unknown, i: number) => string, keys?: readonly string[]): string[] {
+  const before = written.get(list);
+  const lines = items.map((item, i) => (before && before.items[i] === item && before.keys?.[i] === keys?.[i] ? before.lines[i]! : render(item, i)));
+  written.set(list, { items, keys, lines });
+  return lines;
 }
 
 /**
@@ -57,7 +61,7 @@ export function serializeLiveState(state: LiveState): string {
   entries.forEach(([key, value], i) => {
     const comma = i < entries.length - 1 ? ',' : '';
     if (Array.isArray(value) && value.length > 0) {
-      lines.push(`  ${JSON.stringify(key)}: [`, value.map((item) => line(item, '', () => '    ')).join(',\n'), `  ]${comma}`);
+      lines.push(`  ${JSON.stringify(key)}: [`, linesOf(key, value, (item) => '    ' + JSON.stringify(item)).join(',\n'), `  ]${comma}`);
     } else if (key === 'managed' && value && typeof value === 'object') {
       lines.push(`  "managed": ${serializeManaged(value as Record<string, unknown>)}${comma}`);
     } else {
@@ -71,8 +75,8 @@ export function serializeLiveState(state: LiveState): string {
 function serializeManaged(managed: Record<string, unknown>): string {
   const { servers, ...rest } = managed;
   const all = (servers ?? {}) as Record<string, unknown>;
-  const records: string[] = [];
-  for (const name in all) records.push(line(all[name], name, () => `      ${JSON.stringify(name)}: `));
+  const names = Object.keys(all);
+  const records = linesOf('managed.servers', names.map((name) => all[name]), (record, i) => `      ${JSON.stringify(names[i])}: ${JSON.stringify(record)}`, names);
   const other = Object.entries(rest).map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`).join('');
   return `{\n${other}    "servers": {${records.length ? `\n${records.join(',\n')}\n    ` : ''}}\n  }`;
 }

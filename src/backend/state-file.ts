@@ -24,8 +24,8 @@ export class FileStateBackend implements StateBackend {
   readonly keepsSites = true;
   readonly eventsPath: string;
   private readonly events: EventLog;
-  /** The state as last read or written, reused while the file's bytes are the same (a watcher reads it every pass). */
-  private last: LiveSnapshot | undefined;
+  /** The state as last read or written, with its bytes: reused while the file holds the same bytes (a watcher reads it every pass). */
+  private last: { readonly snapshot: LiveSnapshot; readonly bytes: Buffer } | undefined;
 
   constructor(
     readonly location: string,
@@ -36,17 +36,19 @@ export class FileStateBackend implements StateBackend {
   }
 
   async read(): Promise<LiveSnapshot> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(this.location, 'utf8');
+      bytes = await readFile(this.location);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { state: EMPTY_LIVE_STATE, fingerprint: fingerprintOf('') };
       throw new StateFileError(`${this.location}: cannot be read (${code ?? String(error)})`);
     }
-    const fingerprint = fingerprintOf(text);
-    if (this.last?.fingerprint !== fingerprint) this.last = { state: parseLiveState(text, this.location), fingerprint };
-    return this.last;
+    // Comparing bytes costs less than decoding and hashing them again.
+    if (this.last?.bytes.equals(bytes)) return this.last.snapshot;
+    const snapshot = { state: parseLiveState(bytes.toString('utf8'), this.location), fingerprint: fingerprintOf(bytes) };
+    this.last = { snapshot, bytes };
+    return snapshot;
   }
 
   async update<T>(change: (live: LiveSnapshot) => Transaction<T>): Promise<T> {
@@ -55,9 +57,9 @@ export class FileStateBackend implements StateBackend {
     try {
       const { next, events, result } = change(await this.read());
       if (next) {
-        const text = serializeLiveState(next);
-        await writeAtomically(this.location, text, { fsync: true });
-        this.last = { state: next, fingerprint: fingerprintOf(text) };
+        const bytes = Buffer.from(serializeLiveState(next));
+        await writeAtomically(this.location, bytes, { fsync: true });
+        this.last = { snapshot: { state: next, fingerprint: fingerprintOf(bytes) }, bytes };
       }
       await this.events.record(events, (this.options.now?.() ?? new Date()).toISOString());
       return result;
@@ -81,12 +83,12 @@ export class SnapshotSource {
   constructor(readonly location: string) {}
 
   async read(): Promise<LiveSnapshot> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(this.location, 'utf8');
+      bytes = await readFile(this.location);
     } catch (error) {
       throw new StateFileError(`${this.location}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
-    return { state: parseLiveState(text, this.location), fingerprint: fingerprintOf(text) };
+    return { state: parseLiveState(bytes.toString('utf8'), this.location), fingerprint: fingerprintOf(bytes) };
   }
 }

@@ -3,7 +3,7 @@
  * so a reader sees the old content or the new, never a part. The library is loaded on the
  * first write: runs that only read (diff, get, validate) never pay for it.
  */
-export async function writeAtomically(file: string, text: string, options: { fsync?: boolean } = {}): Promise<void> {
+export async function writeAtomically(file: string, data: string | Buffer, options: { fsync?: boolean } = {}): Promise<void> {
   const { default: write } = await import('write-file-atomic');
-  await write(file, text, options);
+  await write(file, data, options);
 }
