@@ -6,6 +6,7 @@ import { EventLog, readEvents } from './event-log.js';
 import { LockTimeoutError, StateFileError } from './errors.js';
 import { acquireLock } from './lock.js';
 import { parseLiveState, serializeLiveState } from './state-document.js';
+import type { LiveState } from '../model/live.js';
 import { FileStateBackend } from './state-file.js';
 
 let dir: string;
@@ -87,6 +88,23 @@ describe('state file', () => {
     expect(JSON.parse(text)).toEqual(state);
     expect(text.split('\n').filter((l) => l.includes('.contoso.com"'))).toHaveLength(4);
     expect(parseLiveState(text, 'x')).toEqual(state);
+  });
+
+  it('writes a state that shares objects with the last one written exactly as it writes a new one', () => {
+    const a = { name: 'a.contoso.com', site: 'P01', proxy: null, roles: [] };
+    const b = { name: 'b.contoso.com', site: 'P01', proxy: null, roles: [] };
+    const record = { roles: [], revision: 1 };
+    const state = (servers: object[], records: Record<string, object>) =>
+      ({ apiVersion: 'sitectl/v1' as const, kind: 'LiveState' as const, revision: 1, sites: [], servers, managed: { servers: records } }) as LiveState;
+    const fresh = (s: LiveState) => serializeLiveState(JSON.parse(JSON.stringify(s)) as LiveState);
+    const steps = [
+      state([a, b], { 'a.contoso.com': record }),
+      state([a, { ...b, proxy: { server: 'p', port: 80, account: null } }], { 'a.contoso.com': record, 'b.contoso.com': { ...record, revision: 2 } }),
+      state([b, a], { 'b.contoso.com': record, 'a.contoso.com': record }), // the same objects in other places, and under other keys
+      state([a], {}),
+    ];
+    const expected = steps.map(fresh); // first: each write is remembered for the next
+    expect(steps.map(serializeLiveState)).toEqual(expected);
   });
 
   it.each([

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import fastJsonPatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
-import { desiredServer, liveServer, NAMES } from '../../test/support/arbitraries.js';
+import { desiredServer, liveServer, NAMES, nextPass } from '../../test/support/arbitraries.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { DesiredState } from '../model/desired.js';
 import type { LiveServer, LiveState } from '../model/live.js';
 import type { SiteSystemServer } from '../model/server.js';
-import { planChanges } from './plan.js';
+import { PlanMemo, planChanges } from './plan.js';
 import { desiredServerObject } from './server-object.js';
 
 const pair = fc
@@ -29,6 +29,19 @@ const pair = fc
 const plan = (desired: DesiredState, live: LiveState, prune: boolean) => planChanges(desired, live, [], { prune, strict: false, fingerprint: 'sha256:test' });
 
 describe('planner properties', () => {
+  it('plans with a memo from an earlier plan exactly what it plans without one', () => {
+    fc.assert(
+      fc.property(pair, pair, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (first, second, keep) => {
+        const next = nextPass(first, second, keep);
+        const memo = new PlanMemo();
+        const withMemo = (d: DesiredState, l: LiveState) => planChanges(d, l, [], { prune: second.prune, strict: false, fingerprint: 'sha256:test', memo });
+        withMemo(first.desired, first.state);
+        expect(withMemo(next.desired, next.state)).toEqual(plan(next.desired, next.state, second.prune));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('planning again after applying a plan finds no changes', () => {
     fc.assert(
       fc.property(pair, ({ desired, state, prune }) => {

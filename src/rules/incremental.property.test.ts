@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { desiredServer, liveServer, NAMES, settings, site } from '../../test/support/arbitraries.js';
+import { desiredServer, liveServer, NAMES, nextPass, settings, site, type World } from '../../test/support/arbitraries.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/desired.js';
 import type { LiveState } from '../model/live.js';
@@ -43,20 +43,6 @@ const world = fc
     return { desired, state };
   });
 
-type World = { desired: DesiredState; state: LiveState };
-
-/** mix is `second` with some of its objects swapped for `first`'s objects of the same name, as after a one-file edit. */
-function mix(first: World, second: World, keep: readonly boolean[]): World {
-  let k = 0;
-  const pick = <T,>(mine: T, theirs: T | undefined): T => (theirs !== undefined && keep[k++ % keep.length] ? theirs : mine);
-  const servers = new Map([...second.desired.servers].map(([name, s]) => [name, pick(s, first.desired.servers.get(name))]));
-  const sites = new Map([...second.desired.sites].map(([code, s]) => [code, pick(s, first.desired.sites.get(code))]));
-  const live = second.state.servers.map((s) => pick(s, first.state.servers.find((f) => f.name === s.name)));
-  const before = first.state.managed?.servers ?? {};
-  const records = Object.fromEntries(Object.entries(second.state.managed?.servers ?? {}).map(([name, r]) => [name, pick(r, before[name])]));
-  return { desired: { ...second.desired, servers, sites }, state: { ...second.state, servers: live, managed: { servers: records } } };
-}
-
 const key = (d: Diagnostic) => `${d.severity} ${d.code} ${d.message} ${d.path ?? ''}`;
 const found = (diagnostics: Diagnostic[]) => diagnostics.map(key).sort();
 
@@ -68,7 +54,7 @@ describe('incremental rules', () => {
   ] as const)('find what a whole run finds: %s', (_name, rules, withLive) => {
     fc.assert(
       fc.property(world, world, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (first, second, keep) => {
-        const next = mix(first, second, keep);
+        const next = nextPass(first, second, keep);
         const options = (w: World) => ({ today: '2026-11-26', live: withLive ? w.state : null, rules });
         const memo = new RuleMemo();
         runRules(first.desired, { ...options(first), memo });

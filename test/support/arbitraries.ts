@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import type { LiveRole, LiveServer } from '../../src/model/live.js';
+import type { DesiredState } from '../../src/model/desired.js';
+import type { LiveRole, LiveServer, LiveState } from '../../src/model/live.js';
 import type { DesiredProxy, ProxySettings } from '../../src/model/proxy.js';
 import type { Origin, Role, RoleType, SiteSystemServer } from '../../src/model/server.js';
 import type { Site } from '../../src/model/site.js';
@@ -61,3 +62,25 @@ export const site = (code: string): fc.Arbitrary<Site> =>
     origin: where,
     at: () => where,
   }));
+
+/** World is a desired state and a live state, as one pass of sitectl sees them. */
+export interface World {
+  readonly desired: DesiredState;
+  readonly state: LiveState;
+}
+
+/**
+ * nextPass is `second` with some of its sites, servers, live servers and records swapped for
+ * `first`'s objects of the same name, each chosen on its own by `keep`: what a watcher's next
+ * pass sees after an edit, when what did not change is still the same object.
+ */
+export function nextPass<W extends World>(first: World, second: W, keep: readonly boolean[]): W {
+  let k = 0;
+  const pick = <T>(mine: T, theirs: T | undefined): T => (theirs !== undefined && keep[k++ % keep.length] ? theirs : mine);
+  const servers = new Map([...second.desired.servers].map(([name, s]) => [name, pick(s, first.desired.servers.get(name))]));
+  const sites = new Map([...second.desired.sites].map(([code, s]) => [code, pick(s, first.desired.sites.get(code))]));
+  const live = second.state.servers.map((s) => pick(s, first.state.servers.find((f) => f.name === s.name)));
+  const before = first.state.managed?.servers ?? {};
+  const records = Object.fromEntries(Object.entries(second.state.managed?.servers ?? {}).map(([name, r]) => [name, pick(r, before[name])]));
+  return { ...second, desired: { ...second.desired, servers, sites }, state: { ...second.state, servers: live, managed: { servers: records } } };
+}
