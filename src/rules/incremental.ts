@@ -25,10 +25,10 @@ interface Shared {
 
 /**
  * RuleMemo lets a watcher judge again only the servers whose inputs changed since its last
- * pass. A per-server rule's findings about a server depend on that server, its live object
- * and bookkeeping record, today's date and the sites alone; inputs are compared
- * by identity, which holds because resolving and applying keep the objects of what did not
- * change. A memo used with another list of rules starts over.
+ * pass. What a per-server rule finds about a server depends on that server, its live object
+ * and bookkeeping record, today's date and the sites alone. Inputs are compared by identity,
+ * which works because resolving and applying keep the objects of what did not change. A memo
+ * used with another list of rules starts over.
  */
 export class RuleMemo {
   private shared: Shared | undefined;
