@@ -27,12 +27,8 @@ export function resolve(documents: readonly ManifestDocument[], invalidObjects: 
   const sites = resolveSites(index, diagnostics, memo);
   const proxies = new Map<string, ProxySettings>();
   for (const [name, doc] of index.byKind.get('Proxy')!) {
-    let settings = memo?.proxies.get(doc);
-    if (!settings) {
-      settings = settingsFrom(doc.spec as ProxyDocSpec);
-      memo?.proxies.set(doc, settings);
-    }
-    proxies.set(name, settings);
+    const settings = () => settingsFrom(doc.spec as ProxyDocSpec);
+    proxies.set(name, memo ? memo.proxy(doc, settings) : settings());
   }
   const lookup: ProxyLookup = (name) => proxies.get(name) ?? (index.invalid.get('Proxy')!.has(name) ? 'invalid' : undefined);
   const { servers, cloudDistributionPoints } = resolveServers(index, lookup, diagnostics, memo);

@@ -21,8 +21,8 @@ export interface Resolved<T> {
  * role resolve again.
  */
 export class ResolveMemo {
-  readonly sites = new WeakMap<ManifestDocument, Site>();
-  readonly proxies = new WeakMap<ManifestDocument, ProxySettings>();
+  private readonly sites = new WeakMap<ManifestDocument, Site>();
+  private readonly proxies = new WeakMap<ManifestDocument, ProxySettings>();
   private context: readonly unknown[] | undefined;
   private readonly servers = new MemoTable<ManifestDocument, Resolved<SiteSystemServer>>();
   private readonly roles = new MemoTable<ManifestDocument, Resolved<Role>>();
@@ -33,6 +33,14 @@ export class ResolveMemo {
     this.context = context;
     this.servers.start(!same);
     this.roles.start(!same);
+  }
+
+  site(doc: ManifestDocument, build: () => Site): Site {
+    return remember(this.sites, doc, build);
+  }
+
+  proxy(doc: ManifestDocument, build: () => ProxySettings): ProxySettings {
+    return remember(this.proxies, doc, build);
   }
 
   server(doc: ManifestDocument, build: () => Resolved<SiteSystemServer>): Resolved<SiteSystemServer> {
@@ -50,7 +58,7 @@ export class ResolveMemo {
   }
 }
 
-function remember<T>(table: MemoTable<ManifestDocument, T>, doc: ManifestDocument, build: () => T): T {
+function remember<T>(table: Pick<MemoTable<ManifestDocument, T>, 'get' | 'set'>, doc: ManifestDocument, build: () => T): T {
   let value = table.get(doc);
   if (value === undefined) {
     value = build();

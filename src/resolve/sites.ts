@@ -9,16 +9,10 @@ import { normaliseHost, normaliseSiteCode } from './names.js';
 export function resolveSites(index: DocumentIndex, diagnostics: Diagnostic[], memo?: ResolveMemo): Map<string, Site> {
   const sites = new Map<string, Site>();
   for (const [code, doc] of index.byKind.get('Site')!) {
-    const spec = doc.spec as SiteSpec;
-    const parent = spec.parent !== undefined ? normaliseSiteCode(spec.parent) : null;
-    if (parent !== null && !isKnown(index, 'Site', parent)) {
+    const site = memo ? memo.site(doc, () => siteFrom(code, doc)) : siteFrom(code, doc);
+    if (site.parent !== null && !isKnown(index, 'Site', site.parent)) {
       const where = { object: { kind: 'Site' as const, name: code }, source: doc.locate('/spec/parent'), path: '/spec/parent' };
-      diagnostics.push(diagnostic('UnknownReference', `parent site '${parent}' is not declared; add its Site document or fix the code`, where));
-    }
-    let site = memo?.sites.get(doc);
-    if (!site) {
-      site = siteFrom(code, doc);
-      memo?.sites.set(doc, site);
+      diagnostics.push(diagnostic('UnknownReference', `parent site '${site.parent}' is not declared; add its Site document or fix the code`, where));
     }
     sites.set(code, site);
   }
@@ -29,22 +23,22 @@ function siteFrom(code: string, doc: ManifestDocument): Site {
   const spec = doc.spec as SiteSpec;
   const parent = spec.parent !== undefined ? normaliseSiteCode(spec.parent) : null;
   return {
-      code,
-      type: spec.type as SiteType,
-      version: spec.version,
-      hotfixes: (spec.hotfixes ?? []).map((kb) => kb.toUpperCase()),
-      parent,
-      siteServer: normaliseHost(spec.siteServer),
-      requireProxy: spec.requireProxy ?? false,
-      features: {
-        entraUserDiscovery: spec.features?.entraUserDiscovery ?? false,
-        entraGroupDiscovery: spec.features?.entraGroupDiscovery ?? false,
-        entraCollectionSync: spec.features?.entraCollectionSync ?? false,
-      },
-      // Located only when a message needs it: finding positions may mean parsing the file again.
-      get origin() {
-        return doc.locate('/metadata/name');
-      },
-      at: (pointer: string) => doc.locate(pointer),
+    code,
+    type: spec.type as SiteType,
+    version: spec.version,
+    hotfixes: (spec.hotfixes ?? []).map((kb) => kb.toUpperCase()),
+    parent,
+    siteServer: normaliseHost(spec.siteServer),
+    requireProxy: spec.requireProxy ?? false,
+    features: {
+      entraUserDiscovery: spec.features?.entraUserDiscovery ?? false,
+      entraGroupDiscovery: spec.features?.entraGroupDiscovery ?? false,
+      entraCollectionSync: spec.features?.entraCollectionSync ?? false,
+    },
+    // Located only when a message needs it: finding positions may mean parsing the file again.
+    get origin() {
+      return doc.locate('/metadata/name');
+    },
+    at: (pointer: string) => doc.locate(pointer),
   };
 }
