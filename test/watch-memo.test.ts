@@ -64,12 +64,16 @@ describe('watch passes with a memo', () => {
     const states = [path.join(dir, 'memo', 'state.json'), path.join(dir, 'fresh', 'state.json')];
     const [withMemo, fresh] = states.map((file) => new FileStateBackend(file, { lockTimeoutMs: 5000, now: () => new Date('2026-11-26T00:00:00Z') }));
     let applied = 0;
+    const invalid: string[] = [];
     for (const [name, run] of EDITS) {
       await run(states);
       const input = await readSources([repo], noStdin, dir);
       const checked = [checkManifests(input, options, memo), checkManifests(input, options)] as const;
       expect(checked[0].report, name).toEqual(checked[1].report);
-      if (checked[0].invalid) continue;
+      if (checked[0].invalid) {
+        invalid.push(name);
+        continue;
+      }
 
       // monitor mode plans without writing; autocorrect applies
       const [liveA, liveB] = [await withMemo!.read(), await fresh!.read()];
@@ -81,7 +85,8 @@ describe('watch passes with a memo', () => {
       expect(written, name).toBe(await readFile(states[1]!, 'utf8'));
       expect(JSON.parse(written), name).toEqual((await fresh!.read()).state);
     }
-    // The series must have exercised something: several applies, and the invalid step.
+    // The series must have exercised what it names: applies, and the two invalid steps.
     expect(applied).toBeGreaterThanOrEqual(6);
+    expect(invalid).toEqual(['a file breaks', 'a second document names a server already declared']);
   });
 });
