@@ -52,3 +52,8 @@ export class MemoTable<K, V> {
     this.touched++;
   }
 }
+
+/** sameItems tells whether two lists hold the same objects in the same order: how a memo checks that what it was built from is unchanged. */
+export function sameItems<T>(a: readonly T[] | undefined, b: readonly T[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((item, i) => item === b[i]);
+}

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.js';
-import { MemoTable } from '../model/memo-table.js';
+import { MemoTable, sameItems } from '../model/memo-table.js';
 import type { ManifestDocument } from '../model/manifest.js';
 import type { ProxySettings } from '../model/proxy.js';
 import type { Role, SiteSystemServer } from '../model/server.js';
@@ -29,7 +29,7 @@ export class ResolveMemo {
 
   /** start begins a pass under `context`; what was built under another context is forgotten. */
   start(context: readonly unknown[]): void {
-    const same = this.context !== undefined && this.context.length === context.length && this.context.every((item, i) => item === context[i]);
+    const same = sameItems(this.context, context);
     this.context = context;
     this.servers.start(!same);
     this.roles.start(!same);

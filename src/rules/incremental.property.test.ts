@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { desiredServer, liveServer, NAMES, nextPass, settings, site, type World } from '../../test/support/arbitraries.js';
+import { nextPass, world, type World } from '../../test/support/arbitraries.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { DesiredState } from '../model/desired.js';
-import type { LiveState } from '../model/live.js';
 import type { RoleType } from '../model/server.js';
 import { RuleMemo } from './incremental.js';
 import { LIVE_RULES, RULES, runRules, STATIC_RULES } from './index.js';
@@ -23,25 +21,7 @@ const roleTypes: RoleType[] = [
   'AssetIntelligenceSynchronizationPoint',
   'CloudManagementGatewayConnectionPoint',
 ];
-
-const world = fc
-  .record({ desiredNames: fc.subarray(NAMES, { minLength: 1 }), liveNames: fc.subarray(NAMES), recorded: fc.subarray(NAMES) })
-  .chain(({ desiredNames, liveNames, recorded }) =>
-    fc.record({
-      sites: fc.tuple(site('P01'), site('P02')),
-      servers: fc.tuple(...desiredNames.map((name) => desiredServer(name, roleTypes))),
-      live: liveNames.length ? fc.tuple(...liveNames.map(liveServer)) : fc.constant([]),
-      recordedProxy: fc.option(settings, { nil: undefined }),
-      accounts: fc.option(fc.subarray(['CONTOSO\\svc-a']), { nil: undefined }),
-      recorded: fc.constant(recorded),
-    }),
-  )
-  .map(({ sites, servers, live, recordedProxy, accounts, recorded }) => {
-    const desired: DesiredState = { sites: new Map(sites.map((s) => [s.code, s])), proxies: new Map(), servers: new Map(servers.map((s) => [s.name, s])), cloudDistributionPoints: [] };
-    const records = Object.fromEntries(recorded.map((name) => [name, { ...(recordedProxy ? { proxy: recordedProxy } : {}), roles: [], revision: 1 }]));
-    const state: LiveState = { apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 2, sites: [], servers: live, ...(accounts ? { accounts } : {}), managed: { servers: records } };
-    return { desired, state };
-  });
+const worlds = world(roleTypes);
 
 const key = (d: Diagnostic) => `${d.severity} ${d.code} ${d.message} ${d.path ?? ''}`;
 const found = (diagnostics: Diagnostic[]) => diagnostics.map(key).sort();
@@ -53,7 +33,7 @@ describe('incremental rules', () => {
     ['live rules, without live state', LIVE_RULES, false],
   ] as const)('find what a whole run finds: %s', (_name, rules, withLive) => {
     fc.assert(
-      fc.property(world, world, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (first, second, keep) => {
+      fc.property(worlds, worlds, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (first, second, keep) => {
         const next = nextPass(first, second, keep);
         const options = (w: World) => ({ today: '2026-11-26', live: withLive ? w.state : null, rules });
         const memo = new RuleMemo();

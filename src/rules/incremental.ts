@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/desired.js';
 import { liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
-import { MemoTable } from '../model/memo-table.js';
+import { MemoTable, sameItems } from '../model/memo-table.js';
 import type { ManagedRecord } from '../model/plan.js';
 import type { SiteSystemServer } from '../model/server.js';
 import type { Site } from '../model/site.js';
@@ -45,10 +45,6 @@ export class RuleMemo {
     this.shared = shared;
     this.judged.start(!same);
   }
-}
-
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 /**

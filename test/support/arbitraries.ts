@@ -70,6 +70,31 @@ export interface World {
 }
 
 /**
+ * world is sites P01 and P02, some servers with roles of `roleTypes`, a live state holding
+ * some of them (and perhaps an account list), and bookkeeping records for some: what the
+ * rules judge.
+ */
+export const world = (roleTypes: readonly RoleType[]): fc.Arbitrary<World> =>
+  fc
+    .record({ desiredNames: fc.subarray(NAMES, { minLength: 1 }), liveNames: fc.subarray(NAMES), recorded: fc.subarray(NAMES) })
+    .chain(({ desiredNames, liveNames, recorded }) =>
+      fc.record({
+        sites: fc.tuple(site('P01'), site('P02')),
+        servers: fc.tuple(...desiredNames.map((name) => desiredServer(name, roleTypes))),
+        live: liveNames.length ? fc.tuple(...liveNames.map(liveServer)) : fc.constant([] as LiveServer[]),
+        recordedProxy: fc.option(settings, { nil: undefined }),
+        accounts: fc.option(fc.subarray(['CONTOSO\\svc-a']), { nil: undefined }),
+        recorded: fc.constant(recorded),
+      }),
+    )
+    .map(({ sites, servers, live, recordedProxy, accounts, recorded }) => {
+      const desired: DesiredState = { sites: new Map(sites.map((s) => [s.code, s])), proxies: new Map(), servers: new Map(servers.map((s) => [s.name, s])), cloudDistributionPoints: [] };
+      const records = Object.fromEntries(recorded.map((name) => [name, { ...(recordedProxy ? { proxy: recordedProxy } : {}), roles: [], revision: 1 }]));
+      const state: LiveState = { apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 2, sites: [], servers: live, ...(accounts ? { accounts } : {}), managed: { servers: records } };
+      return { desired, state };
+    });
+
+/**
  * nextPass is `second` with some of its sites, servers, live servers and records swapped for
  * `first`'s objects of the same name, each chosen on its own by `keep`: what a watcher's next
  * pass sees after an edit, when what did not change is still the same object.
