@@ -1,5 +1,5 @@
 import fastJsonPatch from 'fast-json-patch';
-import { liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
+import { keepIndex, liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
 import type { ManagedRecord, Plan } from '../model/plan.js';
 import { eventsFor, type NewEvent } from './events.js';
 
@@ -28,13 +28,10 @@ export function applyPlan(live: LiveState, plan: Plan, options: ApplyOptions): A
   if (writes.length === 0) return { next: null, events };
 
   const servers: LiveServer[] = [...live.servers];
-  // By object rather than by name: the planner already indexed this state's servers by name.
-  const byName = liveServerIndex(live);
-  const position = new Map(servers.map((s, i) => [s, i]));
+  const index = liveServerIndex(live); // the planner already indexed this state
   const records: Record<string, ManagedRecord> = Object.assign({}, live.managed?.servers); // faster than a spread for thousands of keys
   for (const change of writes) {
-    const current = byName.get(change.name);
-    const at = current && position.get(current);
+    const at = index.position(change.name);
     if (change.action === 'create') {
       servers.push(applyPatch({}, deepClone(change.patch)).newDocument as LiveServer);
     } else if (at === undefined) {
@@ -53,5 +50,7 @@ export function applyPlan(live: LiveState, plan: Plan, options: ApplyOptions): A
     ...(options.copySites && plan.sites ? { sites: plan.sites } : {}),
     managed: { ...live.managed, servers: records },
   };
+  // A change keeps the name its server was found under (in lower case), so the next state shares this one's positions.
+  keepIndex(next, index.withServers(servers, servers.length - live.servers.length));
   return { next, events };
 }

@@ -48,14 +48,49 @@ export interface LiveState {
 /** EMPTY_LIVE_STATE is what a state file that does not exist yet reads as. */
 export const EMPTY_LIVE_STATE: LiveState = { apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 0, sites: [], servers: [] };
 
-const indexes = new WeakMap<LiveState, ReadonlyMap<string, LiveServer>>();
+/**
+ * LiveServerIndex finds a live state's servers by lower-case name. It keeps positions, not
+ * servers, so that a state made from another by changing servers in place can share its
+ * predecessor's positions instead of indexing 20,000 servers again.
+ */
+export class LiveServerIndex {
+  constructor(
+    private readonly servers: readonly LiveServer[],
+    private readonly positions: ReadonlyMap<string, number>,
+  ) {}
 
-/** liveServerIndex finds a live state's servers by lower-case name; built once per state, as the rules and the planner both ask. */
-export function liveServerIndex(live: LiveState): ReadonlyMap<string, LiveServer> {
+  get(name: string): LiveServer | undefined {
+    const at = this.positions.get(name);
+    return at === undefined ? undefined : this.servers[at];
+  }
+
+  /** position is where the server of that name is in the state's list. */
+  position(name: string): number | undefined {
+    return this.positions.get(name);
+  }
+
+  /** withServers indexes a list that holds, at every position, a server of the same name as this one's, plus any appended. */
+  withServers(servers: readonly LiveServer[], appended: number): LiveServerIndex {
+    if (appended === 0) return new LiveServerIndex(servers, this.positions);
+    const positions = new Map(this.positions);
+    for (let at = servers.length - appended; at < servers.length; at++) positions.set(servers[at]!.name.toLowerCase(), at);
+    return new LiveServerIndex(servers, positions);
+  }
+}
+
+const indexes = new WeakMap<LiveState, LiveServerIndex>();
+
+/** liveServerIndex is a live state's index of servers by name; built once per state, as the rules and the planner both ask. */
+export function liveServerIndex(live: LiveState): LiveServerIndex {
   let index = indexes.get(live);
   if (!index) {
-    index = new Map(live.servers.map((s) => [s.name.toLowerCase(), s]));
+    index = new LiveServerIndex(live.servers, new Map(live.servers.map((s, at) => [s.name.toLowerCase(), at])));
     indexes.set(live, index);
   }
   return index;
+}
+
+/** keepIndex gives a state the index its maker already worked out. */
+export function keepIndex(live: LiveState, index: LiveServerIndex): void {
+  indexes.set(live, index);
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { desiredServer, liveServer, NAMES, nextPass } from '../../test/support/arbitraries.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { DesiredState } from '../model/desired.js';
-import type { LiveServer, LiveState } from '../model/live.js';
+import { liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
 import type { SiteSystemServer } from '../model/server.js';
 import { PlanMemo, planChanges } from './plan.js';
 import { desiredServerObject } from './server-object.js';
@@ -90,6 +90,23 @@ describe('planner properties', () => {
           const patch = fastJsonPatch.compare(live ?? {}, desiredServerObject(server, live));
           expect(planned.has(server.name)).toBe(patch.length > 0);
         }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("gives the next state an index that finds what indexing it afresh finds, whatever the case of live names", () => {
+    const cased = fc.tuple(pair, fc.array(fc.boolean(), { minLength: 5, maxLength: 5 })).map(([p, upper]) => ({
+      ...p,
+      state: { ...p.state, servers: p.state.servers.map((s, i) => (upper[i] ? { ...s, name: s.name.toUpperCase() } : s)) },
+    }));
+    fc.assert(
+      fc.property(cased, ({ desired, state, prune }) => {
+        liveServerIndex(state); // as the planner leaves it
+        const { next } = applyPlan(state, plan(desired, state, prune), { copySites: true });
+        if (!next) return;
+        const fresh = liveServerIndex({ ...next });
+        for (const name of NAMES) expect(liveServerIndex(next).get(name)).toBe(fresh.get(name));
       }),
       { numRuns: 500 },
     );

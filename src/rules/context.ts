@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/desired.js';
-import { liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
+import { liveServerIndex, type LiveServer, type LiveServerIndex, type LiveState } from '../model/live.js';
 import type { ProxySettings } from '../model/proxy.js';
 import type { CloudDistributionPoint, HostProxy, SiteSystemServer } from '../model/server.js';
 import type { Site } from '../model/site.js';
@@ -62,7 +62,7 @@ class Context implements RuleContext {
     readonly desired: DesiredState,
     readonly today: string,
     readonly live: LiveState | null,
-    private readonly liveServers: ReadonlyMap<string, LiveServer>,
+    private readonly liveServers: Pick<LiveServerIndex, 'get'>,
     private readonly sink: Diagnostic[],
     scope: Scope,
   ) {
