@@ -67,6 +67,27 @@ describe('sitectl watch', () => {
     expect(await port()).toBe(8083);
   });
 
+  it('writes an edit only once the files have been quiet for the debounce window', async () => {
+    const w = watch('--debounce', '1s');
+    await w.waitFor(/pass 1 start applied \(revision 1\)/);
+    const edited = Date.now();
+    await writeFile(path.join(folder, 'servers.yaml'), manifest(8081));
+    await w.waitFor(/pass \d+ change applied \(revision 2\)/);
+    expect(Date.now() - edited).toBeGreaterThanOrEqual(1000);
+    expect(await port()).toBe(8081);
+  });
+
+  it('writes nothing for an edit undone before the files settled', async () => {
+    const w = watch('--debounce', '1s', '--log-level', 'debug');
+    await w.waitFor(/pass 1 start applied \(revision 1\)/);
+    await writeFile(path.join(folder, 'servers.yaml'), manifest(8081));
+    await writeFile(path.join(folder, 'servers.yaml'), manifest(8080));
+    // Whichever content a pass planned from, the files settle as they were: a pass finds nothing new.
+    await w.waitFor(/"outcome":"skipped"/, 'stderr');
+    expect((await readState()).revision).toBe(1);
+    expect(w.stdout).not.toMatch(/ change /);
+  });
+
   it('converges 200 rapid edits to the last one in far fewer passes', async () => {
     const w = watch();
     await w.waitFor(/pass 1 start applied/);
@@ -113,6 +134,16 @@ describe('sitectl watch', () => {
     expect(status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True' }));
     expect(status).toMatchObject({ passes: 1, revision: 1 });
     expect(w.stderr).toMatch(/"msg":"pass finished".*"trigger":"start"|"trigger":"start".*"msg":"pass finished"/);
+  });
+
+  it('keeps reporting the last pass that acted after a save that changed nothing', async () => {
+    const w = watch('--health-addr', '127.0.0.1:0', '--log-level', 'debug');
+    const [, url] = await w.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/, 'stderr');
+    await w.waitFor(/pass 1 start applied/);
+    await writeFile(path.join(folder, 'servers.yaml'), manifest(8080));
+    await w.waitFor(/"outcome":"skipped"/, 'stderr');
+    const status = await (await fetch(`${url}/status`)).json();
+    expect(status).toMatchObject({ revision: 1, lastPass: { id: 1, outcome: 'applied' } });
   });
 
   it('on SIGTERM during a pass, finishes it, releases the lock and exits 0 with the state whole', async () => {

@@ -28,5 +28,10 @@ export interface StateBackend extends LiveStateSource {
   readonly keepsSites: boolean;
   /** update runs `change` under the writer lock on a fresh read, then writes what it returns and records its events. */
   update<T>(change: (live: LiveSnapshot) => Transaction<T>): Promise<T>;
+  /**
+   * stage lets a backend prepare the write of a state that an update will probably return
+   * (a watcher plans while it waits for the files to settle); it must not change anything.
+   */
+  stage?(next: LiveState): void;
   readEvents(): Promise<SiteEvent[]>;
 }

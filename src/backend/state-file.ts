@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EMPTY_LIVE_STATE } from '../model/live.js';
+import { EMPTY_LIVE_STATE, type LiveState } from '../model/live.js';
 import type { SiteEvent } from '../model/event.js';
 import type { LiveSnapshot, StateBackend, Transaction } from './backend.js';
 import { fingerprintOf } from '../plan/fingerprint.js';
@@ -26,6 +26,8 @@ export class FileStateBackend implements StateBackend {
   private readonly events: EventLog;
   /** The state as last read or written, with its bytes: reused while the file holds the same bytes (a watcher reads it every pass). */
   private last: { readonly snapshot: LiveSnapshot; readonly bytes: Buffer } | undefined;
+  /** A state rendered ahead of its write (stage), with its bytes and fingerprint. */
+  private staged: { readonly snapshot: LiveSnapshot; readonly bytes: Buffer } | undefined;
 
   constructor(
     readonly location: string,
@@ -57,15 +59,21 @@ export class FileStateBackend implements StateBackend {
     try {
       const { next, events, result } = change(await this.read());
       if (next) {
-        const bytes = Buffer.from(serializeLiveState(next));
-        await writeAtomically(this.location, bytes, { fsync: true });
-        this.last = { snapshot: { state: next, fingerprint: fingerprintOf(bytes) }, bytes };
+        const rendered = this.staged?.snapshot.state === next ? this.staged : render(next);
+        this.staged = undefined;
+        await writeAtomically(this.location, rendered.bytes, { fsync: true });
+        this.last = rendered;
       }
       await this.events.record(events, (this.options.now?.() ?? new Date()).toISOString());
       return result;
     } finally {
       await lock.release();
     }
+  }
+
+  /** stage renders a state an update will probably write, so that the write under the lock only has to write it. */
+  stage(next: LiveState): void {
+    this.staged = render(next);
   }
 
   readEvents(): Promise<SiteEvent[]> {
@@ -76,6 +84,12 @@ export class FileStateBackend implements StateBackend {
   forceUnlock(id: string): Promise<void> {
     return forceUnlock(`${this.location}.lock`, id);
   }
+}
+
+/** render is a state as the file holds it, with the fingerprint of those bytes. */
+function render(state: LiveState): { readonly snapshot: LiveSnapshot; readonly bytes: Buffer } {
+  const bytes = Buffer.from(serializeLiveState(state));
+  return { snapshot: { state, fingerprint: fingerprintOf(bytes) }, bytes };
 }
 
 /** SnapshotSource reads an exported live state (`--live FILE`), read-only. */

@@ -102,7 +102,7 @@ Examples:
     .description('Keep the site in line with a folder: reconcile on start, on every manifest change, and every interval, until stopped.')
     .option(PRUNE, PRUNE_HELP)
     .option('--interval <duration>', 'resync this often, to catch changes made on the site itself (±10% jitter)', '5m')
-    .option('--debounce <duration>', 'wait this long after the last file change, so a git pull is one pass', '200ms')
+    .option('--debounce <duration>', 'write only once the files have been quiet this long, so a git pull is applied once', '200ms')
     .addOption(new Option('--mode <mode>', 'autocorrect applies what differs; monitor only reports it as DriftDetected').choices(['autocorrect', 'monitor']).default('autocorrect'))
     .option('--health-addr <host:port>', 'serve /healthz, /readyz and /status (JSON) for systemd or Kubernetes probes')
     .addHelpText('after', `

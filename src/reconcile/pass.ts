@@ -1,5 +1,5 @@
 import { applyPlan } from '../apply/apply-plan.js';
-import type { LiveStateSource, StateBackend } from '../backend/backend.js';
+import type { LiveSnapshot, LiveStateSource, StateBackend, Transaction } from '../backend/backend.js';
 import { StalePlanError } from '../backend/errors.js';
 import { compareDiagnostics, countDiagnostics, diagnostic, escalateWarnings, type Diagnostic } from '../model/diagnostic.js';
 import type { LiveState } from '../model/live.js';
@@ -171,13 +171,38 @@ async function withLiveState(check: StaticCheck, input: ManifestInput, options: 
 }
 
 /** applyChecked plans and applies checked manifests under the writer lock, on one consistent read. Any error writes nothing. */
-export function applyChecked(check: StaticCheck, backend: StateBackend, options: PassOptions, memo?: PassMemo): Promise<PassResult> {
-  return backend.update<PassResult>(({ state: live, fingerprint }) => {
-    const plan = planChecked(check, live, fingerprint, options, memo);
-    if (plan.summary.errors > 0) return { next: null, events: [], result: { plan, invalid: true, applied: false, revision: live.revision } };
-    const { next, events } = applyPlan(live, plan, { copySites: backend.keepsSites });
-    return { next, events, result: { plan, invalid: false, applied: next !== null, revision: next?.revision ?? live.revision } };
-  });
+export function applyChecked(check: StaticCheck, backend: StateBackend, options: PassOptions, memo?: PassMemo, ahead?: PlannedAhead): Promise<PassResult> {
+  return backend.update<PassResult>((live) =>
+    // A plan made ahead holds only for the live state it was made from, as a saved plan does.
+    ahead?.check === check && ahead.fingerprint === live.fingerprint ? ahead.transaction : applyTransaction(check, live, options, backend.keepsSites, memo),
+  );
+}
+
+/** PlannedAhead is what applying checked manifests to one live state would write, worked out before taking the writer lock. */
+export interface PlannedAhead {
+  readonly check: StaticCheck;
+  readonly fingerprint: string;
+  readonly transaction: Transaction<PassResult>;
+}
+
+/**
+ * planAhead works out, without the writer lock, what applyChecked would write to the live
+ * state as it is now: a watcher does this while it waits for the files to settle, so that
+ * only the write is left once they have. The backend may render the state to write ahead too.
+ */
+export async function planAhead(check: StaticCheck, backend: StateBackend, options: PassOptions, memo?: PassMemo): Promise<PlannedAhead> {
+  const live = await backend.read();
+  const transaction = applyTransaction(check, live, options, backend.keepsSites, memo);
+  if (transaction.next) backend.stage?.(transaction.next);
+  return { check, fingerprint: live.fingerprint, transaction };
+}
+
+/** applyTransaction is apply's decision on one live snapshot: the plan, and unless it has errors, the state and events it leads to. */
+function applyTransaction(check: StaticCheck, { state: live, fingerprint }: LiveSnapshot, options: PassOptions, copySites: boolean, memo?: PassMemo): Transaction<PassResult> {
+  const plan = planChecked(check, live, fingerprint, options, memo);
+  if (plan.summary.errors > 0) return { next: null, events: [], result: { plan, invalid: true, applied: false, revision: live.revision } };
+  const { next, events } = applyPlan(live, plan, { copySites });
+  return { next, events, result: { plan, invalid: false, applied: next !== null, revision: next?.revision ?? live.revision } };
 }
 
 /** applySavedPlan is `apply plan.json`: refused when the live state changed since the plan was made; otherwise executed as saved. */

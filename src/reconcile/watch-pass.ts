@@ -5,7 +5,7 @@ import type { StateBackend } from '../backend/backend.js';
 import { formatPosition } from '../model/diagnostic.js';
 import type { Change, Plan } from '../model/plan.js';
 import { readSources } from '../sources/read-sources.js';
-import { applyChecked, checkManifests, planChecked, type Checked, type ManifestInput, type PassMemo, type PassOptions } from './pass.js';
+import { applyChecked, checkManifests, planAhead, planChecked, type Checked, type ManifestInput, type PassMemo, type PassOptions } from './pass.js';
 
 /** WatchMode: autocorrect applies what differs; monitor only reports it. */
 export type WatchMode = 'autocorrect' | 'monitor';
@@ -13,8 +13,8 @@ export type WatchMode = 'autocorrect' | 'monitor';
 /** Trigger is why a pass ran. */
 export type Trigger = 'start' | 'change' | 'interval' | 'retry';
 
-/** PassOutcome is how a pass ended. */
-export type PassOutcome = 'applied' | 'unchanged' | 'reported' | 'invalid' | 'skipped' | 'failed';
+/** PassOutcome is how a pass ended; a superseded pass saw files that changed again before they settled, wrote nothing, and is followed by another. */
+export type PassOutcome = 'applied' | 'unchanged' | 'reported' | 'invalid' | 'skipped' | 'superseded' | 'failed';
 
 /** PassRecord is one watch pass, as logs and /status show it. */
 export interface PassRecord {
@@ -42,6 +42,8 @@ export interface PassContext {
   readonly backend: StateBackend;
   readonly mode: WatchMode;
   readonly options: PassOptions;
+  /** settled resolves once the files have been quiet for the debounce window (true), or when the watcher stops (false). */
+  readonly settled: () => Promise<boolean>;
 }
 
 type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision'>;
@@ -53,37 +55,50 @@ const noStdin = async (): Promise<Uint8Array> => {
 /**
  * watchPass is one level-based reconcile: whatever triggered it, it re-reads the manifests
  * and the whole live state. Invalid manifests never reach the site: the pass records
- * ManifestsInvalid and carries on with the last valid manifests.
+ * ManifestsInvalid and carries on with the last valid manifests. It works out what to write
+ * while the files settle, and writes only what the files still hold once they have.
  */
 export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: PassContext): Promise<PassResult> {
   // 1. Re-read the files; a save that changed no content is not a change.
   const input = await readSources(ctx.paths, noStdin, ctx.cwd);
   const key = inputKey(input);
   if (trigger === 'change' && key === memory.lastInput) return { outcome: 'skipped' };
-  memory.lastInput = key;
 
-  // 2. Check them; when they are invalid, say so and go on with the last valid manifests.
+  // 2. Check them; when they are invalid, the last valid manifests stay in force.
   const current = checkManifests(input, ctx.options, memory.memo);
+  const checked = current.invalid ? memory.lastGood : current;
+
+  // 3. Plan against the live state as it is now, while the files settle. Then read them once
+  // more: the plan holds only if they still hold what it was made from (file events can come
+  // early or be lost: chokidar drops some of a burst).
+  const ahead = checked && ctx.mode === 'autocorrect' ? await planAhead(checked, ctx.backend, ctx.options, memory.memo) : undefined;
+  const monitored = checked && ctx.mode === 'monitor' ? await monitor(checked, ctx, memory.memo) : undefined;
+  if (!(await ctx.settled()) || inputKey(await readSources(ctx.paths, noStdin, ctx.cwd)) !== key) return { outcome: 'superseded' };
+
+  // 4. The files settled as read: they are now the input, and what they hold is said or done.
+  memory.lastInput = key;
   if (current.invalid) {
     await ctx.backend.update(() => ({ next: null, events: [manifestsInvalid(current, ctx.paths)], result: null }));
-    if (!memory.lastGood) return { outcome: 'invalid', summary: current.report.summary };
   } else {
     memory.lastGood = current;
   }
-  const checked = memory.lastGood!;
-
-  // 3. Apply what differs, or only report it.
-  if (ctx.mode === 'autocorrect') {
-    const result = await applyChecked(checked, ctx.backend, ctx.options, memory.memo);
+  if (!checked) return { outcome: 'invalid', summary: current.report.summary };
+  if (ahead) {
+    const result = await applyChecked(checked, ctx.backend, ctx.options, memory.memo, ahead);
     const outcome = current.invalid || result.invalid ? 'invalid' : result.applied ? 'applied' : 'unchanged';
     return { outcome, summary: result.plan.summary, revision: result.revision };
   }
-  const { state: live, fingerprint } = await ctx.backend.read();
-  const plan = planChecked(checked, live, fingerprint, ctx.options, memory.memo);
-  const events = plan.changes.map(driftDetected);
+  const { plan, revision, events } = monitored!;
   if (events.length > 0) await ctx.backend.update(() => ({ next: null, events, result: null }));
   const outcome = current.invalid || plan.summary.errors > 0 ? 'invalid' : events.length > 0 ? 'reported' : 'unchanged';
-  return { outcome, summary: plan.summary, revision: live.revision };
+  return { outcome, summary: plan.summary, revision };
+}
+
+/** monitor plans against the live state without writing it: what monitor mode reports as drift. */
+async function monitor(checked: Checked, ctx: PassContext, memo: PassMemo): Promise<{ plan: Plan; revision: number; events: NewEvent[] }> {
+  const { state: live, fingerprint } = await ctx.backend.read();
+  const plan = planChecked(checked, live, fingerprint, ctx.options, memo);
+  return { plan, revision: live.revision, events: plan.changes.map(driftDetected) };
 }
 
 /** manifestsInvalid is the event of a pass whose manifests have errors; its message lists the first few. */

@@ -30,16 +30,25 @@ export interface WatchStatus {
 }
 
 /**
- * Watcher keeps a site in line with a folder: a pass at start, after manifest changes (debounced)
- * and every interval (with jitter). Passes never overlap: a trigger during a pass runs one more
+ * Watcher keeps a site in line with a folder: a pass at start, after manifest changes and
+ * every interval (with jitter). Passes never overlap: a trigger during a pass runs one more
  * pass after it. A failed pass (state locked or unreadable) is retried with backoff.
+ *
+ * Changes are debounced at the write, not at the start: a pass begins at the first change and
+ * plans while the files settle, but writes only once they have been quiet for the debounce
+ * window and still hold what it planned from. If they do not, it writes nothing and another
+ * pass starts over, so a burst of edits (a git pull) still applies once, and a single edit is
+ * applied about one window after it, not one window plus a whole pass.
  */
 export class Watcher {
   private readonly memory: WatchMemory = { memo: newPassMemo(), lastInput: null, lastGood: null };
   private files: FSWatcher | undefined;
   private running: Promise<void> | null = null;
   private pending: Trigger | null = null;
-  private debounce: NodeJS.Timeout | undefined;
+  /** When the last file change was seen (performance.now()). */
+  private lastChangeAt = -Infinity;
+  /** Ends a pass's wait for the files to settle early, on stop. */
+  private wake: (() => void) | undefined;
   private next: NodeJS.Timeout | undefined;
   private stopped = false;
   private passes = 0;
@@ -62,7 +71,7 @@ export class Watcher {
   /** stop stops watching, lets the pass in flight finish (so its lock is released) and resolves. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.debounce);
+    this.wake?.();
     clearTimeout(this.next);
     await this.files?.close();
     await this.running;
@@ -73,8 +82,25 @@ export class Watcher {
   }
 
   private changed(): void {
-    clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => this.request('change'), this.config.debounceMs);
+    this.lastChangeAt = performance.now();
+    this.request('change');
+  }
+
+  /** settled waits until the files have been quiet for the debounce window; false when the watcher stops first. */
+  private async settled(): Promise<boolean> {
+    for (;;) {
+      if (this.stopped) return false;
+      const left = this.lastChangeAt + this.config.debounceMs - performance.now();
+      if (left <= 0) return true;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => this.wake?.(), left);
+        this.wake = () => {
+          clearTimeout(timer);
+          this.wake = undefined;
+          resolve();
+        };
+      });
+    }
   }
 
   private request(trigger: Trigger): void {
@@ -99,20 +125,29 @@ export class Watcher {
     log.debug('pass started');
     let record: PassRecord;
     try {
-      const result = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options() });
+      const result = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options(), settled: () => this.settled() });
       record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, ...result };
-      this.failures = 0;
-      this.schedule('interval', jitter(this.config.intervalMs));
     } catch (error) {
-      this.failures++;
       const message = error instanceof Error ? error.message : String(error);
       record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, outcome: 'failed', error: message };
+    }
+    if (record.outcome === 'superseded') this.pending = 'change';
+    if (record.outcome === 'skipped' || record.outcome === 'superseded') {
+      // It did nothing: the last pass that did stays the one /status reports, and its retry or interval stands.
+      log.debug({ durationMs: record.durationMs, outcome: record.outcome }, 'pass finished without acting');
+      return;
+    }
+    if (record.outcome === 'failed') {
+      this.failures++;
       const backoff = Math.min(1000 * 2 ** (this.failures - 1), this.config.intervalMs);
-      log.error({ err: message, retryInMs: backoff, failures: this.failures }, 'pass failed; will retry');
+      log.error({ err: record.error, retryInMs: backoff, failures: this.failures }, 'pass failed; will retry');
       this.schedule('retry', backoff);
+    } else {
+      this.failures = 0;
+      this.schedule('interval', jitter(this.config.intervalMs));
+      this.lastSuccess = record.outcome === 'invalid' ? this.lastSuccess : record;
     }
     this.last = record;
-    if (record.outcome !== 'failed' && record.outcome !== 'invalid') this.lastSuccess = record;
     log.info({ durationMs: record.durationMs, outcome: record.outcome, revision: record.revision, ...record.summary }, 'pass finished');
     this.config.onPass?.(record);
   }

@@ -1,0 +1,69 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { server, SITE_P01 } from '../../test/support/manifests.js';
+import { FileStateBackend } from '../backend/state-file.js';
+import { newPassMemo } from './pass.js';
+import { watchPass, type PassContext, type WatchMemory } from './watch-pass.js';
+
+const manifest = (port: number) => `${SITE_P01}---\n${server('cm02.contoso.com', `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n`)}`;
+
+let dir: string;
+let file: string;
+let state: string;
+let memory: WatchMemory;
+const context = (settled: () => Promise<boolean>): PassContext => ({
+  paths: ['config'],
+  cwd: dir,
+  backend: new FileStateBackend(state, { lockTimeoutMs: 1000 }),
+  mode: 'autocorrect',
+  options: { today: '2026-11-26', prune: false, strict: false },
+  settled,
+});
+const port = async () => JSON.parse(await readFile(state, 'utf8')).servers[0].proxy.port as number;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'sitectl-pass-'));
+  file = path.join(dir, 'config', 'servers.yaml');
+  state = path.join(dir, 'state.json');
+  await mkdir(path.dirname(file));
+  await writeFile(file, manifest(8080));
+  memory = { memo: newPassMemo(), lastInput: null, lastGood: null };
+  expect(await watchPass('start', memory, context(async () => true))).toMatchObject({ outcome: 'applied', revision: 1 });
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('watchPass', () => {
+  it('writes nothing when the files changed while it waited, even if no file event said so', async () => {
+    await writeFile(file, manifest(8081));
+    const changedUnseen = async () => {
+      await writeFile(file, manifest(8082)); // an edit whose event was dropped or came early
+      return true;
+    };
+    expect(await watchPass('change', memory, context(changedUnseen))).toEqual({ outcome: 'superseded' });
+    expect(await port()).toBe(8080);
+    // The pass that follows plans from what the files hold.
+    expect(await watchPass('change', memory, context(async () => true))).toMatchObject({ outcome: 'applied', revision: 2 });
+    expect(await port()).toBe(8082);
+  });
+
+  it('keeps in force the last valid manifests that settled, not ones a superseded pass saw', async () => {
+    await writeFile(file, manifest(8081));
+    const brokenMeanwhile = async () => {
+      await writeFile(file, manifest(8082).replace('port: 8082', 'port: eighty'));
+      return true;
+    };
+    expect(await watchPass('change', memory, context(brokenMeanwhile))).toEqual({ outcome: 'superseded' });
+    expect(await watchPass('change', memory, context(async () => true))).toMatchObject({ outcome: 'invalid', revision: 1 });
+    expect(await port()).toBe(8080);
+  });
+
+  it('writes nothing when the watcher stops while it waits', async () => {
+    await writeFile(file, manifest(8081));
+    expect(await watchPass('change', memory, context(async () => false))).toEqual({ outcome: 'superseded' });
+    expect(await port()).toBe(8080);
+  });
+});
