@@ -75,7 +75,7 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   const monitored = checked && ctx.mode === 'monitor' ? await monitor(checked, ctx, memory.memo) : undefined;
   if (!(await ctx.settled()) || inputKey(await readSources(ctx.paths, noStdin, ctx.cwd)) !== key) return { outcome: 'superseded' };
 
-  // 4. The files settled as read: they are now the input, and what they hold is said or done.
+  // 4. The files settled as read: record them as the input, then report or apply what they hold.
   memory.lastInput = key;
   if (current.invalid) {
     await ctx.backend.update(() => ({ next: null, events: [manifestsInvalid(current, ctx.paths)], result: null }));

@@ -131,6 +131,7 @@ export class Watcher {
       const message = error instanceof Error ? error.message : String(error);
       record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, outcome: 'failed', error: message };
     }
+    // A superseded pass planned from files that have changed since: start over on what they hold now.
     if (record.outcome === 'superseded') this.pending = 'change';
     if (record.outcome === 'skipped' || record.outcome === 'superseded') {
       // It did nothing: the last pass that did stays the one /status reports, and its retry or interval stands.
@@ -145,7 +146,7 @@ export class Watcher {
     } else {
       this.failures = 0;
       this.schedule('interval', jitter(this.config.intervalMs));
-      this.lastSuccess = record.outcome === 'invalid' ? this.lastSuccess : record;
+      if (record.outcome !== 'invalid') this.lastSuccess = record;
     }
     this.last = record;
     log.info({ durationMs: record.durationMs, outcome: record.outcome, revision: record.revision, ...record.summary }, 'pass finished');
