@@ -73,7 +73,7 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   // early or be lost: chokidar drops some of a burst).
   const ahead = checked && ctx.mode === 'autocorrect' ? await planAhead(checked, ctx.backend, ctx.options, memory.memo) : undefined;
   const monitored = checked && ctx.mode === 'monitor' ? await monitor(checked, ctx, memory.memo) : undefined;
-  if (!(await ctx.settled()) || inputKey(await readSources(ctx.paths, noStdin, ctx.cwd)) !== key) return { outcome: 'superseded' };
+  if (!(await ctx.settled()) || !sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd))) return { outcome: 'superseded' };
 
   // 4. The files settled as read: record them as the input, then report or apply what they hold.
   memory.lastInput = key;
@@ -117,6 +117,15 @@ function driftDetected(change: Change): NewEvent {
   }
   const ops = change.patch.map((op) => `${op.op} ${op.path}${'value' in op ? ' ' + JSON.stringify(op.value) : ''}`).join(', ');
   return { type: 'Warning', reason: 'DriftDetected', message: `differs from the manifests (would ${change.action}): ${ops}`, object: { kind: change.kind, name: change.name } };
+}
+
+/** sameInput tells whether two reads of the manifests found the same files with the same bytes and the same problems. */
+function sameInput(a: ManifestInput, b: ManifestInput): boolean {
+  return (
+    a.sources.length === b.sources.length &&
+    a.sources.every((source, i) => source.file === b.sources[i]!.file && Buffer.compare(source.bytes, b.sources[i]!.bytes) === 0) &&
+    JSON.stringify(a.diagnostics) === JSON.stringify(b.diagnostics)
+  );
 }
 
 /** inputKey identifies the manifests as read: which files, their content, and any problem reading them. */
