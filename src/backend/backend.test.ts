@@ -84,7 +84,7 @@ describe('state file', () => {
       accounts: [],
       managed: { servers: { 'b.contoso.com': { proxy: null, roles: [], revision: 2 } }, note: 'kept' },
     };
-    const text = serializeLiveState(state);
+    const text = serializeLiveState(state).toString('utf8');
     expect(JSON.parse(text)).toEqual(state);
     expect(text.split('\n').filter((l) => l.includes('.contoso.com"'))).toHaveLength(4);
     expect(parseLiveState(text, 'x')).toEqual(state);
@@ -96,7 +96,7 @@ describe('state file', () => {
     const record = { roles: [], revision: 1 };
     const state = (servers: object[], records: Record<string, object>) =>
       ({ apiVersion: 'sitectl/v1' as const, kind: 'LiveState' as const, revision: 1, sites: [], servers, managed: { servers: records } }) as LiveState;
-    const fresh = (s: LiveState) => serializeLiveState(JSON.parse(JSON.stringify(s)) as LiveState);
+    const fresh = (s: LiveState) => serializeLiveState(JSON.parse(JSON.stringify(s)) as LiveState).toString('utf8');
     const steps = [
       state([a, b], { 'a.contoso.com': record }),
       state([a, { ...b, proxy: { server: 'p', port: 80, account: null } }], { 'a.contoso.com': record, 'b.contoso.com': { ...record, revision: 2 } }),
@@ -104,7 +104,7 @@ describe('state file', () => {
       state([a], {}),
     ];
     const expected = steps.map(fresh); // first: each write is remembered for the next
-    expect(steps.map(serializeLiveState)).toEqual(expected);
+    expect(steps.map((s) => serializeLiveState(s).toString('utf8'))).toEqual(expected);
   });
 
   it.each([

@@ -33,50 +33,93 @@ function lineColumn(text: string, offset: number): string {
 }
 
 // A state written after a small change shares its objects, in the same places, with the state
-// written before it; the lines written last time are kept by position so that only changed
-// entries are rendered again. Identity at a position is cheaper to check than a lookup by object.
+// written before it; the lines written last time are kept by position, as bytes, so that only
+// changed entries are rendered and encoded again. Identity at a position is cheaper to check
+// than a lookup by object.
 interface Written {
   readonly items: readonly unknown[];
   readonly keys: readonly string[] | undefined;
-  readonly lines: readonly string[];
+  readonly lines: readonly Buffer[];
 }
 const written = new Map<string, Written>();
 
 /** linesOf renders one list of entries, reusing last time's line for the same object (and key) in the same place. */
-function linesOf(list: string, items: readonly unknown[], render: (item: unknown, i: number) => string, keys?: readonly string[]): string[] {
+function linesOf(list: string, items: readonly unknown[], render: (item: unknown, i: number) => string, keys?: readonly string[]): Buffer[] {
   const before = written.get(list);
-  const lines = items.map((item, i) => (before && before.items[i] === item && before.keys?.[i] === keys?.[i] ? before.lines[i]! : render(item, i)));
+  const lines = items.map((item, i) => (before && before.items[i] === item && before.keys?.[i] === keys?.[i] ? before.lines[i]! : Buffer.from(render(item, i))));
   written.set(list, { items, keys, lines });
   return lines;
 }
+
+/** Document collects the bytes of a state document: text as it comes, and kept lines as they are. */
+class Document {
+  private readonly parts: Buffer[] = [];
+  private text = '';
+
+  add(text: string): void {
+    this.text += text;
+  }
+
+  /** lines adds entries one per line, separated by commas. */
+  lines(lines: readonly Buffer[]): void {
+    this.flush();
+    lines.forEach((line, i) => {
+      if (i > 0) this.parts.push(ENTRY_SEPARATOR);
+      this.parts.push(line);
+    });
+  }
+
+  bytes(): Buffer {
+    this.flush();
+    return Buffer.concat(this.parts);
+  }
+
+  private flush(): void {
+    if (this.text) this.parts.push(Buffer.from(this.text));
+    this.text = '';
+  }
+}
+const ENTRY_SEPARATOR = Buffer.from(',\n');
 
 /**
  * serializeLiveState writes the state as JSON with one site, server, account and bookkeeping
  * entry per line: about half the size of indented JSON for a large hierarchy, and still a
  * file whose changes read well in a diff.
  */
-export function serializeLiveState(state: LiveState): string {
-  const lines = ['{'];
+export function serializeLiveState(state: LiveState): Buffer {
+  const document = new Document();
+  document.add('{\n');
   const entries = Object.entries(state);
   entries.forEach(([key, value], i) => {
     const comma = i < entries.length - 1 ? ',' : '';
     if (Array.isArray(value) && value.length > 0) {
-      lines.push(`  ${JSON.stringify(key)}: [`, linesOf(key, value, (item) => '    ' + JSON.stringify(item)).join(',\n'), `  ]${comma}`);
+      document.add(`  ${JSON.stringify(key)}: [\n`);
+      document.lines(linesOf(key, value, (item) => '    ' + JSON.stringify(item)));
+      document.add(`\n  ]${comma}\n`);
     } else if (key === 'managed' && value && typeof value === 'object') {
-      lines.push(`  "managed": ${serializeManaged(value as Record<string, unknown>)}${comma}`);
+      document.add('  "managed": ');
+      addManaged(document, value as Record<string, unknown>);
+      document.add(`${comma}\n`);
     } else {
-      lines.push(`  ${JSON.stringify(key)}: ${JSON.stringify(value)}${comma}`);
+      document.add(`  ${JSON.stringify(key)}: ${JSON.stringify(value)}${comma}\n`);
     }
   });
-  lines.push('}');
-  return lines.join('\n') + '\n';
+  document.add('}\n');
+  return document.bytes();
 }
 
-function serializeManaged(managed: Record<string, unknown>): string {
+function addManaged(document: Document, managed: Record<string, unknown>): void {
   const { servers, ...rest } = managed;
   const all = (servers ?? {}) as Record<string, unknown>;
   const names = Object.keys(all);
   const records = linesOf('managed.servers', names.map((name) => all[name]), (record, i) => `      ${JSON.stringify(names[i])}: ${JSON.stringify(record)}`, names);
-  const other = Object.entries(rest).map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`).join('');
-  return `{\n${other}    "servers": {${records.length ? `\n${records.join(',\n')}\n    ` : ''}}\n  }`;
+  document.add('{\n');
+  for (const [key, value] of Object.entries(rest)) document.add(`    ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`);
+  document.add('    "servers": {');
+  if (records.length > 0) {
+    document.add('\n');
+    document.lines(records);
+    document.add('\n    ');
+  }
+  document.add('}\n  }');
 }

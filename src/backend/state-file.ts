@@ -88,7 +88,7 @@ export class FileStateBackend implements StateBackend {
 
 /** render is a state as the file holds it, with the fingerprint of those bytes. */
 function render(state: LiveState): { readonly snapshot: LiveSnapshot; readonly bytes: Buffer } {
-  const bytes = Buffer.from(serializeLiveState(state));
+  const bytes = serializeLiveState(state);
   return { snapshot: { state, fingerprint: fingerprintOf(bytes) }, bytes };
 }
 
