@@ -32,7 +32,7 @@ describe('a plan made ahead of the writer lock', () => {
     const result = await applyChecked(checked, backend, OPTIONS, undefined, ahead);
     expect(result.plan).toBe(ahead.transaction.result.plan);
     expect(result).toMatchObject({ applied: true, revision: 1 });
-    expect(await readFile(state, 'utf8')).toBe(serializeLiveState(ahead.transaction.next!));
+    expect(await readFile(state, 'utf8')).toBe(serializeLiveState(ahead.transaction.next!).toString('utf8'));
   });
 
   it('is planned again, on the state as it is, when another writer changed it meanwhile', async () => {

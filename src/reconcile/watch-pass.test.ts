@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,13 +14,14 @@ let dir: string;
 let file: string;
 let state: string;
 let memory: WatchMemory;
-const context = (settled: () => Promise<boolean>): PassContext => ({
+const context = (settled: () => Promise<boolean>, changed = () => false): PassContext => ({
   paths: ['config'],
   cwd: dir,
   backend: new FileStateBackend(state, { lockTimeoutMs: 1000 }),
   mode: 'autocorrect',
   options: { today: '2026-11-26', prune: false, strict: false },
   settled,
+  changed,
 });
 const port = async () => JSON.parse(await readFile(state, 'utf8')).servers[0].proxy.port as number;
 
@@ -48,6 +50,28 @@ describe('watchPass', () => {
     // The pass that follows plans from what the files hold.
     expect(await watchPass('change', memory, context(async () => true))).toMatchObject({ outcome: 'applied', revision: 2 });
     expect(await port()).toBe(8082);
+  });
+
+  it('starts over at once, without waiting for the files to settle, when a change seen while checking left other bytes', async () => {
+    await writeFile(file, manifest(8081));
+    let waited = false;
+    const settled = async () => (waited = true);
+    let saved = false;
+    const savedWhileChecking = () => {
+      if (saved) return false;
+      saved = true;
+      writeFileSync(file, manifest(8082)); // the rest of the save, whose event came while the pass checked
+      return true;
+    };
+    expect(await watchPass('change', memory, context(settled, savedWhileChecking))).toEqual({ outcome: 'superseded' });
+    expect(waited).toBe(false);
+    expect(await port()).toBe(8080);
+  });
+
+  it('goes on when a change seen while checking left the bytes it read', async () => {
+    await writeFile(file, manifest(8081));
+    expect(await watchPass('change', memory, context(async () => true, () => true))).toMatchObject({ outcome: 'applied', revision: 2 });
+    expect(await port()).toBe(8081);
   });
 
   it('keeps in force the last valid manifests that settled, not ones a superseded pass saw', async () => {

@@ -44,6 +44,8 @@ export interface PassContext {
   readonly options: PassOptions;
   /** settled resolves once the files have been quiet for the debounce window (true), or when the watcher stops (false). */
   readonly settled: () => Promise<boolean>;
+  /** changed tells whether a file change was seen since the pass began, or since it last asked. */
+  readonly changed: () => boolean;
 }
 
 type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision'>;
@@ -64,16 +66,22 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   const key = inputKey(input);
   if (trigger === 'change' && key === memory.lastInput) return { outcome: 'skipped' };
 
+  // The files may have been read in the middle of a save (an editor truncates, then writes,
+  // and the first event can come before the write). A change seen since makes the pass look
+  // again, so that it starts over at once rather than after the debounce window.
+  const readMidSave = async () => ctx.changed() && !sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd));
+
   // 2. Check them; when they are invalid, the last valid manifests stay in force.
   const current = checkManifests(input, ctx.options, memory.memo);
   const checked = current.invalid ? memory.lastGood : current;
+  if (await readMidSave()) return { outcome: 'superseded' };
 
   // 3. Plan against the live state as it is now, while the files settle. Then read them once
   // more: the plan holds only if they still hold what it was made from (file events can come
   // early or be lost: chokidar drops some of a burst).
   const ahead = checked && ctx.mode === 'autocorrect' ? await planAhead(checked, ctx.backend, ctx.options, memory.memo) : undefined;
   const monitored = checked && ctx.mode === 'monitor' ? await monitor(checked, ctx, memory.memo) : undefined;
-  if (!(await ctx.settled()) || !sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd))) return { outcome: 'superseded' };
+  if ((await readMidSave()) || !(await ctx.settled()) || !sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd))) return { outcome: 'superseded' };
 
   // 4. The files settled as read: record them as the input, then report or apply what they hold.
   memory.lastInput = key;

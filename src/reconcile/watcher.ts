@@ -45,7 +45,8 @@ export class Watcher {
   private files: FSWatcher | undefined;
   private running: Promise<void> | null = null;
   private pending: Trigger | null = null;
-  /** When the last file change was seen (performance.now()). */
+  /** How many file changes were seen, and when the last one was (performance.now()). */
+  private changes = 0;
   private lastChangeAt = -Infinity;
   /** Ends a pass's wait for the files to settle early, on stop. */
   private wake: (() => void) | undefined;
@@ -82,6 +83,7 @@ export class Watcher {
   }
 
   private changed(): void {
+    this.changes++;
     this.lastChangeAt = performance.now();
     this.request('change');
   }
@@ -125,7 +127,9 @@ export class Watcher {
     log.debug('pass started');
     let record: PassRecord;
     try {
-      const result = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options(), settled: () => this.settled() });
+      let seen = this.changes;
+      const changed = () => seen !== (seen = this.changes);
+      const result = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options(), settled: () => this.settled(), changed });
       record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, ...result };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
