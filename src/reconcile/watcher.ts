@@ -128,7 +128,11 @@ export class Watcher {
     let record: PassRecord;
     try {
       let seen = this.changes;
-      const changed = () => seen !== (seen = this.changes);
+      const changed = () => {
+        const since = this.changes !== seen;
+        seen = this.changes;
+        return since;
+      };
       const result = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options(), settled: () => this.settled(), changed });
       record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, ...result };
     } catch (error) {
