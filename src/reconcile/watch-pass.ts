@@ -50,6 +50,8 @@ export interface PassContext {
 
 type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision'>;
 
+const SUPERSEDED: PassResult = { outcome: 'superseded' };
+
 const noStdin = async (): Promise<Uint8Array> => {
   throw new Error('watch does not read standard input');
 };
@@ -74,14 +76,15 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   // 2. Check them; when they are invalid, the last valid manifests stay in force.
   const current = checkManifests(input, ctx.options, memory.memo);
   const checked = current.invalid ? memory.lastGood : current;
-  if (await readMidSave()) return { outcome: 'superseded' };
+  if (await readMidSave()) return SUPERSEDED;
 
-  // 3. Plan against the live state as it is now, while the files settle. Then read them once
-  // more: the plan holds only if they still hold what it was made from (file events can come
-  // early or be lost: chokidar drops some of a burst).
+  // 3. Plan against the live state as it is now, while the files settle.
   const ahead = checked && ctx.mode === 'autocorrect' ? await planAhead(checked, ctx.backend, ctx.options, memory.memo) : undefined;
   const monitored = checked && ctx.mode === 'monitor' ? await monitor(checked, ctx, memory.memo) : undefined;
-  if ((await readMidSave()) || !(await ctx.settled()) || !sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd))) return { outcome: 'superseded' };
+  if ((await readMidSave()) || !(await ctx.settled())) return SUPERSEDED;
+  // The plan holds only if the files still hold what it was made from: file events can come
+  // early or be lost (chokidar drops some of a burst), so they are read once more.
+  if (!sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd))) return SUPERSEDED;
 
   // 4. The files settled as read: record them as the input, then report or apply what they hold.
   memory.lastInput = key;
