@@ -77,6 +77,17 @@ describe('sitectl watch', () => {
     expect(await port()).toBe(8081);
   });
 
+  it('on SIGTERM while a pass waits for the files to settle, finishes it at once and exits 0', async () => {
+    const w = watch('--debounce', '1h', '--log-level', 'debug');
+    await w.waitFor(/pass 1 start applied \(revision 1\)/);
+    await writeAtomically(path.join(folder, 'servers.yaml'), manifest(8081));
+    await w.waitFor(/"pass":2,"trigger":"change","msg":"pass started"/, 'stderr');
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    expect((await readState()).revision).toBe(2);
+    expect(await port()).toBe(8081);
+  });
+
   it('writes nothing for an edit undone before the files settled', async () => {
     const w = watch('--debounce', '1s', '--log-level', 'debug');
     await w.waitFor(/pass 1 start applied \(revision 1\)/);

@@ -42,8 +42,8 @@ export interface PassContext {
   readonly backend: StateBackend;
   readonly mode: WatchMode;
   readonly options: PassOptions;
-  /** settled resolves once the files have been quiet for the debounce window (true), or when the watcher stops (false). */
-  readonly settled: () => Promise<boolean>;
+  /** settled resolves once the files have been quiet for the debounce window, or at once when the watcher stops. */
+  readonly settled: () => Promise<void>;
   /** changed tells whether a file change was seen since the pass began, or since it last asked. */
   readonly changed: () => boolean;
 }
@@ -81,7 +81,8 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   // 3. Plan against the live state as it is now, while the files settle.
   const ahead = checked && ctx.mode === 'autocorrect' ? await planAhead(checked, ctx.backend, ctx.options, memory.memo) : undefined;
   const monitored = checked && ctx.mode === 'monitor' ? await monitor(checked, ctx, memory.memo) : undefined;
-  if ((await readMidSave()) || !(await ctx.settled())) return SUPERSEDED;
+  if (await readMidSave()) return SUPERSEDED;
+  await ctx.settled();
   // The plan holds only if the files still hold what it was made from: file events can come
   // early or be lost (chokidar drops some of a burst), so they are read once more.
   if (!sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd))) return SUPERSEDED;

@@ -69,7 +69,7 @@ export class Watcher {
     this.request('start');
   }
 
-  /** stop stops watching, lets the pass in flight finish (so its lock is released) and resolves. */
+  /** stop stops watching, lets the pass in flight finish without waiting for the files to settle (so it writes what it planned and releases its lock), and resolves. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
@@ -88,12 +88,11 @@ export class Watcher {
     this.request('change');
   }
 
-  /** settled waits until the files have been quiet for the debounce window; false when the watcher stops first. */
-  private async settled(): Promise<boolean> {
+  /** settled waits until the files have been quiet for the debounce window; on stop, not at all, so the pass in flight finishes. */
+  private async settled(): Promise<void> {
     for (;;) {
-      if (this.stopped) return false;
       const left = this.lastChangeAt + this.config.debounceMs - performance.now();
-      if (left <= 0) return true;
+      if (this.stopped || left <= 0) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => this.wake?.(), left);
         this.wake = () => {
