@@ -88,6 +88,18 @@ describe('sitectl watch', () => {
     expect(await port()).toBe(8081);
   });
 
+  it('still reconciles a folder whose files never settle, once per interval', async () => {
+    const w = watch('--debounce', '1s', '--interval', '2s');
+    await w.waitFor(/pass 1 start applied \(revision 1\)/);
+    let next = 9000;
+    const churn = setInterval(() => writeFileSync(path.join(folder, 'servers.yaml'), manifest(++next)), 100);
+    try {
+      await w.waitFor(/pass \d+ \w+ applied \(revision 2\)/);
+    } finally {
+      clearInterval(churn);
+    }
+  });
+
   it('writes nothing for an edit undone before the files settled', async () => {
     const w = watch('--debounce', '1s', '--log-level', 'debug');
     await w.waitFor(/pass 1 start applied \(revision 1\)/);

@@ -14,7 +14,7 @@ let dir: string;
 let file: string;
 let state: string;
 let memory: WatchMemory;
-const context = (settled: () => Promise<void> = async () => {}, changed = () => false): PassContext => ({
+const context = (settled: () => Promise<boolean> = async () => true, changed = () => false): PassContext => ({
   paths: ['config'],
   cwd: dir,
   backend: new FileStateBackend(state, { lockTimeoutMs: 1000 }),
@@ -43,6 +43,7 @@ describe('watchPass', () => {
     await writeFile(file, manifest(8081));
     const changedUnseen = async () => {
       await writeFile(file, manifest(8082)); // an edit whose event was dropped or came early
+      return true;
     };
     expect(await watchPass('change', memory, context(changedUnseen))).toEqual({ outcome: 'superseded' });
     expect(await port()).toBe(8080);
@@ -54,9 +55,7 @@ describe('watchPass', () => {
   it('starts over at once, without waiting for the files to settle, when a change seen while checking left other bytes', async () => {
     await writeFile(file, manifest(8081));
     let waited = false;
-    const settled = async () => {
-      waited = true;
-    };
+    const settled = async () => (waited = true);
     let saved = false;
     const savedWhileChecking = () => {
       if (saved) return false;
@@ -75,10 +74,21 @@ describe('watchPass', () => {
     expect(await port()).toBe(8081);
   });
 
+  it('acts on the files as it read them when they did not settle in time', async () => {
+    await writeFile(file, manifest(8081));
+    const neverSettled = async () => {
+      await writeFile(file, manifest(8082)); // still changing
+      return false;
+    };
+    expect(await watchPass('change', memory, context(neverSettled))).toMatchObject({ outcome: 'applied', revision: 2 });
+    expect(await port()).toBe(8081);
+  });
+
   it('keeps in force the last valid manifests that settled, not ones a superseded pass saw', async () => {
     await writeFile(file, manifest(8081));
     const brokenMeanwhile = async () => {
       await writeFile(file, manifest(8082).replace('port: 8082', 'port: eighty'));
+      return true;
     };
     expect(await watchPass('change', memory, context(brokenMeanwhile))).toEqual({ outcome: 'superseded' });
     expect(await watchPass('change', memory, context())).toMatchObject({ outcome: 'invalid', revision: 1 });

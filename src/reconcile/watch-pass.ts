@@ -42,8 +42,12 @@ export interface PassContext {
   readonly backend: StateBackend;
   readonly mode: WatchMode;
   readonly options: PassOptions;
-  /** settled resolves once the files have been quiet for the debounce window, or at once when the watcher stops. */
-  readonly settled: () => Promise<void>;
+  /**
+   * settled resolves true once the files have been quiet for the debounce window (or at once
+   * when the watcher stops), false when they did not settle in time: the pass then acts on
+   * them as it read them, so that a folder that never settles is still reconciled.
+   */
+  readonly settled: () => Promise<boolean>;
   /** changed tells whether a file change was seen since the pass began, or since it last asked. */
   readonly changed: () => boolean;
 }
@@ -82,10 +86,10 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   const ahead = checked && ctx.mode === 'autocorrect' ? await planAhead(checked, ctx.backend, ctx.options, memory.memo) : undefined;
   const monitored = checked && ctx.mode === 'monitor' ? await monitor(checked, ctx, memory.memo) : undefined;
   if (await readMidSave()) return SUPERSEDED;
-  await ctx.settled();
+  const settled = await ctx.settled();
   // The plan holds only if the files still hold what it was made from: file events can come
   // early or be lost (chokidar drops some of a burst), so they are read once more.
-  if (!sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd))) return SUPERSEDED;
+  if (settled && !sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd))) return SUPERSEDED;
 
   // 4. The files settled as read: record them as the input, then report or apply what they hold.
   memory.lastInput = key;

@@ -88,13 +88,20 @@ export class Watcher {
     this.request('change');
   }
 
-  /** settled waits until the files have been quiet for the debounce window; on stop, not at all, so the pass in flight finishes. */
-  private async settled(): Promise<void> {
+  /**
+   * settled waits until the files have been quiet for the debounce window (true). It gives up
+   * after one interval (false), so that files that never settle are still reconciled once per
+   * interval, and on stop it stops waiting (true), so that the pass in flight finishes.
+   */
+  private async settled(): Promise<boolean> {
+    const giveUpAt = performance.now() + this.config.intervalMs;
     for (;;) {
-      const left = this.lastChangeAt + this.config.debounceMs - performance.now();
-      if (this.stopped || left <= 0) return;
+      const now = performance.now();
+      const left = this.lastChangeAt + this.config.debounceMs - now;
+      if (this.stopped || left <= 0) return true;
+      if (now >= giveUpAt) return false;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => this.wake?.(), left);
+        const timer = setTimeout(() => this.wake?.(), Math.min(left, giveUpAt - now));
         this.wake = () => {
           clearTimeout(timer);
           this.wake = undefined;
