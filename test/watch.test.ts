@@ -89,10 +89,15 @@ describe('sitectl watch', () => {
   });
 
   it('still reconciles a folder whose files never settle, once per interval', async () => {
+    // Enough servers that checking them takes longer than the gap between two writes.
+    const many = Array.from({ length: 3000 }, (_, i) => server(`s${i}.contoso.com`, '  site: P01\n')).join('---\n');
+    await writeFile(path.join(folder, 'many.yaml'), many);
     const w = watch('--debounce', '1s', '--interval', '2s');
     await w.waitFor(/pass 1 start applied \(revision 1\)/);
+    // Each write also changes the site's server, so that every pass checks all 3,000 servers
+    // again and file events keep arriving while it does.
     let next = 9000;
-    const churn = setInterval(() => writeFileSync(path.join(folder, 'servers.yaml'), manifest(++next)), 100);
+    const churn = setInterval(() => writeFileSync(path.join(folder, 'servers.yaml'), manifest(++next).replace('cm01.contoso.com', `cm${next}.contoso.com`)), 20);
     try {
       await w.waitFor(/pass \d+ \w+ applied \(revision 2\)/);
     } finally {

@@ -45,9 +45,10 @@ export class Watcher {
   private files: FSWatcher | undefined;
   private running: Promise<void> | null = null;
   private pending: Trigger | null = null;
-  /** How many file changes were seen, and when the last one was (performance.now()). */
+  /** How many file changes were seen, when the last one was, and since when the files have not settled (performance.now()). */
   private changes = 0;
   private lastChangeAt = -Infinity;
+  private unsettledSince: number | null = null;
   /** Ends a pass's wait for the files to settle early, on stop. */
   private wake: (() => void) | undefined;
   private next: NodeJS.Timeout | undefined;
@@ -85,23 +86,29 @@ export class Watcher {
   private changed(): void {
     this.changes++;
     this.lastChangeAt = performance.now();
+    this.unsettledSince ??= this.lastChangeAt;
     this.request('change');
+  }
+
+  /** gaveUp tells whether the files have been changing for a whole interval: passes then act on them as read. */
+  private gaveUp(): boolean {
+    return this.unsettledSince !== null && performance.now() - this.unsettledSince >= this.config.intervalMs;
   }
 
   /**
    * settled waits until the files have been quiet for the debounce window (true). It gives up
-   * after one interval (false), so that files that never settle are still reconciled once per
-   * interval, and on stop it stops waiting (true), so that the pass in flight finishes.
+   * once they have been changing for a whole interval (false), so that files that never settle
+   * are still reconciled once per interval, and on stop it stops waiting (true), so that the
+   * pass in flight finishes.
    */
   private async settled(): Promise<boolean> {
-    const giveUpAt = performance.now() + this.config.intervalMs;
     for (;;) {
-      const now = performance.now();
-      const left = this.lastChangeAt + this.config.debounceMs - now;
+      const left = this.lastChangeAt + this.config.debounceMs - performance.now();
       if (this.stopped || left <= 0) return true;
-      if (now >= giveUpAt) return false;
+      if (this.gaveUp()) return false;
+      const giveUpIn = this.unsettledSince === null ? Infinity : this.unsettledSince + this.config.intervalMs - performance.now();
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => this.wake?.(), Math.min(left, giveUpAt - now));
+        const timer = setTimeout(() => this.wake?.(), Math.min(left, giveUpIn));
         this.wake = () => {
           clearTimeout(timer);
           this.wake = undefined;
@@ -131,11 +138,13 @@ export class Watcher {
     const started = Date.now();
     const log = this.config.log.child({ pass: id, trigger });
     log.debug('pass started');
+    const changesAtStart = this.changes;
     let record: PassRecord;
     try {
-      let seen = this.changes;
+      let seen = changesAtStart;
+      // Once the files have been changing for an interval, the pass stops chasing them.
       const changed = () => {
-        const since = this.changes !== seen;
+        const since = this.changes !== seen && !this.gaveUp();
         seen = this.changes;
         return since;
       };
@@ -145,8 +154,10 @@ export class Watcher {
       const message = error instanceof Error ? error.message : String(error);
       record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, outcome: 'failed', error: message };
     }
-    // A superseded pass planned from files that have changed since: start over on what they hold now.
+    // A superseded pass planned from files that have changed since: start over on what they hold
+    // now. Any other pass acted on settled files, unless they changed again while it ran.
     if (record.outcome === 'superseded') this.pending = 'change';
+    else this.unsettledSince = this.changes === changesAtStart ? null : this.lastChangeAt;
     if (record.outcome === 'skipped' || record.outcome === 'superseded') {
       // It did nothing: the last pass that did stays the one /status reports, and its retry or interval stands.
       log.debug({ durationMs: record.durationMs, outcome: record.outcome }, 'pass finished without acting');
