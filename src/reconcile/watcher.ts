@@ -4,6 +4,7 @@ import type { FSWatcher } from 'chokidar';
 import type { StateBackend } from '../backend/backend.js';
 import { watchManifests } from './file-events.js';
 import { newPassMemo, type PassOptions } from './pass.js';
+import { Settling } from './settling.js';
 import { watchPass, type PassRecord, type Trigger, type WatchMemory, type WatchMode } from './watch-pass.js';
 
 /** WatcherOptions configure a watcher: what to watch, where to apply, and how often. */
@@ -45,12 +46,7 @@ export class Watcher {
   private files: FSWatcher | undefined;
   private running: Promise<void> | null = null;
   private pending: Trigger | null = null;
-  /** How many file changes were seen, when the last one was, and since when the files have not settled (performance.now()). */
-  private changes = 0;
-  private lastChangeAt = -Infinity;
-  private unsettledSince: number | null = null;
-  /** Ends a pass's wait for the files to settle early, on stop. */
-  private wake: (() => void) | undefined;
+  private readonly settling: Settling;
   private next: NodeJS.Timeout | undefined;
   private stopped = false;
   private passes = 0;
@@ -58,7 +54,10 @@ export class Watcher {
   private last: PassRecord | null = null;
   private lastSuccess: PassRecord | null = null;
 
-  constructor(private readonly config: WatcherOptions) {}
+  constructor(private readonly config: WatcherOptions) {
+    // Files that keep changing are given up on after an interval: interval passes must go on.
+    this.settling = new Settling(config.debounceMs, config.intervalMs);
+  }
 
   /** start runs the first pass and begins watching. */
   async start(): Promise<void> {
@@ -73,7 +72,7 @@ export class Watcher {
   /** stop stops watching, lets the pass in flight finish without waiting for the files to settle (so it writes what it planned and releases its lock), and resolves. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.settling.stop();
     clearTimeout(this.next);
     await this.files?.close();
     await this.running;
@@ -84,38 +83,8 @@ export class Watcher {
   }
 
   private changed(): void {
-    this.changes++;
-    this.lastChangeAt = performance.now();
-    this.unsettledSince ??= this.lastChangeAt;
+    this.settling.changed();
     this.request('change');
-  }
-
-  /** gaveUp tells whether the files have been changing for a whole interval: passes then act on them as read. */
-  private gaveUp(): boolean {
-    return this.unsettledSince !== null && performance.now() - this.unsettledSince >= this.config.intervalMs;
-  }
-
-  /**
-   * settled waits until the files have been quiet for the debounce window (true). It gives up
-   * once they have been changing for a whole interval (false), so that files that never settle
-   * are still reconciled once per interval, and on stop it stops waiting (true), so that the
-   * pass in flight finishes.
-   */
-  private async settled(): Promise<boolean> {
-    for (;;) {
-      const left = this.lastChangeAt + this.config.debounceMs - performance.now();
-      if (this.stopped || left <= 0) return true;
-      if (this.gaveUp()) return false;
-      const giveUpIn = this.unsettledSince === null ? Infinity : this.unsettledSince + this.config.intervalMs - performance.now();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => this.wake?.(), Math.min(left, giveUpIn));
-        this.wake = () => {
-          clearTimeout(timer);
-          this.wake = undefined;
-          resolve();
-        };
-      });
-    }
   }
 
   private request(trigger: Trigger): void {
@@ -138,17 +107,11 @@ export class Watcher {
     const started = Date.now();
     const log = this.config.log.child({ pass: id, trigger });
     log.debug('pass started');
-    const changesAtStart = this.changes;
+    const mark = this.settling.mark();
     let record: PassRecord;
     try {
-      let seen = changesAtStart;
-      // Once the files have been changing for an interval, the pass stops chasing them.
-      const changed = () => {
-        const since = this.changes !== seen && !this.gaveUp();
-        seen = this.changes;
-        return since;
-      };
-      const result = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options(), settled: () => this.settled(), changed });
+      const settled = () => this.settling.settled();
+      const result = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options(), settled, changed: this.settling.changesSince(mark) });
       record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, ...result };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -157,7 +120,7 @@ export class Watcher {
     // A superseded pass planned from files that have changed since: start over on what they hold
     // now. Any other pass acted on settled files, unless they changed again while it ran.
     if (record.outcome === 'superseded') this.pending = 'change';
-    else this.unsettledSince = this.changes === changesAtStart ? null : this.lastChangeAt;
+    else this.settling.acted(mark);
     if (record.outcome === 'skipped' || record.outcome === 'superseded') {
       // It did nothing: the last pass that did stays the one /status reports, and its retry or interval stands.
       log.debug({ durationMs: record.durationMs, outcome: record.outcome }, 'pass finished without acting');
