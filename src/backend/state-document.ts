@@ -40,15 +40,45 @@ interface Written {
   readonly items: readonly unknown[];
   readonly keys: readonly string[] | undefined;
   readonly lines: readonly Buffer[];
+  /** Bytes rendered since the lines were last compacted into one buffer. */
+  readonly fresh: number;
 }
 const written = new Map<string, Written>();
 
 /** linesOf renders one list of entries, reusing last time's line for the same object (and key) in the same place. */
 function linesOf(list: string, items: readonly unknown[], render: (item: unknown, i: number) => string, keys?: readonly string[]): Buffer[] {
   const before = written.get(list);
-  const lines = items.map((item, i) => (before && before.items[i] === item && before.keys?.[i] === keys?.[i] ? before.lines[i]! : Buffer.from(render(item, i))));
-  written.set(list, { items, keys, lines });
+  let fresh = before?.fresh ?? 0;
+  let size = 0;
+  let lines = items.map((item, i) => {
+    let line = before && before.items[i] === item && before.keys?.[i] === keys?.[i] ? before.lines[i] : undefined;
+    if (!line) {
+      line = Buffer.from(render(item, i));
+      fresh += line.length;
+    }
+    size += line.length;
+    return line;
+  });
+  // A new line is a slice of Node's shared buffer pool, which stays alive while any of its
+  // slices does: once as many bytes were rendered as the list holds, the lines are copied
+  // into one buffer of their own, so that a long-running watcher keeps about the file's size.
+  if (fresh > 0 && fresh >= size) {
+    lines = compact(lines, size);
+    fresh = 0;
+  }
+  written.set(list, { items, keys, lines, fresh });
   return lines;
+}
+
+/** compact copies lines into one buffer and gives them back as slices of it. */
+function compact(lines: readonly Buffer[], size: number): Buffer[] {
+  const all = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  return lines.map((line) => {
+    line.copy(all, at);
+    at += line.length;
+    return all.subarray(at - line.length, at);
+  });
 }
 
 /** Document collects the bytes of a state document: text as it comes, and kept lines as they are. */
