@@ -39,7 +39,8 @@ export interface WatchStatus {
  * plans while the files settle, but writes only once they have been quiet for the debounce
  * window and still hold what it planned from. If they do not, it writes nothing and another
  * pass starts over, so a burst of edits (a git pull) still applies once, and a single edit is
- * applied about one window after it, not one window plus a whole pass.
+ * applied about one window after it, not one window plus a whole pass. When the files have
+ * settled is Settling's to say (it gives up on files that change for a whole interval).
  */
 export class Watcher {
   private readonly memory: WatchMemory = { memo: newPassMemo(), lastInput: null, lastGood: null };
