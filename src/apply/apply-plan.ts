@@ -1,5 +1,5 @@
 import fastJsonPatch from 'fast-json-patch';
-import { keepIndex, liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
+import { keepDerivation, keepIndex, liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
 import type { ManagedRecord, Plan } from '../model/plan.js';
 import { eventsFor, type NewEvent } from './events.js';
 
@@ -50,7 +50,9 @@ export function applyPlan(live: LiveState, plan: Plan, options: ApplyOptions): A
     ...(options.copySites && plan.sites ? { sites: plan.sites } : {}),
     managed: { ...live.managed, servers: records },
   };
-  // A change keeps the name its server was found under (in lower case), so the next state shares this one's positions.
+  // A change keeps the name its server was found under (in lower case), so the next state shares this one's positions,
+  // and every server not written keeps its objects: a watcher's next pass looks up only those written.
   keepIndex(next, index.withServers(servers, servers.length - live.servers.length));
+  keepDerivation(next, live, new Set(writes.map((c) => c.name)));
   return { next, events };
 }

@@ -94,3 +94,30 @@ export function liveServerIndex(live: LiveState): LiveServerIndex {
 export function keepIndex(live: LiveState, index: LiveServerIndex): void {
   indexes.set(live, index);
 }
+
+/** A state made from another by changing some servers: which one, and the names of the servers whose live object or bookkeeping record changed. */
+interface Derivation {
+  readonly from: LiveState;
+  readonly changed: ReadonlySet<string>;
+}
+
+const derivations = new WeakMap<LiveState, Derivation>();
+
+/** keepDerivation records that `next` is `from` with only the servers named in `changed` (lower case) written. */
+export function keepDerivation(next: LiveState, from: LiveState, changed: ReadonlySet<string>): void {
+  derivations.set(next, { from, changed });
+}
+
+const NOTHING: ReadonlySet<string> = new Set();
+
+/**
+ * changedSince names the servers whose live object or bookkeeping record may differ between
+ * `before` and `live`: none when they are the same state, those written when `live` was made
+ * from `before` by applying a plan, and undefined (any of them) otherwise. Every other server
+ * has the same objects in both, so a watcher need not look them up again.
+ */
+export function changedSince(live: LiveState, before: LiveState): ReadonlySet<string> | undefined {
+  if (live === before) return NOTHING;
+  const derivation = derivations.get(live);
+  return derivation?.from === before ? derivation.changed : undefined;
+}

@@ -42,6 +42,20 @@ describe('planner properties', () => {
     );
   });
 
+  it('plans with a memo against the state its last plan was applied to exactly what it plans without one', () => {
+    // A watcher's next pass: only the servers the last apply wrote have new live objects.
+    fc.assert(
+      fc.property(pair, pair, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (first, second, keep) => {
+        const memo = new PlanMemo();
+        const withMemo = (d: DesiredState, l: LiveState, prune: boolean) => planChanges(d, l, [], { prune, strict: false, fingerprint: 'sha256:test', memo });
+        const applied = applyPlan(first.state, withMemo(first.desired, first.state, first.prune), { copySites: true }).next ?? first.state;
+        const desired = nextPass(first, second, keep).desired;
+        expect(withMemo(desired, applied, second.prune)).toEqual(plan(desired, applied, second.prune));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('planning again after applying a plan finds no changes', () => {
     fc.assert(
       fc.property(pair, ({ desired, state, prune }) => {

@@ -2,7 +2,7 @@ import fastJsonPatch from 'fast-json-patch';
 import { countDiagnostics, diagnostic, escalateWarnings, type Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/desired.js';
 import { driftOf } from '../model/drift.js';
-import { liveServerIndex, type LiveServer, type LiveSite, type LiveState } from '../model/live.js';
+import { changedSince, liveServerIndex, type LiveServer, type LiveServerIndex, type LiveSite, type LiveState } from '../model/live.js';
 import { MemoTable } from '../model/memo-table.js';
 import type { Change, ManagedRecord, Plan } from '../model/plan.js';
 import type { SiteSystemServer } from '../model/server.js';
@@ -31,28 +31,39 @@ interface Planned {
 /**
  * PlanMemo keeps, per server, the change planned for it and the inputs it was planned from.
  * A server's change depends on its desired object, its live object and its bookkeeping
- * record alone, and resolving and applying keep the objects of what did not change.
+ * record alone, and resolving and applying keep the objects of what did not change. When the
+ * live state is the one last planned against, or was made from it by applying a plan, only
+ * the servers that were written need their live objects looked up again.
  */
 export class PlanMemo {
-  private readonly planned = new MemoTable<string, Planned>();
+  private readonly entries = new MemoTable<string, Planned>();
+  /** The live state of the last pass that planned every server. */
+  private live: LiveState | undefined;
+  /** This pass: the servers whose live objects may differ from those planned against (undefined: any). */
+  private liveChanged: ReadonlySet<string> | undefined;
 
-  start(): void {
-    this.planned.start();
+  start(live: LiveState): void {
+    this.entries.start();
+    this.liveChanged = this.live ? changedSince(live, this.live) : undefined;
   }
 
-  /** change is the server's change, planned again only when an input is not the object it was last time. */
-  change(server: SiteSystemServer, current: LiveServer | undefined, record: ManagedRecord | undefined): Change | undefined {
-    let entry = this.planned.get(server.name);
+  /** planned is the server's entry, planned again only when an input is not the object it was last time. */
+  planned(server: SiteSystemServer, liveServers: LiveServerIndex, records: Readonly<Record<string, ManagedRecord>>): Planned {
+    let entry = this.entries.get(server.name);
+    if (entry?.server === server && this.liveChanged?.has(server.name) === false) return entry;
+    const current = liveServers.get(server.name);
+    const record = records[server.name];
     if (!entry || entry.server !== server || entry.current !== current || entry.record !== record) {
-      entry = { server, current, record, change: planServer(server, current, () => drifted(record, current)) };
-      this.planned.set(server.name, entry);
+      entry = plan(server, current, record);
+      this.entries.set(server.name, entry);
     }
-    return entry.change;
+    return entry;
   }
 
-  /** end forgets the servers this pass did not plan. */
-  end(): void {
-    this.planned.end();
+  /** end forgets the servers this pass did not plan; every kept change now holds for `live`. */
+  end(live: LiveState): void {
+    this.entries.end();
+    this.live = live;
   }
 }
 
@@ -74,20 +85,22 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
   let unchanged = 0;
 
   const memo = options.memo;
-  memo?.start();
+  memo?.start(live);
+  let recorded = 0; // servers in the manifests that have a bookkeeping record
   for (const server of desired.servers.values()) {
-    const current = liveServers.get(server.name);
-    const record = records[server.name];
-    // An unchanged server needs no drift check, so drift is looked at only once a change is found.
-    const change = memo ? memo.change(server, current, record) : planServer(server, current, () => drifted(record, current));
+    const { change, record } = memo ? memo.planned(server, liveServers, records) : plan(server, liveServers.get(server.name), records[server.name]);
+    if (record) recorded++;
     if (change) changes.push(change);
     else unchanged++;
   }
-  memo?.end();
+  memo?.end(live);
   changes.sort(byName); // only changes are listed, so only they need sorting (usually far fewer than the servers)
 
-  // Sorted after filtering: a large hierarchy has thousands of records and rarely a server to prune.
-  for (const name of Object.keys(records).filter((n) => !desired.servers.has(n)).sort()) {
+  // A record of a server no longer in the manifests makes the records outnumber those of servers
+  // in them; usually none does, and 20,000 names need not be looked up to find that out.
+  const names = Object.keys(records);
+  const leftOut = names.length === recorded ? [] : names.filter((n) => !desired.servers.has(n)).sort();
+  for (const name of leftOut) {
     const current = liveServers.get(name);
     if (!current) continue; // already gone from the site: nothing left to prune
     if (!options.prune) {
@@ -113,6 +126,11 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
     prune: options.prune,
     sites: [...desired.sites.values()].map(liveSite),
   };
+}
+
+/** plan plans one server; an unchanged server needs no drift check, so drift is looked at only once a change is found. */
+function plan(server: SiteSystemServer, current: LiveServer | undefined, record: ManagedRecord | undefined): Planned {
+  return { server, current, record, change: planServer(server, current, () => drifted(record, current)) };
 }
 
 function planServer(server: SiteSystemServer, current: LiveServer | undefined, drifted: () => boolean): Change | undefined {

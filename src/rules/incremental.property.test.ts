@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nextPass, world, type World } from '../../test/support/arbitraries.js';
+import { applyPlan } from '../apply/apply-plan.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { RoleType } from '../model/server.js';
+import { planChanges } from '../plan/plan.js';
 import { RuleMemo } from './incremental.js';
 import { LIVE_RULES, RULES, runRules, STATIC_RULES } from './index.js';
 
@@ -41,6 +43,22 @@ describe('incremental rules', () => {
         expect(found(runRules(next.desired, { ...options(next), memo }))).toEqual(found(runRules(next.desired, options(next))));
         // and a pass on unchanged input, taken wholly from the memo
         expect(found(runRules(next.desired, { ...options(next), memo }))).toEqual(found(runRules(next.desired, options(next))));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('find what a whole run finds against the state a plan was applied to', () => {
+    // A watcher's next pass: only the servers the last apply wrote have new live objects.
+    fc.assert(
+      fc.property(worlds, worlds, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (first, second, keep) => {
+        const options = { today: '2026-11-26', rules: RULES };
+        const memo = new RuleMemo();
+        runRules(first.desired, { ...options, live: first.state, memo });
+        const plan = planChanges(first.desired, first.state, [], { prune: true, strict: false, fingerprint: 'sha256:test' });
+        const applied = applyPlan(first.state, plan, { copySites: true }).next ?? first.state;
+        const desired = nextPass(first, second, keep).desired;
+        expect(found(runRules(desired, { ...options, live: applied, memo }))).toEqual(found(runRules(desired, { ...options, live: applied })));
       }),
       { numRuns: 500 },
     );

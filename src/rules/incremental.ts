@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/desired.js';
-import { liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
+import { changedSince, liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
 import { MemoTable, sameItems } from '../model/memo-table.js';
 import type { ManagedRecord } from '../model/plan.js';
 import type { SiteSystemServer } from '../model/server.js';
@@ -27,15 +27,23 @@ interface Shared {
  * RuleMemo lets a watcher judge again only the servers whose inputs changed since its last
  * pass. What a per-server rule finds about a server depends on that server, its live object
  * and bookkeeping record, today's date and the sites alone. Inputs are compared by identity,
- * which works because resolving and applying keep the objects of what did not change. A memo
- * used with another list of rules starts over.
+ * which works because resolving and applying keep the objects of what did not change; when
+ * the live state was made from the last one by applying a plan, only the servers written are
+ * looked up in it again. A memo used with another list of rules starts over.
  */
 export class RuleMemo {
   private shared: Shared | undefined;
   readonly judged = new MemoTable<string, Judged>();
+  /** The live state of the last pass that judged every server. */
+  private live: LiveState | null = null;
 
-  /** start begins a pass; when something every server depends on changed, every server is judged again. */
-  start(shared: Shared): void {
+  /**
+   * start begins a pass; when something every server depends on changed, every server is
+   * judged again. It answers which servers' live objects may differ from those they were
+   * judged with: none or those written when the live state is the last one or was made from
+   * it by applying a plan, undefined (any) otherwise.
+   */
+  start(shared: Shared, live: LiveState | null): ReadonlySet<string> | undefined {
     const same =
       this.shared !== undefined &&
       sameItems(this.shared.rules, shared.rules) &&
@@ -44,6 +52,13 @@ export class RuleMemo {
       sameItems(this.shared.sites, shared.sites);
     this.shared = shared;
     this.judged.start(!same);
+    return live && this.live ? changedSince(live, this.live) : undefined;
+  }
+
+  /** end forgets the servers this pass did not judge; every kept finding now holds for `live`. */
+  end(live: LiveState | null): void {
+    this.judged.end();
+    this.live = live;
   }
 }
 
@@ -71,13 +86,17 @@ export function runRulesIncrementally(
   const restContext = createContext(desired, today, live, found, { ...whole, servers: [] });
   for (const rule of perServer) rule(restContext);
 
-  memo.start({ rules: perServer, today, hasLive: live !== null, sites: [...desired.sites.values()] });
+  const liveChanged = memo.start({ rules: perServer, today, hasLive: live !== null, sites: [...desired.sites.values()] }, live);
   const liveServers = live ? liveServerIndex(live) : undefined;
   const records = live?.managed?.servers;
   for (const server of desired.servers.values()) {
+    let entry = memo.judged.get(server.name);
+    if (entry?.server === server && liveChanged?.has(server.name) === false) {
+      for (const finding of entry.findings) found.push(finding);
+      continue;
+    }
     const liveServer = liveServers?.get(server.name);
     const record = records?.[server.name];
-    let entry = memo.judged.get(server.name);
     if (!entry || entry.server !== server || entry.liveServer !== liveServer || entry.record !== record) {
       const findings: Diagnostic[] = [];
       const context = createContext(desired, today, live, findings, { servers: [server], sites: [], cloudDistributionPoints: [] });
@@ -87,6 +106,6 @@ export function runRulesIncrementally(
     }
     for (const finding of entry.findings) found.push(finding);
   }
-  memo.judged.end();
+  memo.end(live);
   return found;
 }
