@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -69,6 +69,57 @@ describe('state file', () => {
     const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
     await backend.update(({ state }) => ({ next: { ...state, revision: state.revision + 1 }, events: [], result: null }));
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ revision: 5, exportedBy: 'Export-SitectlLiveState.ps1' });
+  });
+
+  describe('a state staged ahead of its write', () => {
+    const initial = JSON.stringify({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 1, sites: [], servers: [] });
+    const staged = async () => (await readdir(dir)).filter((name) => name.endsWith('.staged'));
+
+    it('is flushed to a file beside the state, renamed over it by the update, with the state file\'s mode', async () => {
+      const file = path.join(dir, 'state.json');
+      await writeFile(file, initial);
+      await chmod(file, 0o664); // group-writable: a umask of 022 would take that away
+      const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
+      const next: LiveState = { ...(await backend.read()).state, revision: 2 };
+      backend.stage(next);
+      await expect.poll(staged).toHaveLength(1);
+      expect(await readFile(file, 'utf8')).toBe(initial); // nothing written yet
+      await backend.update(() => ({ next, events: [], result: null }));
+      expect(await readFile(file, 'utf8')).toBe(serializeLiveState(next).toString('utf8'));
+      expect((await stat(file)).mode & 0o777).toBe(0o664);
+      expect(await readdir(dir)).toEqual(['state.json']);
+    });
+
+    it('is removed, not written, when the update writes another state or the watcher unstages it', async () => {
+      const file = path.join(dir, 'state.json');
+      await writeFile(file, initial);
+      const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
+      const { state } = await backend.read();
+      backend.stage({ ...state, revision: 7 });
+      await backend.update(() => ({ next: { ...state, revision: 2 }, events: [], result: null }));
+      expect(JSON.parse(await readFile(file, 'utf8')).revision).toBe(2);
+      expect(await staged()).toEqual([]);
+
+      backend.stage({ ...state, revision: 3 });
+      await expect.poll(staged).toHaveLength(1);
+      await backend.unstage();
+      expect(await readdir(dir)).toEqual(['state.json']);
+      expect(JSON.parse(await readFile(file, 'utf8')).revision).toBe(2);
+    });
+
+    it('replaces the file a symbolic link points to, and the link stays', async () => {
+      const real = path.join(dir, 'real-state.json');
+      const link = path.join(dir, 'state.json');
+      await writeFile(real, initial);
+      await symlink(real, link);
+      const backend = new FileStateBackend(link, { lockTimeoutMs: 100 });
+      const next: LiveState = { ...(await backend.read()).state, revision: 2 };
+      backend.stage(next);
+      await backend.update(() => ({ next, events: [], result: null }));
+      expect((await lstat(link)).isSymbolicLink()).toBe(true);
+      expect(JSON.parse(await readFile(real, 'utf8')).revision).toBe(2);
+      expect(await staged()).toEqual([]);
+    });
   });
 
   it('writes one entry per line, which reads back as the same state', () => {

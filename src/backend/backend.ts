@@ -30,8 +30,10 @@ export interface StateBackend extends LiveStateSource {
   update<T>(change: (live: LiveSnapshot) => Transaction<T>): Promise<T>;
   /**
    * stage lets a backend prepare the write of a state that an update will probably return
-   * (a watcher plans while it waits for the files to settle); it must not change anything.
+   * (a watcher plans while it waits for the files to settle); it must not change the live state.
    */
   stage?(next: LiveState): void;
+  /** unstage drops what stage prepared, when no update wrote it (a watcher that stops). */
+  unstage?(): Promise<void>;
   readEvents(): Promise<SiteEvent[]>;
 }

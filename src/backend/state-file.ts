@@ -7,6 +7,7 @@ import { fingerprintOf } from '../plan/fingerprint.js';
 import { StateFileError } from './errors.js';
 import { EventLog, readEvents } from './event-log.js';
 import { acquireLock, forceUnlock } from './lock.js';
+import { StagedFile } from './staged-file.js';
 import { parseLiveState, serializeLiveState } from './state-document.js';
 import { writeAtomically } from './write-atomically.js';
 
@@ -25,9 +26,9 @@ export class FileStateBackend implements StateBackend {
   readonly eventsPath: string;
   private readonly events: EventLog;
   /** The state as last read or written, with its bytes: reused while the file holds the same bytes (a watcher reads it every pass). */
-  private last: { readonly snapshot: LiveSnapshot; readonly bytes: Buffer } | undefined;
-  /** A state rendered ahead of its write (stage), with its bytes and fingerprint. */
-  private staged: { readonly snapshot: LiveSnapshot; readonly bytes: Buffer } | undefined;
+  private last: Rendered | undefined;
+  /** A state rendered ahead of its write (stage), with its bytes and fingerprint, and the temporary file they are being written to. */
+  private staged: (Rendered & { readonly file: Promise<StagedFile | undefined> }) | undefined;
 
   constructor(
     readonly location: string,
@@ -59,10 +60,12 @@ export class FileStateBackend implements StateBackend {
     try {
       const { next, events, result } = change(await this.read());
       if (next) {
-        const rendered = this.staged?.snapshot.state === next ? this.staged : render(next);
-        this.staged = undefined;
-        await writeAtomically(this.location, rendered.bytes, { fsync: true });
+        const staged = this.staged?.snapshot.state === next ? this.staged : undefined;
+        if (staged) this.staged = undefined;
+        const rendered = staged ?? render(next);
+        await this.write(rendered.bytes, await staged?.file);
         this.last = rendered;
+        await this.unstage(); // staged for another state: this one was written instead
       }
       await this.events.record(events, (this.options.now?.() ?? new Date()).toISOString());
       return result;
@@ -71,9 +74,33 @@ export class FileStateBackend implements StateBackend {
     }
   }
 
-  /** stage renders a state an update will probably write, so that the write under the lock only has to write it. */
+  /**
+   * stage renders a state an update will probably write and writes it to a temporary file
+   * beside the state, flushed, so that the write under the lock only has to rename it.
+   */
   stage(next: LiveState): void {
-    this.staged = render(next);
+    void this.unstage();
+    const rendered = render(next);
+    this.staged = { ...rendered, file: StagedFile.prepare(this.location, rendered.bytes) };
+  }
+
+  /** unstage removes what stage prepared, when no update wrote it. */
+  async unstage(): Promise<void> {
+    const staged = this.staged;
+    this.staged = undefined;
+    await (await staged?.file)?.discard();
+  }
+
+  /** write replaces the state file with `bytes`: by renaming the staged file that holds them when there is one, else through a new temporary file. */
+  private async write(bytes: Buffer, staged: StagedFile | undefined): Promise<void> {
+    if (staged) {
+      try {
+        return await staged.commit();
+      } catch {
+        await staged.discard(); // removed meanwhile, or the folder changed: write it the usual way
+      }
+    }
+    await writeAtomically(this.location, bytes, { fsync: true });
   }
 
   readEvents(): Promise<SiteEvent[]> {
@@ -86,8 +113,14 @@ export class FileStateBackend implements StateBackend {
   }
 }
 
+/** Rendered is a state with the bytes the file holds for it. */
+interface Rendered {
+  readonly snapshot: LiveSnapshot;
+  readonly bytes: Buffer;
+}
+
 /** render is a state as the file holds it, with the fingerprint of those bytes. */
-function render(state: LiveState): { readonly snapshot: LiveSnapshot; readonly bytes: Buffer } {
+function render(state: LiveState): Rendered {
   const bytes = serializeLiveState(state);
   return { snapshot: { state, fingerprint: fingerprintOf(bytes) }, bytes };
 }

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,6 +47,7 @@ describe('watchPass', () => {
     };
     expect(await watchPass('change', memory, context(changedUnseen))).toEqual({ outcome: 'superseded' });
     expect(await port()).toBe(8080);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.staged'))).toEqual([]); // the state it staged is gone
     // The pass that follows plans from what the files hold.
     expect(await watchPass('change', memory, context())).toMatchObject({ outcome: 'applied', revision: 2 });
     expect(await port()).toBe(8082);

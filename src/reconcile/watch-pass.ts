@@ -85,11 +85,16 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   // 3. Plan against the live state as it is now, while the files settle.
   const ahead = checked && ctx.mode === 'autocorrect' ? await planAhead(checked, ctx.backend, ctx.options, memory.memo) : undefined;
   const monitored = checked && ctx.mode === 'monitor' ? await monitor(checked, ctx, memory.memo) : undefined;
-  if (await readMidSave()) return SUPERSEDED;
+  // A pass that started over leaves nothing staged for the write it will not make.
+  const startOver = async () => {
+    await ctx.backend.unstage?.();
+    return SUPERSEDED;
+  };
+  if (await readMidSave()) return startOver();
   const settled = await ctx.settled();
   // The plan holds only if the files still hold what it was made from: file events can come
   // early or be lost (chokidar drops some of a burst), so they are read once more.
-  if (settled && !sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd))) return SUPERSEDED;
+  if (settled && !sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd))) return startOver();
 
   // 4. The files settled as read: record them as the input, then report or apply what they hold.
   memory.lastInput = key;

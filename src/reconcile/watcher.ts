@@ -77,6 +77,7 @@ export class Watcher {
     clearTimeout(this.next);
     await this.files?.close();
     await this.running;
+    await this.config.backend.unstage?.();
   }
 
   status(): WatchStatus {
