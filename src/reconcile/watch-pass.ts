@@ -4,7 +4,7 @@ import type { NewEvent } from '../apply/events.js';
 import type { StateBackend } from '../backend/backend.js';
 import { formatPosition } from '../model/diagnostic.js';
 import type { Change, Plan } from '../model/plan.js';
-import { readSources } from '../sources/read-sources.js';
+import { readSources, type KnownBytes } from '../sources/read-sources.js';
 import { applyChecked, checkManifests, planAhead, planChecked, type Checked, type ManifestInput, type PassMemo, type PassOptions } from './pass.js';
 
 /** WatchMode: autocorrect applies what differs; monitor only reports it. */
@@ -33,6 +33,8 @@ export interface WatchMemory {
   readonly memo: PassMemo;
   lastInput: string | null;
   lastGood: Checked | null;
+  /** The files as the last pass read them, which a file that did not change is read back as. */
+  lastRead?: KnownBytes;
 }
 
 /** PassContext is what one pass needs from the watcher. */
@@ -68,14 +70,17 @@ const noStdin = async (): Promise<Uint8Array> => {
  */
 export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: PassContext): Promise<PassResult> {
   // 1. Re-read the files; a save that changed no content is not a change.
-  const input = await readSources(ctx.paths, noStdin, ctx.cwd);
+  const input = await readSources(ctx.paths, noStdin, ctx.cwd, memory.lastRead);
+  const read: KnownBytes = new Map(input.sources.map((source) => [source.file, source.bytes]));
+  memory.lastRead = read;
+  const readAgain = () => readSources(ctx.paths, noStdin, ctx.cwd, read);
   const key = inputKey(input);
   if (trigger === 'change' && key === memory.lastInput) return { outcome: 'skipped' };
 
   // The files may have been read in the middle of a save (an editor truncates, then writes,
   // and the first event can come before the write). A change seen since makes the pass look
   // again, so that it starts over at once rather than after the debounce window.
-  const readMidSave = async () => ctx.changed() && !sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd));
+  const readMidSave = async () => ctx.changed() && !sameInput(input, await readAgain());
 
   // 2. Check them; when they are invalid, the last valid manifests stay in force.
   const current = checkManifests(input, ctx.options, memory.memo);
@@ -94,7 +99,7 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   const settled = await ctx.settled();
   // The plan holds only if the files still hold what it was made from: file events can come
   // early or be lost (chokidar drops some of a burst), so they are read once more.
-  if (settled && !sameInput(input, await readSources(ctx.paths, noStdin, ctx.cwd))) return startOver();
+  if (settled && !sameInput(input, await readAgain())) return startOver();
 
   // 4. The files settled as read: record them as the input, then report or apply what they hold.
   memory.lastInput = key;
@@ -144,7 +149,7 @@ function driftDetected(change: Change): NewEvent {
 function sameInput(a: ManifestInput, b: ManifestInput): boolean {
   return (
     a.sources.length === b.sources.length &&
-    a.sources.every((source, i) => source.file === b.sources[i]!.file && Buffer.compare(source.bytes, b.sources[i]!.bytes) === 0) &&
+    a.sources.every((source, i) => source.file === b.sources[i]!.file && (source.bytes === b.sources[i]!.bytes || Buffer.compare(source.bytes, b.sources[i]!.bytes) === 0)) &&
     JSON.stringify(a.diagnostics) === JSON.stringify(b.diagnostics)
   );
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { SourceFile } from '../manifest/source.js';
@@ -17,12 +17,18 @@ const MANIFEST_FILE = /\.ya?ml$/i;
 /** MAX_MANIFEST_BYTES bounds one file, so a runaway file is an error rather than a memory blow-up. */
 export const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
 
+/** KnownBytes are files as read before, by the name a SourceFile gives them. */
+export type KnownBytes = ReadonlyMap<string, Uint8Array>;
+
 /**
  * readSources reads every manifest file the `-f` paths name: a file as given, a folder
  * recursively (`.yaml`/`.yml` only, sorted, hidden folders skipped, each real folder once so
- * symlink loops end), `-` from standard input. A missing path, or no manifests at all, is NoManifests.
+ * symlink loops end), `-` from standard input. A missing path, or no manifests at all, is
+ * NoManifests. A file that holds the same bytes as in `known` is given back as that very
+ * buffer: a watcher that reads hundreds of unchanged files every pass then neither keeps
+ * new copies of them nor hashes them again.
  */
-export async function readSources(paths: readonly string[], readStdin: () => Promise<Uint8Array>, cwd = process.cwd()): Promise<SourceSet> {
+export async function readSources(paths: readonly string[], readStdin: () => Promise<Uint8Array>, cwd = process.cwd(), known?: KnownBytes): Promise<SourceSet> {
   const sources: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const visited = new Set<string>();
@@ -39,8 +45,8 @@ export async function readSources(paths: readonly string[], readStdin: () => Pro
       continue;
     }
     const before = sources.length;
-    if (info.isDirectory()) walk(absolute, cwd, visited, sources, diagnostics);
-    else readOne(absolute, cwd, sources, diagnostics);
+    if (info.isDirectory()) walk(absolute, cwd, visited, sources, diagnostics, known);
+    else readOne(absolute, cwd, sources, diagnostics, known);
     if (sources.length === before && info.isDirectory()) {
       diagnostics.push(diagnostic('NoManifests', `no .yaml or .yml files found under ${given}`));
     }
@@ -50,7 +56,7 @@ export async function readSources(paths: readonly string[], readStdin: () => Pro
 
 // Files are read synchronously: a folder of hundreds of small files reads several times faster
 // than with one awaited read per file, and a command has nothing else to do meanwhile.
-function walk(folder: string, cwd: string, visited: Set<string>, sources: SourceFile[], diagnostics: Diagnostic[]): void {
+function walk(folder: string, cwd: string, visited: Set<string>, sources: SourceFile[], diagnostics: Diagnostic[], known: KnownBytes | undefined): void {
   const real = realpathSync(folder);
   if (visited.has(real)) return; // a symlink back into a folder already read
   visited.add(real);
@@ -67,12 +73,12 @@ function walk(folder: string, cwd: string, visited: Set<string>, sources: Source
       isDirectory = target.isDirectory();
       isFile = target.isFile();
     }
-    if (isDirectory) walk(full, cwd, visited, sources, diagnostics);
-    else if (isFile && MANIFEST_FILE.test(entry.name)) readOne(full, cwd, sources, diagnostics);
+    if (isDirectory) walk(full, cwd, visited, sources, diagnostics, known);
+    else if (isFile && MANIFEST_FILE.test(entry.name)) readOne(full, cwd, sources, diagnostics, known);
   }
 }
 
-function readOne(absolute: string, cwd: string, sources: SourceFile[], diagnostics: Diagnostic[]): void {
+function readOne(absolute: string, cwd: string, sources: SourceFile[], diagnostics: Diagnostic[], known: KnownBytes | undefined): void {
   const file = displayPath(absolute, cwd);
   const at = { source: { file, line: 1, column: 1 } };
   try {
@@ -86,12 +92,36 @@ function readOne(absolute: string, cwd: string, sources: SourceFile[], diagnosti
       diagnostics.push(diagnostic('YamlSyntax', `file is ${Math.round(info.size / 1048576)} MiB, more than the ${MAX_MANIFEST_BYTES / 1048576} MiB a manifest file may have; split it`, at));
       return;
     }
-    sources.push({ file, bytes: readFileSync(absolute) });
+    const before = known?.get(file);
+    sources.push({ file, bytes: before?.length === info.size ? readAgain(absolute, before) : readFileSync(absolute) });
   } catch (error) {
     // Unreadable (permissions, deleted meanwhile): the file's manifests are missing, which must not pass as valid.
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     diagnostics.push(diagnostic('YamlSyntax', `file cannot be read (${code})`, at));
   }
+}
+
+let scratch = Buffer.alloc(0);
+
+/** readAgain reads a file into a buffer kept for the purpose, and gives back `before` when the file still holds exactly its bytes. */
+function readAgain(absolute: string, before: Uint8Array): Uint8Array {
+  // One byte more than expected, to tell a file that grew since it was looked at.
+  if (scratch.length < before.length + 1) scratch = Buffer.allocUnsafe(before.length + 1);
+  const fd = openSync(absolute, 'r');
+  let length = 0;
+  try {
+    for (;;) {
+      const n = readSync(fd, scratch, length, before.length + 1 - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > before.length) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (length > before.length) return readFileSync(absolute); // it grew: read it whole
+  const bytes = scratch.subarray(0, length);
+  return bytes.equals(before) ? before : Buffer.from(bytes);
 }
 
 function statOrError(file: string): Stats | NodeJS.ErrnoException {
