@@ -37,7 +37,7 @@ describe('Settling', () => {
 
   it('tells a pass of changes since it began, once each, and no more once it gave up', async () => {
     const settling = new Settling(HOUR, 100);
-    const changed = settling.changesSince(settling.mark());
+    const { changed } = settling.changesSince(settling.mark());
     expect(changed()).toBe(false);
     settling.changed();
     expect(changed()).toBe(true);
@@ -45,6 +45,24 @@ describe('Settling', () => {
     await sleep(110);
     settling.changed();
     expect(changed()).toBe(false);
+  });
+
+  it('leaves out of the window the changes a pass found to have left the bytes as it read them', async () => {
+    const waited = (settling: Settling) => Promise.race([settling.settled(), sleep(1000).then(() => 'still waiting')]);
+    const settling = new Settling(HOUR, HOUR);
+    const pass = settling.changesSince(settling.mark()); // a pass with no change before it (an interval pass)
+    settling.changed(); // the same bytes saved again
+    expect(pass.changed()).toBe(true);
+    pass.unchanged(); // read again: as read
+    expect(await waited(settling)).toBe(true);
+
+    const other = new Settling(HOUR, HOUR);
+    const second = other.changesSince(other.mark());
+    other.changed();
+    expect(second.changed()).toBe(true);
+    other.changed(); // a change the pass has not read again
+    second.unchanged();
+    expect(await waited(other)).toBe('still waiting');
   });
 
   it('starts the patience again after a pass acted on settled files', async () => {

@@ -8,6 +8,8 @@ export class Settling {
   /** When the last change was seen, and since when the files have not settled (performance.now()). */
   private lastChangeAt = -Infinity;
   private unsettledSince: number | null = null;
+  /** Where the pass in flight began: the changes seen by then, and when the last of them was. */
+  private marked = { changes: 0, lastChangeAt: -Infinity };
   private stopped = false;
   /** Ends a wait early, on stop. */
   private wake: (() => void) | undefined;
@@ -32,20 +34,29 @@ export class Settling {
 
   /** mark is where a pass begins: what watching since it, and settling after it, start from. */
   mark(): number {
+    this.marked = { changes: this.changes, lastChangeAt: this.lastChangeAt };
     return this.changes;
   }
 
   /**
-   * changesSince gives a pass its check for a change seen since `mark`, or since it last
-   * asked. Once the files have been changing for the whole patience, it says no: the pass
-   * stops chasing them.
+   * changesSince gives a pass begun at `mark` its view of the changes since. `changed` tells
+   * of a change seen since the mark, or since it last asked; once the files have been changing
+   * for the whole patience, it says no: the pass stops chasing them. `unchanged` is the pass
+   * saying that the files, read again after what `changed` last told of, hold the bytes it read
+   * when it began: those were events without new content (a save reported twice, a touch),
+   * and the window counts from before them, unless another change came since.
    */
-  changesSince(mark: number): () => boolean {
+  changesSince(mark: number): PassChanges {
     let seen = mark;
-    return () => {
-      const since = this.changes !== seen && !this.gaveUp();
-      seen = this.changes;
-      return since;
+    return {
+      changed: () => {
+        const since = this.changes !== seen && !this.gaveUp();
+        seen = this.changes;
+        return since;
+      },
+      unchanged: () => {
+        if (this.changes === seen && this.marked.changes === mark) this.lastChangeAt = this.marked.lastChangeAt;
+      },
     };
   }
 
@@ -79,4 +90,10 @@ export class Settling {
   private gaveUp(): boolean {
     return this.unsettledSince !== null && performance.now() - this.unsettledSince >= this.patienceMs;
   }
+}
+
+/** PassChanges is one pass's view of the file changes since it began (Settling.changesSince). */
+export interface PassChanges {
+  readonly changed: () => boolean;
+  readonly unchanged: () => void;
 }

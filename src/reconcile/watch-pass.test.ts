@@ -14,7 +14,7 @@ let dir: string;
 let file: string;
 let state: string;
 let memory: WatchMemory;
-const context = (settled: () => Promise<boolean> = async () => true, changed = () => false): PassContext => ({
+const context = (settled: () => Promise<boolean> = async () => true, changed = () => false, unchanged = () => {}): PassContext => ({
   paths: ['config'],
   cwd: dir,
   backend: new FileStateBackend(state, { lockTimeoutMs: 1000 }),
@@ -22,6 +22,7 @@ const context = (settled: () => Promise<boolean> = async () => true, changed = (
   options: { today: '2026-11-26', prune: false, strict: false },
   settled,
   changed,
+  unchanged,
 });
 const port = async () => JSON.parse(await readFile(state, 'utf8')).servers[0].proxy.port as number;
 
@@ -69,9 +70,11 @@ describe('watchPass', () => {
     expect(await port()).toBe(8080);
   });
 
-  it('goes on when a change seen while checking left the bytes it read', async () => {
+  it('goes on when a change seen while checking left the bytes it read, and says so to settling', async () => {
     await writeFile(file, manifest(8081));
-    expect(await watchPass('change', memory, context(undefined, () => true))).toMatchObject({ outcome: 'applied', revision: 2 });
+    let unchanged = 0;
+    expect(await watchPass('change', memory, context(undefined, () => true, () => unchanged++))).toMatchObject({ outcome: 'applied', revision: 2 });
+    expect(unchanged).toBeGreaterThan(0);
     expect(await port()).toBe(8081);
   });
 

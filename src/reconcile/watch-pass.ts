@@ -52,6 +52,8 @@ export interface PassContext {
   readonly settled: () => Promise<boolean>;
   /** changed tells whether a file change was seen since the pass began, or since it last asked. */
   readonly changed: () => boolean;
+  /** unchanged says that the files, read again after the changes `changed` last told of, hold what the pass read: they do not delay settling. */
+  readonly unchanged: () => void;
 }
 
 type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision'>;
@@ -79,8 +81,14 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
 
   // The files may have been read in the middle of a save (an editor truncates, then writes,
   // and the first event can come before the write). A change seen since makes the pass look
-  // again, so that it starts over at once rather than after the debounce window.
-  const readMidSave = async () => ctx.changed() && !sameInput(input, await readAgain());
+  // again, so that it starts over at once rather than after the debounce window; a change
+  // that left the bytes as read (a save reported twice, a touch) does not delay settling.
+  const readMidSave = async () => {
+    if (!ctx.changed()) return false;
+    if (!sameInput(input, await readAgain())) return true;
+    ctx.unchanged();
+    return false;
+  };
 
   // 2. Check them; when they are invalid, the last valid manifests stay in force.
   const current = checkManifests(input, ctx.options, memory.memo);

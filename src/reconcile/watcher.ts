@@ -113,7 +113,8 @@ export class Watcher {
     let record: PassRecord;
     try {
       const settled = () => this.settling.settled();
-      const result = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options(), settled, changed: this.settling.changesSince(mark) });
+      const { changed, unchanged } = this.settling.changesSince(mark);
+      const result = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options(), settled, changed, unchanged });
       record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, ...result };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
