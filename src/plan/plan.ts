@@ -54,7 +54,7 @@ export class PlanMemo {
     const current = liveServers.get(server.name);
     const record = records[server.name];
     if (!entry || entry.server !== server || entry.current !== current || entry.record !== record) {
-      entry = plan(server, current, record);
+      entry = planEntry(server, current, record);
       this.entries.set(server.name, entry);
     }
     return entry;
@@ -88,7 +88,7 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
   memo?.start(live);
   let recorded = 0; // servers in the manifests that have a bookkeeping record
   for (const server of desired.servers.values()) {
-    const { change, record } = memo ? memo.planned(server, liveServers, records) : plan(server, liveServers.get(server.name), records[server.name]);
+    const { change, record } = memo ? memo.planned(server, liveServers, records) : planEntry(server, liveServers.get(server.name), records[server.name]);
     if (record) recorded++;
     if (change) changes.push(change);
     else unchanged++;
@@ -128,8 +128,8 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
   };
 }
 
-/** plan plans one server; an unchanged server needs no drift check, so drift is looked at only once a change is found. */
-function plan(server: SiteSystemServer, current: LiveServer | undefined, record: ManagedRecord | undefined): Planned {
+/** planEntry plans one server; an unchanged server needs no drift check, so drift is looked at only once a change is found. */
+function planEntry(server: SiteSystemServer, current: LiveServer | undefined, record: ManagedRecord | undefined): Planned {
   return { server, current, record, change: planServer(server, current, () => drifted(record, current)) };
 }
 
