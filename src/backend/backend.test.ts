@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -105,6 +106,23 @@ describe('state file', () => {
       await backend.unstage();
       expect(await readdir(dir)).toEqual(['state.json']);
       expect(JSON.parse(await readFile(file, 'utf8')).revision).toBe(2);
+    });
+
+    it('first removes the staged files of processes that no longer run, and only those', async () => {
+      const file = path.join(dir, 'state.json');
+      await writeFile(file, initial);
+      const exited = spawn(process.execPath, ['-e', '0']);
+      const dead = exited.pid!;
+      await new Promise((resolve) => exited.on('exit', resolve));
+      const abandoned = `state.json.${dead}.0123abcd.staged`;
+      const running = `state.json.${process.pid}.89abcdef.staged`; // another writer in this very process
+      await writeFile(path.join(dir, abandoned), 'left behind');
+      await writeFile(path.join(dir, running), 'about to be renamed');
+      const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
+      backend.stage({ ...(await backend.read()).state, revision: 2 });
+      await expect.poll(async () => (await readdir(dir)).includes(abandoned)).toBe(false);
+      expect(await readdir(dir)).toContain(running);
+      await backend.unstage();
     });
 
     it('replaces the file a symbolic link points to, and the link stays', async () => {

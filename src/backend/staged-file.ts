@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, chown, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { processRuns } from './lock.js';
 
 /**
  * StagedFile is a file's next content, written and flushed to a temporary file beside it, to
@@ -39,6 +41,22 @@ export class StagedFile {
     }
   }
 
+  /**
+   * removeAbandoned removes the staged files beside `file` of processes that no longer run
+   * (a watcher killed with SIGKILL while the files settled). Those of running processes stay:
+   * they may be about to be renamed.
+   */
+  static async removeAbandoned(file: string): Promise<void> {
+    const target = await realpath(file).catch(() => file);
+    const folder = path.dirname(target);
+    const staged = new RegExp(`^${escapeRegExp(path.basename(target))}\\.(\\d+)\\.[0-9a-f]{8}\\.staged$`);
+    const names = await readdir(folder).catch(() => [] as string[]);
+    for (const name of names) {
+      const pid = Number(staged.exec(name)?.[1]);
+      if (pid > 0 && !processRuns(pid)) await unlink(path.join(folder, name)).catch(() => undefined);
+    }
+  }
+
   /** commit renames the staged file over its target: a reader sees the old content or the new, never a part. */
   commit(): Promise<void> {
     return rename(this.temporary, this.target);
@@ -48,4 +66,8 @@ export class StagedFile {
   discard(): Promise<void> {
     return unlink(this.temporary).catch(() => undefined);
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

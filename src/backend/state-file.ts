@@ -29,6 +29,8 @@ export class FileStateBackend implements StateBackend {
   private last: Rendered | undefined;
   /** A state rendered ahead of its write (stage), with its bytes and fingerprint, and the temporary file they are being written to. */
   private staged: (Rendered & { readonly file: Promise<StagedFile | undefined> }) | undefined;
+  /** Whether staged files left by processes that no longer run were looked for. */
+  private swept = false;
 
   constructor(
     readonly location: string,
@@ -80,6 +82,10 @@ export class FileStateBackend implements StateBackend {
    */
   stage(next: LiveState): void {
     void this.unstage();
+    if (!this.swept) {
+      this.swept = true;
+      void StagedFile.removeAbandoned(this.location); // left by a watcher killed while the files settled
+    }
     const rendered = render(next);
     this.staged = { ...rendered, file: StagedFile.prepare(this.location, rendered.bytes) };
   }
