@@ -83,7 +83,7 @@ describe('state file', () => {
       const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
       const next: LiveState = { ...(await backend.read()).state, revision: 2 };
       backend.stage(next);
-      await expect.poll(staged).toHaveLength(1);
+      await expect.poll(staged, { timeout: 10_000 }).toHaveLength(1); // flushed in the background
       expect(await readFile(file, 'utf8')).toBe(initial); // nothing written yet
       await backend.update(() => ({ next, events: [], result: null }));
       expect(await readFile(file, 'utf8')).toBe(serializeLiveState(next).toString('utf8'));
@@ -102,7 +102,7 @@ describe('state file', () => {
       expect(await staged()).toEqual([]);
 
       backend.stage({ ...state, revision: 3 });
-      await expect.poll(staged).toHaveLength(1);
+      await expect.poll(staged, { timeout: 10_000 }).toHaveLength(1); // flushed in the background
       await backend.unstage();
       expect(await readdir(dir)).toEqual(['state.json']);
       expect(JSON.parse(await readFile(file, 'utf8')).revision).toBe(2);
@@ -120,7 +120,7 @@ describe('state file', () => {
       await writeFile(path.join(dir, running), 'about to be renamed');
       const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
       backend.stage({ ...(await backend.read()).state, revision: 2 });
-      await expect.poll(async () => (await readdir(dir)).includes(abandoned)).toBe(false);
+      await expect.poll(async () => (await readdir(dir)).includes(abandoned), { timeout: 10_000 }).toBe(false);
       expect(await readdir(dir)).toContain(running);
       await backend.unstage();
     });
