@@ -3,6 +3,11 @@ import { chmod, chown, open, readdir, realpath, rename, stat, unlink } from 'nod
 import path from 'node:path';
 import { processRuns } from './lock.js';
 
+// A staged file is named `<target>.<pid>.<8 hex digits>.staged`, so that what a process
+// that no longer runs left behind can be told from what a running one is about to rename.
+const SUFFIX = '.staged';
+const STAGER = /^(\d+)\.[0-9a-f]{8}\.staged$/;
+
 /**
  * StagedFile is a file's next content, written and flushed to a temporary file beside it, to
  * be renamed over the file later: writeAtomically in two steps, so that the slow part (write
@@ -19,7 +24,7 @@ export class StagedFile {
   /** prepare writes and flushes `bytes` beside `file`; undefined when it cannot, and the caller then writes the usual way. */
   static async prepare(file: string, bytes: Uint8Array): Promise<StagedFile | undefined> {
     const target = await realpath(file).catch(() => file); // not there yet: created where named
-    const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.staged`;
+    const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}${SUFFIX}`;
     try {
       const existing = await stat(target).catch(() => undefined);
       const handle = await open(temporary, 'wx', existing?.mode);
@@ -49,11 +54,10 @@ export class StagedFile {
   static async removeAbandoned(file: string): Promise<void> {
     const target = await realpath(file).catch(() => file);
     const folder = path.dirname(target);
-    const staged = new RegExp(`^${escapeRegExp(path.basename(target))}\\.(\\d+)\\.[0-9a-f]{8}\\.staged$`);
-    const names = await readdir(folder).catch(() => [] as string[]);
-    for (const name of names) {
-      const pid = Number(staged.exec(name)?.[1]);
-      if (pid > 0 && !processRuns(pid)) await unlink(path.join(folder, name)).catch(() => undefined);
+    const prefix = `${path.basename(target)}.`;
+    for (const name of await readdir(folder).catch(() => [] as string[])) {
+      const pid = name.startsWith(prefix) ? STAGER.exec(name.slice(prefix.length))?.[1] : undefined;
+      if (pid && !processRuns(Number(pid))) await unlink(path.join(folder, name)).catch(() => undefined);
     }
   }
 
@@ -66,8 +70,4 @@ export class StagedFile {
   discard(): Promise<void> {
     return unlink(this.temporary).catch(() => undefined);
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
