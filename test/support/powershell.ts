@@ -1,0 +1,68 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe } from 'vitest';
+import { ROOT } from './cli.js';
+
+/**
+ * POWERSHELL is the PowerShell the tests run scripts with: SITECTL_TEST_POWERSHELL, else the
+ * one `.ci/run` installs into `.tools/pwsh`, else `pwsh` on the PATH; undefined when there is none.
+ */
+export const POWERSHELL = findPowerShell();
+
+function findPowerShell(): string | undefined {
+  const candidates = [process.env['SITECTL_TEST_POWERSHELL'], path.join(ROOT, '.tools/pwsh/pwsh'), ...pathEntries().map((dir) => path.join(dir, 'pwsh'))];
+  return candidates.find((candidate): candidate is string => !!candidate && existsSync(candidate));
+}
+
+function pathEntries(): string[] {
+  return (process.env['PATH'] ?? '').split(path.delimiter).filter(Boolean);
+}
+
+const MISSING =
+  'PowerShell tests skipped: no pwsh found (install it with `dotnet tool install PowerShell --version 7.6.9 --tool-path .tools/pwsh`, or set SITECTL_TEST_POWERSHELL)';
+
+/**
+ * describeWithPowerShell is `describe` when PowerShell is here and `describe.skip` (with one
+ * line saying why) when it is not; with SITECTL_REQUIRE_POWERSHELL=1, as CI sets, a missing
+ * PowerShell fails instead of skipping.
+ */
+export const describeWithPowerShell: typeof describe = (() => {
+  if (POWERSHELL) return describe;
+  if (process.env['SITECTL_REQUIRE_POWERSHELL'] === '1') throw new Error(`SITECTL_REQUIRE_POWERSHELL=1 but ${MISSING.replace('PowerShell tests skipped: ', '')}`);
+  console.warn(MISSING);
+  return describe.skip;
+})();
+
+export interface PowerShellResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** PowerShellRun: the folder to run in and the environment variables to add. */
+export interface PowerShellRun {
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** runScript runs a script file with arguments in a fresh PowerShell process, as a user runs `.\script.ps1 -Param value`. */
+export function runScript(script: string, args: readonly string[] = [], options: PowerShellRun = {}): Promise<PowerShellResult> {
+  return runPowerShell(['-File', script, ...args], options);
+}
+
+/** runCommand runs PowerShell code in a fresh process; test code only, never a manifest value. */
+export function runCommand(command: string, options: PowerShellRun = {}): Promise<PowerShellResult> {
+  return runPowerShell(['-Command', command], options);
+}
+
+function runPowerShell(args: readonly string[], options: PowerShellRun): Promise<PowerShellResult> {
+  if (!POWERSHELL) throw new Error(MISSING);
+  const env = { ...process.env, NO_COLOR: '1', POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', ...options.env };
+  return new Promise((resolve, reject) => {
+    execFile(POWERSHELL!, ['-NoLogo', '-NoProfile', '-NonInteractive', ...args], { cwd: options.cwd ?? ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') return reject(error);
+      resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
+    });
+  });
+}
