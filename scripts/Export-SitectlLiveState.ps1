@@ -1,29 +1,32 @@
-#Requires -Modules ConfigurationManager
 <#
 .SYNOPSIS
     Exports the proxy configuration of a Configuration Manager hierarchy as a sitectl LiveState document.
 
 .DESCRIPTION
-    Run it on a machine with the Configuration Manager console. It reads:
+    Run it on a machine with the Configuration Manager console, from any folder, in Windows
+    PowerShell 5.1 or PowerShell 7. It imports the ConfigurationManager module as the console
+    does (by path, from SMS_ADMIN_UI_PATH, when it is not importable by name), connects to the
+    site drive (creating it when it is missing), and reads, in five cmdlet calls whatever the
+    size of the hierarchy:
       - the sites (Get-CMSite): code, type, release (from the build number), parent, site server;
       - every site system server (Get-CMSiteSystemServer -AllSite) and its proxy, from the
         embedded properties UseProxy, ProxyName, ProxyServerPort, AnonymousProxyAccess and
         ProxyUserName of its "SMS Site System" role;
-      - the roles on each server (Get-CMSiteRole), mapped to sitectl role types;
-      - the software update point options UseProxy and UseProxyForADR (Get-CMSoftwareUpdatePoint);
+      - the roles on every server (Get-CMSiteRole -AllSite), mapped to sitectl role types;
+      - the software update point options UseProxy and UseProxyForADR (Get-CMSoftwareUpdatePoint -AllSite);
       - the names of the ConfigMgr accounts (Get-CMAccount), so sitectl can warn AccountNotFound.
-    and writes the JSON that `sitectl diff --live FILE` reads.
+    It writes the JSON (UTF-8, no BOM) that `sitectl diff --live FILE` reads.
 
     It reads no secret and writes none: accounts are exported by name only.
 
 .PARAMETER SiteCode
-    Code of the site whose PSDrive to use (the top-level site sees the whole hierarchy), e.g. CAS.
+    Code of the site whose drive to use (the top-level site sees the whole hierarchy), e.g. CAS.
 
 .PARAMETER Path
-    Where to write the JSON. Default: live-state.json in the current folder.
+    Where to write the JSON, absolute or relative to the current folder. Default: live-state.json.
 
 .PARAMETER ProviderMachineName
-    The SMS Provider's host, needed only when the site's PSDrive does not exist yet.
+    The SMS Provider's host, needed only when the site drive does not exist yet.
 
 .PARAMETER Hotfixes
     KB ids installed on every site that change proxy behaviour (for example KB33247081),
@@ -37,28 +40,22 @@
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)][ValidatePattern('^[A-Za-z0-9]{3}$')][string]$SiteCode,
-    [string]$Path = (Join-Path (Get-Location).ProviderPath 'live-state.json'),
+    [ValidateNotNullOrEmpty()][string]$Path = 'live-state.json',
     [string]$ProviderMachineName,
     [ValidatePattern('^KB[0-9]{5,9}$')][string[]]$Hotfixes = @()
 )
 
 $ErrorActionPreference = 'Stop'
-# Resolve the output path before switching to the site drive, where relative paths mean something else.
-$outputPath = [System.IO.Path]::GetFullPath((Join-Path (Get-Location).ProviderPath $Path))
+Set-StrictMode -Version 2
 
-if (-not (Get-PSDrive -Name $SiteCode -PSProvider CMSite -ErrorAction SilentlyContinue)) {
-    if (-not $ProviderMachineName) { throw "There is no $SiteCode site drive yet: give -ProviderMachineName (the SMS Provider host)." }
-    New-PSDrive -Name $SiteCode -PSProvider CMSite -Root $ProviderMachineName | Out-Null
-}
-
-# Site build numbers of the current-branch releases (the third part of the site version, 5.00.BUILD.xxxx).
-# Extend this table when a new release ships; an unknown build is exported as the newest release below it.
-# The builds listed for 2509 and 2603 were not verified against a live site: compare (Get-CMSite).BuildNumber.
-$Releases = [ordered]@{
-    8913 = 1910; 8968 = 2002; 9012 = 2006; 9040 = 2010; 9049 = 2103; 9058 = 2107; 9068 = 2111
-    9078 = 2203; 9088 = 2207; 9096 = 2211; 9106 = 2303; 9122 = 2309; 9128 = 2403; 9132 = 2409
-    9135 = 2503; 9139 = 2509; 9145 = 2603
-}
+# Site builds of the current-branch releases (the third part of the site version, 5.00.BUILD.xxxx),
+# from Microsoft's "Updates for Configuration Manager" table, oldest first. Extend it when a new
+# release ships; an unknown build is exported as the newest release at or below it.
+$Releases = @(
+    @(8913, 1910), @(8968, 2002), @(9012, 2006), @(9040, 2010), @(9049, 2103), @(9058, 2107), @(9068, 2111),
+    @(9078, 2203), @(9088, 2207), @(9096, 2211), @(9106, 2303), @(9122, 2309), @(9128, 2403), @(9132, 2409),
+    @(9135, 2503), @(9141, 2509), @(9146, 2603)
+)
 $SiteTypes = @{ 1 = 'SecondarySite'; 2 = 'PrimarySite'; 4 = 'CentralAdministrationSite' }
 # Role names as ConfigMgr stores them (SMS_SCI_SysResUse.RoleName) -> sitectl role types.
 $RoleTypes = @{
@@ -71,16 +68,34 @@ $RoleTypes = @{
     'SMS Exchange Server Connector' = 'ExchangeServerConnector'
 }
 
+function Connect-SitectlSite([string]$SiteCode, [string]$ProviderMachineName) {
+    if (-not (Get-Module -Name ConfigurationManager)) {
+        if (Get-Module -ListAvailable -Name ConfigurationManager) {
+            Import-Module ConfigurationManager
+        } elseif ($env:SMS_ADMIN_UI_PATH) {
+            # As the console's "Connect via Windows PowerShell" does: the module sits beside bin\i386.
+            Import-Module (Join-Path (Split-Path $env:SMS_ADMIN_UI_PATH -Parent) 'ConfigurationManager.psd1')
+        } else {
+            throw 'The ConfigurationManager module was not found: run this on a machine with the Configuration Manager console (SMS_ADMIN_UI_PATH is not set).'
+        }
+    }
+    if (-not (Get-PSDrive -Name $SiteCode -PSProvider CMSite -ErrorAction SilentlyContinue)) {
+        if (-not $ProviderMachineName) { throw "There is no $SiteCode site drive yet: give -ProviderMachineName (the SMS Provider host)." }
+        New-PSDrive -Name $SiteCode -PSProvider CMSite -Root $ProviderMachineName -Scope Script | Out-Null
+    }
+}
+
+# A property picked by name, never by position: other properties sit between the proxy ones.
 function Get-EmbeddedValue([object[]]$Props, [string]$Name, [string]$Field = 'Value') {
-    $prop = $Props | Where-Object PropertyName -eq $Name | Select-Object -First 1
+    $prop = @($Props) | Where-Object PropertyName -EQ $Name | Select-Object -First 1
     if ($prop) { return $prop.$Field }
     return $null
 }
 
 function ConvertTo-Release([int]$Build) {
     $release = $null
-    foreach ($known in $Releases.Keys) { if ($known -le $Build) { $release = $Releases[$known] } }
-    if (-not $release) { throw "Site build $Build is older than any release sitectl knows (1910)." }
+    foreach ($known in $Releases) { if ($known[0] -le $Build) { $release = $known[1] } }
+    if (-not $release) { throw "Site build $Build is older than any release sitectl knows (1910, build 8913)." }
     return $release
 }
 
@@ -89,58 +104,79 @@ function ConvertTo-SitectlProxy([object[]]$Props) {
     # AnonymousProxyAccess = 1 means the System account, whatever ProxyUserName still holds.
     $account = $null
     if ((Get-EmbeddedValue $Props 'AnonymousProxyAccess') -ne 1) {
-        $user = Get-EmbeddedValue $Props 'ProxyUserName' 'Value1'
+        $user = Get-EmbeddedValue $Props 'ProxyUserName' 'Value2'
         if ($user) { $account = [string]$user }
     }
     $port = Get-EmbeddedValue $Props 'ProxyServerPort'
     return [ordered]@{
-        server  = [string](Get-EmbeddedValue $Props 'ProxyName' 'Value1')
+        server  = [string](Get-EmbeddedValue $Props 'ProxyName' 'Value2')
         port    = $(if ($port) { [int]$port } else { 80 })
         account = $account
     }
 }
 
+function Get-ServerKey($Record) {
+    return "$($Record.NetworkOSPath.TrimStart('\').ToLowerInvariant())|$($Record.SiteCode)"
+}
+
+# Resolve the output path now: on the site drive a relative path means something else, and the
+# caller may already stand on one.
+$outputPath = if ([IO.Path]::IsPathRooted($Path)) { $Path } else { Join-Path (Get-Location -PSProvider FileSystem).ProviderPath $Path }
+$outputPath = [IO.Path]::GetFullPath($outputPath)
+
+Connect-SitectlSite -SiteCode $SiteCode -ProviderMachineName $ProviderMachineName
 Push-Location "$($SiteCode):\"
 try {
-    $sites = @(Get-CMSite | ForEach-Object {
+    $siteObjects = @(Get-CMSite)
+    $systems = @(Get-CMSiteSystemServer -AllSite)
+    $roleObjects = @(Get-CMSiteRole -AllSite)
+    $supObjects = @(Get-CMSoftwareUpdatePoint -AllSite)
+    $accounts = @(Get-CMAccount | ForEach-Object { [string]$_.UserName })
+} finally {
+    Pop-Location
+}
+
+$sites = @(foreach ($s in $siteObjects) {
+        $type = $SiteTypes[[int]$s.Type]
+        if (-not $type) { throw "Site $($s.SiteCode) has type $($s.Type), which sitectl does not know." }
         $site = [ordered]@{
-            code       = $_.SiteCode
-            type       = $SiteTypes[[int]$_.Type]
-            version    = ConvertTo-Release ([int]$_.BuildNumber)
-            parent     = $(if ($_.ReportingSiteCode) { $_.ReportingSiteCode } else { $null })
-            siteServer = $_.ServerName.ToLowerInvariant()
+            code       = [string]$s.SiteCode
+            type       = $type
+            version    = ConvertTo-Release ([int]$s.BuildNumber)
+            parent     = $(if ($s.ReportingSiteCode) { [string]$s.ReportingSiteCode } else { $null })
+            siteServer = ([string]$s.ServerName).ToLowerInvariant()
         }
         if ($Hotfixes.Count -gt 0) { $site.hotfixes = @($Hotfixes) }
         $site
     })
 
-    $sups = @{}
-    foreach ($sup in @(Get-CMSoftwareUpdatePoint)) {
-        $sups["$($sup.NetworkOSPath.Trim('\').ToLowerInvariant())|$($sup.SiteCode)"] = $sup.Props
+$sups = @{}
+foreach ($sup in $supObjects) { $sups[(Get-ServerKey $sup)] = $sup.Props }
+
+$rolesByServer = @{}
+foreach ($role in $roleObjects) {
+    $type = $RoleTypes[[string]$role.RoleName]
+    if (-not $type) { continue }
+    $key = Get-ServerKey $role
+    $entry = [ordered]@{ type = $type }
+    if ($type -eq 'SoftwareUpdatePoint' -and $sups.ContainsKey($key)) {
+        $entry.useProxy = ((Get-EmbeddedValue $sups[$key] 'UseProxy') -eq 1)
+        $entry.useProxyForAutomaticDeploymentRules = ((Get-EmbeddedValue $sups[$key] 'UseProxyForADR') -eq 1)
     }
+    if (-not $rolesByServer.ContainsKey($key)) { $rolesByServer[$key] = New-Object System.Collections.ArrayList }
+    [void]$rolesByServer[$key].Add($entry)
+}
 
-    $servers = @(Get-CMSiteSystemServer -AllSite | ForEach-Object {
-        $name = $_.NetworkOSPath.Trim('\').ToLowerInvariant()
-        $site = $_.SiteCode
-        $roles = @(Get-CMSiteRole -SiteSystemServerName $name -SiteCode $site | ForEach-Object {
-            $type = $RoleTypes[$_.RoleName]
-            if (-not $type) { return }
-            $role = [ordered]@{ type = $type }
-            if ($type -eq 'SoftwareUpdatePoint' -and $sups.ContainsKey("$name|$site")) {
-                $props = $sups["$name|$site"]
-                $role.useProxy = ((Get-EmbeddedValue $props 'UseProxy') -eq 1)
-                $role.useProxyForAutomaticDeploymentRules = ((Get-EmbeddedValue $props 'UseProxyForADR') -eq 1)
-            }
-            $role
-        })
-        [ordered]@{ name = $name; site = $site; proxy = (ConvertTo-SitectlProxy $_.Props); roles = $roles }
+$servers = @(foreach ($system in $systems) {
+        $key = Get-ServerKey $system
+        $roles = @(if ($rolesByServer.ContainsKey($key)) { $rolesByServer[$key] })
+        [ordered]@{
+            name  = $system.NetworkOSPath.TrimStart('\').ToLowerInvariant()
+            site  = [string]$system.SiteCode
+            proxy = (ConvertTo-SitectlProxy $system.Props)
+            roles = $roles
+        }
     })
-
-    $accounts = @(Get-CMAccount | ForEach-Object { [string]$_.UserName })
-}
-finally {
-    Pop-Location
-}
 
 $state = [ordered]@{
     apiVersion = 'sitectl/v1'
@@ -152,5 +188,6 @@ $state = [ordered]@{
     exportedAt = (Get-Date).ToUniversalTime().ToString('o')
     exportedBy = 'Export-SitectlLiveState.ps1'
 }
-$state | ConvertTo-Json -Depth 8 | Set-Content -LiteralPath $outputPath -Encoding utf8
+# UTF-8 without a BOM in both editions (Set-Content -Encoding utf8 adds one in Windows PowerShell 5.1).
+[IO.File]::WriteAllText($outputPath, (ConvertTo-Json -InputObject $state -Depth 8), (New-Object System.Text.UTF8Encoding $false))
 Write-Host "Wrote $($servers.Count) site system servers of $($sites.Count) sites to $outputPath"

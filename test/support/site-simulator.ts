@@ -215,3 +215,24 @@ function propsOf(site: SiteFile, roleName: string, server: string): Record<strin
   if (!record) throw new Error(`no ${roleName} on ${server}`);
   return Object.fromEntries(record.Props.map((p) => [p.PropertyName, p]));
 }
+
+interface LiveLike {
+  readonly sites: readonly { code: string; type: string; version: number; parent?: string | null; siteServer: string }[];
+  readonly servers: readonly { name: string; site: string; proxy: { server: string; port: number; account: string | null } | null; roles: readonly SimRole[] }[];
+  readonly accounts?: readonly string[];
+}
+
+/** hierarchyFromLive is the simulated hierarchy that a LiveState document describes, so an export of it gives that document back. */
+export function hierarchyFromLive(live: LiveLike, siteCode: string): SimHierarchy {
+  return {
+    siteCode,
+    sites: live.sites.map((s) => ({ code: s.code, type: s.type as SimSite['type'], version: s.version, ...(s.parent ? { parent: s.parent } : {}), siteServer: s.siteServer })),
+    servers: live.servers.map((s) => ({
+      name: s.name,
+      site: s.site,
+      proxy: s.proxy && { server: s.proxy.server, port: s.proxy.port, ...(s.proxy.account ? { account: s.proxy.account } : {}) },
+      roles: s.roles,
+    })),
+    accounts: live.accounts ?? [],
+  };
+}
