@@ -15,7 +15,8 @@
       - the roles on every server (Get-CMSiteRole -AllSite), mapped to sitectl role types;
       - the software update point options UseProxy and UseProxyForADR (Get-CMSoftwareUpdatePoint -AllSite);
       - the names of the ConfigMgr accounts (Get-CMAccount), so sitectl can warn AccountNotFound.
-    It writes the JSON (UTF-8, no BOM) that `sitectl diff --live FILE` reads.
+    It writes the JSON (UTF-8, no BOM) that `sitectl diff --live FILE` reads. Keep
+    SitectlSite.ps1 beside it: both are in the scripts folder of the sitectl package.
 
     It reads no secret and writes none: accounts are exported by name only.
 
@@ -47,6 +48,10 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2
+# Connect-SitectlSite, Get-SitectlKey, Get-SitectlProperty, Get-SitectlProxy: shared with the scripts sitectl renders.
+$library = Join-Path $PSScriptRoot 'SitectlSite.ps1'
+if (-not (Test-Path -LiteralPath $library)) { throw "SitectlSite.ps1 must sit beside this script: copy both from the scripts folder of the sitectl package." }
+. $library
 
 # Site builds of the current-branch releases (the third part of the site version, 5.00.BUILD.xxxx),
 # from Microsoft's "Updates for Configuration Manager" table, oldest first. Extend it when a new
@@ -68,55 +73,11 @@ $RoleTypes = @{
     'SMS Exchange Server Connector' = 'ExchangeServerConnector'
 }
 
-function Connect-SitectlSite([string]$SiteCode, [string]$ProviderMachineName) {
-    if (-not (Get-Module -Name ConfigurationManager)) {
-        if (Get-Module -ListAvailable -Name ConfigurationManager) {
-            Import-Module ConfigurationManager
-        } elseif ($env:SMS_ADMIN_UI_PATH) {
-            # As the console's "Connect via Windows PowerShell" does: the module sits beside bin\i386.
-            Import-Module (Join-Path (Split-Path $env:SMS_ADMIN_UI_PATH -Parent) 'ConfigurationManager.psd1')
-        } else {
-            throw 'The ConfigurationManager module was not found: run this on a machine with the Configuration Manager console (SMS_ADMIN_UI_PATH is not set).'
-        }
-    }
-    if (-not (Get-PSDrive -Name $SiteCode -PSProvider CMSite -ErrorAction SilentlyContinue)) {
-        if (-not $ProviderMachineName) { throw "There is no $SiteCode site drive yet: give -ProviderMachineName (the SMS Provider host)." }
-        New-PSDrive -Name $SiteCode -PSProvider CMSite -Root $ProviderMachineName -Scope Script | Out-Null
-    }
-}
-
-# A property picked by name, never by position: other properties sit between the proxy ones.
-function Get-EmbeddedValue([object[]]$Props, [string]$Name, [string]$Field = 'Value') {
-    $prop = @($Props) | Where-Object PropertyName -EQ $Name | Select-Object -First 1
-    if ($prop) { return $prop.$Field }
-    return $null
-}
-
 function ConvertTo-Release([int]$Build) {
     $release = $null
     foreach ($known in $Releases) { if ($known[0] -le $Build) { $release = $known[1] } }
     if (-not $release) { throw "Site build $Build is older than any release sitectl knows (1910, build 8913)." }
     return $release
-}
-
-function ConvertTo-SitectlProxy([object[]]$Props) {
-    if ((Get-EmbeddedValue $Props 'UseProxy') -ne 1) { return $null }
-    # AnonymousProxyAccess = 1 means the System account, whatever ProxyUserName still holds.
-    $account = $null
-    if ((Get-EmbeddedValue $Props 'AnonymousProxyAccess') -ne 1) {
-        $user = Get-EmbeddedValue $Props 'ProxyUserName' 'Value2'
-        if ($user) { $account = [string]$user }
-    }
-    $port = Get-EmbeddedValue $Props 'ProxyServerPort'
-    return [ordered]@{
-        server  = [string](Get-EmbeddedValue $Props 'ProxyName' 'Value2')
-        port    = $(if ($port) { [int]$port } else { 80 })
-        account = $account
-    }
-}
-
-function Get-ServerKey($Record) {
-    return "$($Record.NetworkOSPath.TrimStart('\').ToLowerInvariant())|$($Record.SiteCode)"
 }
 
 # Resolve the output path now: on the site drive a relative path means something else, and the
@@ -151,29 +112,29 @@ $sites = @(foreach ($s in $siteObjects) {
     })
 
 $sups = @{}
-foreach ($sup in $supObjects) { $sups[(Get-ServerKey $sup)] = $sup.Props }
+foreach ($sup in $supObjects) { $sups[(Get-SitectlKey $sup.NetworkOSPath $sup.SiteCode)] = $sup }
 
 $rolesByServer = @{}
 foreach ($role in $roleObjects) {
     $type = $RoleTypes[[string]$role.RoleName]
     if (-not $type) { continue }
-    $key = Get-ServerKey $role
+    $key = Get-SitectlKey $role.NetworkOSPath $role.SiteCode
     $entry = [ordered]@{ type = $type }
     if ($type -eq 'SoftwareUpdatePoint' -and $sups.ContainsKey($key)) {
-        $entry.useProxy = ((Get-EmbeddedValue $sups[$key] 'UseProxy') -eq 1)
-        $entry.useProxyForAutomaticDeploymentRules = ((Get-EmbeddedValue $sups[$key] 'UseProxyForADR') -eq 1)
+        $entry.useProxy = ((Get-SitectlProperty $sups[$key] 'UseProxy' 'Value') -eq 1)
+        $entry.useProxyForAutomaticDeploymentRules = ((Get-SitectlProperty $sups[$key] 'UseProxyForADR' 'Value') -eq 1)
     }
     if (-not $rolesByServer.ContainsKey($key)) { $rolesByServer[$key] = New-Object System.Collections.ArrayList }
     [void]$rolesByServer[$key].Add($entry)
 }
 
 $servers = @(foreach ($system in $systems) {
-        $key = Get-ServerKey $system
+        $key = Get-SitectlKey $system.NetworkOSPath $system.SiteCode
         $roles = @(if ($rolesByServer.ContainsKey($key)) { $rolesByServer[$key] })
         [ordered]@{
             name  = $system.NetworkOSPath.TrimStart('\').ToLowerInvariant()
             site  = [string]$system.SiteCode
-            proxy = (ConvertTo-SitectlProxy $system.Props)
+            proxy = (Get-SitectlProxy $system)
             roles = $roles
         }
     })

@@ -14,3 +14,8 @@ export const packageRequire = createRequire(new URL('../package.json', import.me
  * validators, the build id the manifest cache checks) may answer for them.
  */
 export const RUNNING_FROM_SOURCES = import.meta.url.endsWith('.ts');
+
+/** packageFile is the absolute path of a file of the sitectl package (scripts/, schemas/), by its path from the package root. */
+export function packageFile(relative: string): string {
+  return packageRequire.resolve(`./${relative}`);
+}

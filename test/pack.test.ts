@@ -31,6 +31,7 @@ describe('the npm package', () => {
     expect(files).toContain('dist/sitectl.js');
     expect(files).toContain('dist/index.d.ts');
     expect(files).toContain('scripts/Export-SitectlLiveState.ps1');
+    expect(files).toContain('scripts/SitectlSite.ps1');
     expect(files.filter((f) => /\.test\.|\.map$/.test(f))).toEqual([]);
   });
 

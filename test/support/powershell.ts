@@ -27,12 +27,11 @@ const MISSING =
  * line saying why) when it is not; with SITECTL_REQUIRE_POWERSHELL=1, as CI sets, a missing
  * PowerShell fails instead of skipping.
  */
-export const describeWithPowerShell: typeof describe = (() => {
-  if (POWERSHELL) return describe;
-  if (process.env['SITECTL_REQUIRE_POWERSHELL'] === '1') throw new Error(`SITECTL_REQUIRE_POWERSHELL=1 but ${MISSING.replace('PowerShell tests skipped: ', '')}`);
-  console.warn(MISSING);
-  return describe.skip;
-})();
+export function describeWithPowerShell(name: string, body: () => void): void {
+  if (!POWERSHELL && process.env['SITECTL_REQUIRE_POWERSHELL'] === '1') throw new Error(`SITECTL_REQUIRE_POWERSHELL=1 but ${MISSING.replace('PowerShell tests skipped: ', '')}`);
+  if (!POWERSHELL) console.warn(MISSING);
+  describe.skipIf(!POWERSHELL)(name, body);
+}
 
 export interface PowerShellResult {
   readonly code: number;

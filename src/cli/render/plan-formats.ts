@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { yaml } from '../../manifest/yaml-library.js';
 import type { Plan } from '../../model/plan.js';
 import type { Palette } from '../color.js';
+import { packageFile } from '../../package-files.js';
 import { VERSION } from '../version.js';
 import type { PlanFormat } from './formats.js';
 import { renderPlanMarkdown } from './plan-markdown.js';
@@ -19,7 +21,7 @@ export function renderPlan(plan: Plan, format: PlanFormat, colors: Palette): str
     case 'patch':
       return JSON.stringify(plan.changes.map((c) => ({ object: `${c.kind}/${c.name}`, action: c.action, patch: c.patch })), null, 2) + '\n';
     case 'powershell':
-      return renderPowerShell(plan, VERSION);
+      return renderPowerShell(plan, VERSION, readFileSync(packageFile('scripts/SitectlSite.ps1'), 'utf8'));
     case 'markdown':
       return renderPlanMarkdown(plan);
   }

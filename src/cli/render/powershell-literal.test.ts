@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { psComment, psLiteral } from './powershell-literal.js';
+import { psComment, psLiteral, psString } from './powershell-literal.js';
 
 // PowerShell's rule for single-quoted strings, as its tokenizer applies it: the string opens
 // with any single-quote character (' U+2018 U+2019 U+201A U+201B); inside, a quote character
@@ -54,11 +54,58 @@ describe('psLiteral', () => {
   });
 });
 
+// A psString is a literal, or `(` literals and [char]0xXXXX codes joined by ` + ` `)`.
+function readString(source: string, start: number): { value: string; end: number } {
+  if (source[start] !== '(') return readSingleQuoted(source, start);
+  let value = '';
+  let i = start + 1;
+  for (;;) {
+    const code = /^\[char\]0x([0-9A-F]{4})/.exec(source.slice(i));
+    if (code) {
+      value += String.fromCharCode(parseInt(code[1]!, 16));
+      i += code[0].length;
+    } else {
+      const literal = readSingleQuoted(source, i);
+      value += literal.value;
+      i = literal.end;
+    }
+    if (source[i] === ')') return { value, end: i + 1 };
+    if (source.slice(i, i + 3) !== ' + ') throw new Error(`unexpected ${source.slice(i, i + 10)}`);
+    i += 3;
+  }
+}
+
+describe('psString', () => {
+  it('is printable ASCII, reads back as exactly the input, and ends exactly where it ends', () => {
+    fc.assert(
+      fc.property(hostile, fc.string({ unit: 'binary' }), (text, other) => {
+        for (const input of [text, other]) {
+          const rendered = psString(input);
+          expect(rendered).toMatch(/^[\x20-\x7e]*$/);
+          const command = `Set-Thing -Name ${rendered} -Port 80`;
+          const read = readString(command, command.indexOf(rendered));
+          expect(read.value).toBe(input);
+          expect(command.slice(read.end)).toBe(' -Port 80');
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('is the plain literal for ASCII text, and spells out every other character', () => {
+    expect(psString("CONTOSO\\o'brien")).toBe("'CONTOSO\\o''brien'");
+    expect(psString('CONTOSO\\Ви')).toBe("('CONTOSO\\' + [char]0x0412 + [char]0x0438)");
+    expect(psString('\u2019x')).toBe("('' + [char]0x2019 + 'x')");
+  });
+});
+
 describe('psComment', () => {
-  it('never lets text start a new line', () => {
+  it('never lets text start a new line or end a block comment, and is printable ASCII', () => {
     fc.assert(
       fc.property(hostile, (text) => {
-        expect(psComment(text)).not.toMatch(/[\r\n\u0085\u2028\u2029\0]/);
+        const comment = psComment(text);
+        expect(comment).toMatch(/^[\x20-\x7e]*$/);
+        expect(comment).not.toContain('#>');
       }),
       { numRuns: 2000 },
     );

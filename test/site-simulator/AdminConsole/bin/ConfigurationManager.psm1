@@ -233,7 +233,7 @@ function Set-CMSoftwareUpdatePoint {
 # drive, unless the site says that is turned off (a per-user setting on a real console).
 $initial = Read-SimSite
 if ($initial.autoDrive -and -not (Get-PSDrive -Name $initial.siteCode -PSProvider CMSite -ErrorAction SilentlyContinue)) {
-    New-PSDrive -Name $initial.siteCode -PSProvider CMSite -Root $initial.provider -Scope Global | Out-Null
+    New-PSDrive -Name $initial.siteCode -PSProvider CMSite -Root $initial.provider -Scope Global -WhatIf:$false | Out-Null
 }
 
 Export-ModuleMember -Function Get-CMSite, Get-CMSiteSystemServer, Get-CMSiteRole, Get-CMSoftwareUpdatePoint, Get-CMAccount, Set-CMSiteSystemServer, Set-CMSoftwareUpdatePoint

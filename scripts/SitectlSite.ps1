@@ -1,0 +1,130 @@
+<#
+.SYNOPSIS
+    Functions that read and write the proxy settings of a Configuration Manager site.
+
+.DESCRIPTION
+    Export-SitectlLiveState.ps1 dot-sources this file, and `sitectl plan -o powershell` copies
+    it into every script it renders, so that both read a site the same way. It defines
+    functions only. Written for Windows PowerShell 5.1 and tested on PowerShell 7, in ASCII
+    alone, so that it reads the same in any code page.
+
+    The callers set $ErrorActionPreference = 'Stop'. Invoke-SitectlChange and
+    Skip-SitectlChange count into the caller's $applied, $skipped and $failed.
+#>
+
+function Connect-SitectlSite([string]$SiteCode, [string]$ProviderMachineName) {
+    if (-not (Get-Module -Name ConfigurationManager)) {
+        if (Get-Module -ListAvailable -Name ConfigurationManager) {
+            Import-Module ConfigurationManager
+        } elseif ($env:SMS_ADMIN_UI_PATH) {
+            # As the console's "Connect via Windows PowerShell" does: the module sits beside bin\i386.
+            Import-Module (Join-Path (Split-Path $env:SMS_ADMIN_UI_PATH -Parent) 'ConfigurationManager.psd1')
+        } else {
+            throw 'The ConfigurationManager module was not found: run this on a machine with the Configuration Manager console (SMS_ADMIN_UI_PATH is not set).'
+        }
+    }
+    if (-not (Get-PSDrive -Name $SiteCode -PSProvider CMSite -ErrorAction SilentlyContinue)) {
+        if (-not $ProviderMachineName) { throw "There is no $SiteCode site drive yet: give -ProviderMachineName (the SMS Provider host)." }
+        # Not a change to the site: made under -WhatIf too, so that the site can be read.
+        New-PSDrive -Name $SiteCode -PSProvider CMSite -Root $ProviderMachineName -Scope Script -WhatIf:$false | Out-Null
+    }
+}
+
+function Get-SitectlKey([string]$Server, [string]$SiteCode) {
+    return "$($Server.TrimStart('\').ToLowerInvariant())|$($SiteCode.ToUpperInvariant())"
+}
+
+# One read of every site system server, software update point and account, whatever their number.
+function Read-SitectlSite {
+    $script:SitectlServers = @{}
+    foreach ($system in @(Get-CMSiteSystemServer -AllSite)) { $script:SitectlServers[(Get-SitectlKey $system.NetworkOSPath $system.SiteCode)] = $system }
+    $script:SitectlUpdatePoints = @{}
+    foreach ($sup in @(Get-CMSoftwareUpdatePoint -AllSite)) { $script:SitectlUpdatePoints[(Get-SitectlKey $sup.NetworkOSPath $sup.SiteCode)] = $sup }
+    $script:SitectlAccounts = @{}
+    foreach ($account in @(Get-CMAccount)) { $script:SitectlAccounts[([string]$account.UserName).ToLowerInvariant()] = $account }
+}
+
+# A property picked by name, never by position: other properties sit between the proxy ones.
+function Get-SitectlProperty($Object, [string]$Name, [string]$Field) {
+    foreach ($prop in @($Object.Props)) { if ($prop.PropertyName -eq $Name) { return $prop.$Field } }
+    return $null
+}
+
+# The proxy of a site system server in sitectl's LiveState shape; $null when it has none.
+function Get-SitectlProxy($System) {
+    if ((Get-SitectlProperty $System 'UseProxy' 'Value') -ne 1) { return $null }
+    $account = $null
+    # AnonymousProxyAccess = 1 means the System account, whatever ProxyUserName still holds.
+    if ((Get-SitectlProperty $System 'AnonymousProxyAccess' 'Value') -ne 1) {
+        $user = [string](Get-SitectlProperty $System 'ProxyUserName' 'Value2')
+        if ($user) { $account = $user }
+    }
+    $port = Get-SitectlProperty $System 'ProxyServerPort' 'Value'
+    return [ordered]@{
+        server  = [string](Get-SitectlProperty $System 'ProxyName' 'Value2')
+        port    = $(if ($port) { [int]$port } else { 80 })
+        account = $account
+    }
+}
+
+# Host and account compare case-insensitively (-eq on strings), as ConfigMgr treats them; '' is the System account.
+function Test-SitectlProxy($System, $Expected) {
+    $actual = Get-SitectlProxy $System
+    if ($null -eq $Expected -or $null -eq $actual) { return ($null -eq $Expected -and $null -eq $actual) }
+    return ($actual.server -eq $Expected.Server -and $actual.port -eq $Expected.Port -and "$($actual.account)" -eq $Expected.Account)
+}
+
+function Test-SitectlUpdatePoint([string]$Key, [hashtable]$Expected) {
+    if (-not $script:SitectlUpdatePoints.ContainsKey($Key)) { return $false }
+    $sup = $script:SitectlUpdatePoints[$Key]
+    foreach ($option in @(@('UseProxy', 'UseProxy'), @('UseProxyForAutoDeploymentRule', 'UseProxyForADR'))) {
+        if ($Expected.ContainsKey($option[0]) -and $Expected[$option[0]] -ne ((Get-SitectlProperty $sup $option[1] 'Value') -eq 1)) { return $false }
+    }
+    return $true
+}
+
+# The account object -ProxyAccessAccount takes, from the one read of the accounts.
+function Get-SitectlAccount([string]$UserName) {
+    $key = $UserName.ToLowerInvariant()
+    if (-not $script:SitectlAccounts.ContainsKey($key)) { throw "the account $UserName does not exist in ConfigMgr: add it (Administration > Security > Accounts) or change the manifest" }
+    return $script:SitectlAccounts[$key]
+}
+
+# Writes one server only while it is still what the plan saw, so nobody's newer edit is overwritten.
+function Invoke-SitectlChange {
+    [CmdletBinding(SupportsShouldProcess)]
+    param(
+        [Parameter(Mandatory)][string]$Server,
+        [Parameter(Mandatory)][string]$SiteCode,
+        [AllowNull()][hashtable]$ExpectedProxy,
+        [hashtable]$ExpectedUpdatePoint,
+        [Parameter(Mandatory)][string]$Description,
+        [Parameter(Mandatory)][scriptblock]$Write
+    )
+    $key = Get-SitectlKey $Server $SiteCode
+    if (-not $script:SitectlServers.ContainsKey($key)) {
+        Write-Warning "$($Server): not a site system server of site $SiteCode yet; add it and its roles in ConfigMgr, then run this again."
+        $script:skipped++
+        return
+    }
+    if (-not (Test-SitectlProxy $script:SitectlServers[$key] $ExpectedProxy) -or ($ExpectedUpdatePoint -and -not (Test-SitectlUpdatePoint $key $ExpectedUpdatePoint))) {
+        Write-Warning "$($Server): no longer what the plan saw; skipped. Export the site and plan again."
+        $script:skipped++
+        return
+    }
+    if (-not $PSCmdlet.ShouldProcess($Server, $Description)) { return }
+    try {
+        & $Write
+        $script:applied++
+    } catch {
+        # One plain line on standard error, without PowerShell's error decoration around it.
+        $Host.UI.WriteErrorLine("$($Server): $($_.Exception.Message)")
+        $script:failed++
+    }
+}
+
+# A change the plan lists but nothing here can write yet.
+function Skip-SitectlChange([string]$Server, [string]$Reason) {
+    Write-Warning "$($Server): $Reason"
+    $script:skipped++
+}
