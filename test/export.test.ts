@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sitectl } from './support/cli.js';
 
@@ -33,5 +36,32 @@ describe('diff --live on an export of a real site', () => {
       "Set-CMSiteSystemServer -SiteSystemServerName 'cm-p01.eu.contoso.com' -SiteCode 'P01' -EnableProxy $true -ProxyServerName 'proxy-eu.contoso.com' -ProxyServerPort 8080 -ProxyAccessAccount (Get-SitectlAccount 'CONTOSO\\svc-cmproxy-eu')",
     );
     expect(result.stdout).toContain("-ExpectedProxy @{ Server = 'proxy-eu-old.contoso.com'; Port = 3128; Account = 'CONTOSO\\svc-cmproxy-eu' }");
+  });
+});
+
+describe('diff --live on an export saved by Windows PowerShell', () => {
+  // Set-Content -Encoding utf8 in 5.1 writes a BOM; Out-File and > write UTF-16 LE; -Encoding BigEndianUnicode UTF-16 BE.
+  const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
+  const encodings = [
+    ['UTF-8 with a BOM', (text: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])],
+    ['UTF-16 LE with a BOM', (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['UTF-16 BE with a BOM', (text: string) => Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)])],
+  ] as const;
+
+  it.each(encodings)('reads %s as the same plan', async (_name, encode) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sitectl-bom-'));
+    try {
+      const text = await readFile(LIVE, 'utf8');
+      const file = path.join(dir, 'live.json');
+      await writeFile(file, encode(text.replace('"name": "cm-p01.eu.contoso.com"', '"name": "cm-p01.eu.contoso.com", "note": "Виктор’s"')));
+      const result = await sitectl(['diff', '-f', 'examples/contoso', '--live', file, '-o', 'json']);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(1);
+      const plan = JSON.parse(result.stdout);
+      expect(plan.changes.map((c: { name: string }) => c.name)).toEqual(['cm-p01.eu.contoso.com']);
+      expect(plan.changes[0].before.note).toBe('Виктор’s');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,19 @@ import type { LiveState } from '../model/live.js';
 import { StateFileError } from './errors.js';
 
 /**
+ * decodeLiveState turns the bytes of a LiveState file into text: UTF-8 with or without a BOM,
+ * or UTF-16 (either byte order) with a BOM. Windows PowerShell 5.1 writes a BOM with
+ * `Set-Content -Encoding utf8`, and UTF-16 LE with `Out-File` and `>`, so an export handed on
+ * from a console may come in any of these.
+ */
+export function decodeLiveState(bytes: Uint8Array): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return Buffer.from(bytes.buffer, bytes.byteOffset + 3, bytes.length - 3).toString('utf8');
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+}
+
+/**
  * parseLiveState reads a LiveState JSON document, refusing anything else with a message that
  * names the file and, for broken JSON, the line and column.
  */

@@ -8,7 +8,7 @@ import { StateFileError } from './errors.js';
 import { EventLog, readEvents } from './event-log.js';
 import { acquireLock, forceUnlock } from './lock.js';
 import { StagedFile } from './staged-file.js';
-import { parseLiveState, serializeLiveState } from './state-document.js';
+import { decodeLiveState, parseLiveState, serializeLiveState } from './state-document.js';
 import { writeAtomically } from './write-atomically.js';
 
 /** DEFAULT_STATE_PATH is where the embedded backend keeps its state unless --state or SITECTL_STATE says otherwise. */
@@ -51,7 +51,7 @@ export class FileStateBackend implements StateBackend {
     }
     // Comparing bytes costs less than decoding and hashing them again.
     if (this.last?.bytes.equals(bytes)) return this.last.snapshot;
-    const snapshot = { state: parseLiveState(bytes.toString('utf8'), this.location), fingerprint: fingerprintOf(bytes) };
+    const snapshot = { state: parseLiveState(decodeLiveState(bytes), this.location), fingerprint: fingerprintOf(bytes) };
     this.last = { snapshot, bytes };
     return snapshot;
   }
@@ -142,6 +142,6 @@ export class SnapshotSource {
     } catch (error) {
       throw new StateFileError(`${this.location}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
-    return { state: parseLiveState(bytes.toString('utf8'), this.location), fingerprint: fingerprintOf(bytes) };
+    return { state: parseLiveState(decodeLiveState(bytes), this.location), fingerprint: fingerprintOf(bytes) };
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ROOT, sitectl } from '../support/cli.js';
-import { describeWithPowerShell, runScript } from '../support/powershell.js';
+import { describeWithPowerShell, runCommand, runScript } from '../support/powershell.js';
 import { hierarchyFromLive, SimulatedSite } from '../support/site-simulator.js';
 
 const EXPORT = path.join(ROOT, 'scripts/Export-SitectlLiveState.ps1');
@@ -123,5 +123,24 @@ describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', (
     const exported = JSON.parse(await readFile(path.join(dir, 'live.json'), 'utf8'));
     expect(exported.accounts).toContain(hostile);
     expect(exported.servers.find((s: { name: string }) => s.name === 'cm-p02.us.contoso.com').proxy.account).toBe(hostile);
+  });
+
+  it('gives diff --live the same plan after PowerShell saves the export again as UTF-16 or with a BOM', async () => {
+    expect((await exportSite()).code).toBe(0);
+    // What `Get-Content live.json > copy.json` and Set-Content -Encoding utf8 make of it in Windows PowerShell 5.1.
+    const saved = await runCommand(
+      "$text = Get-Content -Raw live.json; $text | Out-File -Encoding unicode le.json; $text | Out-File -Encoding bigendianunicode be.json; $text | Set-Content -Encoding utf8BOM bom.json",
+      { cwd: dir },
+    );
+    expect(saved.stderr).toBe('');
+    const plans = [];
+    for (const file of ['live.json', 'le.json', 'be.json', 'bom.json']) {
+      const result = await sitectl(['diff', '-f', 'examples/contoso', '--live', path.join(dir, file), '-o', 'json']);
+      expect(result.stderr, file).toBe('');
+      expect(result.code, file).toBe(1);
+      plans.push(JSON.parse(result.stdout).changes);
+    }
+    expect(plans[0]).toHaveLength(1);
+    for (const plan of plans.slice(1)) expect(plan).toEqual(plans[0]);
   });
 });
