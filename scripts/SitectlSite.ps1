@@ -44,6 +44,81 @@ function Read-SitectlSite {
     foreach ($account in @(Get-CMAccount)) { $script:SitectlAccounts[([string]$account.UserName).ToLowerInvariant()] = $account }
 }
 
+# The site's sites, site system servers (proxy and roles) and account names, as a sitectl
+# LiveState document, in five cmdlet calls whatever the size of the hierarchy. Run it on the
+# site drive of the top-level site, which sees the whole hierarchy.
+function Read-SitectlLiveState {
+    # Site builds of the current-branch releases (the third part of 5.00.BUILD.xxxx), from
+    # Microsoft's "Updates for Configuration Manager" table, oldest first. Extend it when a new
+    # release ships; an unknown build reads as the newest release at or below it.
+    $releases = @(
+        @(8913, 1910), @(8968, 2002), @(9012, 2006), @(9040, 2010), @(9049, 2103), @(9058, 2107), @(9068, 2111),
+        @(9078, 2203), @(9088, 2207), @(9096, 2211), @(9106, 2303), @(9122, 2309), @(9128, 2403), @(9132, 2409),
+        @(9135, 2503), @(9141, 2509), @(9146, 2603)
+    )
+    $siteTypes = @{ 1 = 'SecondarySite'; 2 = 'PrimarySite'; 4 = 'CentralAdministrationSite' }
+    # Role names as ConfigMgr stores them (SMS_SCI_SysResUse.RoleName) -> sitectl role types.
+    $roleTypes = @{
+        'SMS Software Update Point'     = 'SoftwareUpdatePoint'
+        'SMS Distribution Point'        = 'DistributionPoint'
+        'SMS Management Point'          = 'ManagementPoint'
+        'SMS Dmp Connector'             = 'ServiceConnectionPoint'
+        'AI Update Service Point'       = 'AssetIntelligenceSynchronizationPoint'
+        'SMS Cloud Proxy Connector'     = 'CloudManagementGatewayConnectionPoint'
+        'SMS Exchange Server Connector' = 'ExchangeServerConnector'
+    }
+
+    $siteObjects = @(Get-CMSite)
+    $systems = @(Get-CMSiteSystemServer -AllSite)
+    $roleObjects = @(Get-CMSiteRole -AllSite)
+    $supObjects = @(Get-CMSoftwareUpdatePoint -AllSite)
+    $accounts = @(Get-CMAccount | ForEach-Object { [string]$_.UserName })
+
+    $sites = @(foreach ($s in $siteObjects) {
+            $type = $siteTypes[[int]$s.Type]
+            if (-not $type) { throw "Site $($s.SiteCode) has type $($s.Type), which sitectl does not know." }
+            $release = $null
+            foreach ($known in $releases) { if ($known[0] -le [int]$s.BuildNumber) { $release = $known[1] } }
+            if (-not $release) { throw "Site $($s.SiteCode) has build $($s.BuildNumber), older than any release sitectl knows (1910, build 8913)." }
+            [ordered]@{
+                code       = [string]$s.SiteCode
+                type       = $type
+                version    = $release
+                parent     = $(if ($s.ReportingSiteCode) { [string]$s.ReportingSiteCode } else { $null })
+                siteServer = ([string]$s.ServerName).ToLowerInvariant()
+            }
+        })
+
+    $sups = @{}
+    foreach ($sup in $supObjects) { $sups[(Get-SitectlKey $sup.NetworkOSPath $sup.SiteCode)] = $sup }
+
+    $rolesByServer = @{}
+    foreach ($role in $roleObjects) {
+        $type = $roleTypes[[string]$role.RoleName]
+        if (-not $type) { continue }
+        $key = Get-SitectlKey $role.NetworkOSPath $role.SiteCode
+        $entry = [ordered]@{ type = $type }
+        if ($type -eq 'SoftwareUpdatePoint' -and $sups.ContainsKey($key)) {
+            $entry.useProxy = ((Get-SitectlProperty $sups[$key] 'UseProxy' 'Value') -eq 1)
+            $entry.useProxyForAutomaticDeploymentRules = ((Get-SitectlProperty $sups[$key] 'UseProxyForADR' 'Value') -eq 1)
+        }
+        if (-not $rolesByServer.ContainsKey($key)) { $rolesByServer[$key] = New-Object System.Collections.ArrayList }
+        [void]$rolesByServer[$key].Add($entry)
+    }
+
+    $servers = @(foreach ($system in $systems) {
+            $key = Get-SitectlKey $system.NetworkOSPath $system.SiteCode
+            [ordered]@{
+                name  = $system.NetworkOSPath.TrimStart('\').ToLowerInvariant()
+                site  = [string]$system.SiteCode
+                proxy = (Get-SitectlProxy $system)
+                roles = @(if ($rolesByServer.ContainsKey($key)) { $rolesByServer[$key] })
+            }
+        })
+
+    return [ordered]@{ apiVersion = 'sitectl/v1'; kind = 'LiveState'; revision = 0; sites = $sites; servers = $servers; accounts = $accounts }
+}
+
 # A property picked by name, never by position: other properties sit between the proxy ones.
 function Get-SitectlProperty($Object, [string]$Name, [string]$Field) {
     foreach ($prop in @($Object.Props)) { if ($prop.PropertyName -eq $Name) { return $prop.$Field } }
