@@ -165,8 +165,10 @@ function Get-SitectlAccount([string]$UserName) {
     return $script:SitectlAccounts[$key]
 }
 
-# Writes one server only while it is still what the plan saw, so nobody's newer edit is overwritten.
-function Invoke-SitectlChange {
+# Writes one server only while it is still what the plan saw, so nobody's newer edit is
+# overwritten, and says how that went: Outcome applied, skipped or failed, with a Message;
+# nothing under -WhatIf. Read-SitectlSite must have read the site first.
+function Set-SitectlServer {
     [CmdletBinding(SupportsShouldProcess)]
     param(
         [Parameter(Mandatory)][string]$Server,
@@ -178,23 +180,38 @@ function Invoke-SitectlChange {
     )
     $key = Get-SitectlKey $Server $SiteCode
     if (-not $script:SitectlServers.ContainsKey($key)) {
-        Write-Warning "$($Server): not a site system server of site $SiteCode yet; add it and its roles in ConfigMgr, then run this again."
-        $script:skipped++
-        return
+        return [pscustomobject]@{ Outcome = 'skipped'; Message = "not a site system server of site $SiteCode yet; add it and its roles in ConfigMgr, then run this again." }
     }
     if (-not (Test-SitectlProxy $script:SitectlServers[$key] $ExpectedProxy) -or ($ExpectedUpdatePoint -and -not (Test-SitectlUpdatePoint $key $ExpectedUpdatePoint))) {
-        Write-Warning "$($Server): no longer what the plan saw; skipped. Export the site and plan again."
-        $script:skipped++
-        return
+        return [pscustomobject]@{ Outcome = 'skipped'; Message = 'no longer what the plan saw; skipped. Export the site and plan again.' }
     }
     if (-not $PSCmdlet.ShouldProcess($Server, $Description)) { return }
     try {
-        & $Write
-        $script:applied++
+        $null = & $Write
+        return [pscustomobject]@{ Outcome = 'applied'; Message = '' }
     } catch {
-        # One plain line on standard error, without PowerShell's error decoration around it.
-        $Host.UI.WriteErrorLine("$($Server): $($_.Exception.Message)")
-        $script:failed++
+        return [pscustomobject]@{ Outcome = 'failed'; Message = $_.Exception.Message }
+    }
+}
+
+# Set-SitectlServer for a rendered script: counts the outcome into $applied, $skipped and
+# $failed, warns about a skip and puts a failure on standard error as one plain line.
+function Invoke-SitectlChange {
+    [CmdletBinding(SupportsShouldProcess)]
+    param(
+        [Parameter(Mandatory)][string]$Server,
+        [Parameter(Mandatory)][string]$SiteCode,
+        [AllowNull()][hashtable]$ExpectedProxy,
+        [hashtable]$ExpectedUpdatePoint,
+        [Parameter(Mandatory)][string]$Description,
+        [Parameter(Mandatory)][scriptblock]$Write
+    )
+    $result = Set-SitectlServer @PSBoundParameters
+    if (-not $result) { return }
+    switch ($result.Outcome) {
+        'applied' { $script:applied++ }
+        'skipped' { Write-Warning "$($Server): $($result.Message)"; $script:skipped++ }
+        'failed' { $Host.UI.WriteErrorLine("$($Server): $($result.Message)"); $script:failed++ }
     }
 }
 
