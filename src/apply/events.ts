@@ -9,7 +9,7 @@ import { stringify } from 'safe-stable-stringify';
 export type NewEvent = Omit<SiteEvent, 'count' | 'firstTimestamp' | 'lastTimestamp'>;
 
 function event(reason: EventReason, change: Change, message: string, extra: Partial<NewEvent> = {}): NewEvent {
-  const type = reason === 'ProxyConflict' || reason === 'DriftDetected' || reason === 'ManifestsInvalid' || reason === 'ApplyFailed' ? 'Warning' : 'Normal';
+  const type = reason === 'ProxyConflict' || reason === 'DriftDetected' || reason === 'ManifestsInvalid' || reason === 'ApplyFailed' || reason === 'ApplySkipped' ? 'Warning' : 'Normal';
   return { type, reason, message, object: { kind: change.kind, name: change.name }, ...extra };
 }
 

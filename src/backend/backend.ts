@@ -13,6 +13,23 @@ export interface LiveStateSource {
   /** Where the state comes from, for messages. */
   readonly location: string;
   read(): Promise<LiveSnapshot>;
+  /** close lets go of what reading holds open (the ConfigMgr backend's PowerShell process). */
+  close?(): Promise<void>;
+}
+
+/** NotWritten is a server of a transaction's `next` that a real site did not take: skipped (it changed, or is not there) or failed. */
+export interface NotWritten {
+  readonly server: string;
+  readonly outcome: 'skipped' | 'failed';
+  readonly message: string;
+}
+
+/** Written is how much of a transaction's `next` a backend that writes server by server (a real site) wrote. */
+export interface Written {
+  /** The live revision after the write: raised by one when any server was applied. */
+  readonly revision: number;
+  readonly applied: boolean;
+  readonly notWritten: readonly NotWritten[];
 }
 
 /** Transaction is what a change under the writer lock returns: the state to write (null for none), events to record, and a result. */
@@ -20,6 +37,8 @@ export interface Transaction<T> {
   readonly next: LiveState | null;
   readonly events: readonly NewEvent[];
   readonly result: T;
+  /** The result when the backend wrote only part of `next`; without it, `result` stands. */
+  readonly settled?: (written: Written) => T;
 }
 
 /** StateBackend is a live state that sitectl can also change: one writer at a time, each write whole or not at all. */

@@ -17,3 +17,13 @@ export class LockTimeoutError extends RuntimeFailure {
 export class StalePlanError extends RuntimeFailure {
   override readonly name = 'StalePlanError';
 }
+
+/** SiteUnreachableError: the ConfigMgr backend cannot reach the site (PowerShell or its module missing, no site drive, PowerShell died, output that is not the host's). */
+export class SiteUnreachableError extends RuntimeFailure {
+  override readonly name = 'SiteUnreachableError';
+}
+
+/** ApplyFailedError: ConfigMgr refused the writes of some servers; the others were applied and recorded. */
+export class ApplyFailedError extends RuntimeFailure {
+  override readonly name = 'ApplyFailedError';
+}

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { KINDS } from '../model/manifest.js';
 import type { ExitCode, Io } from './io.js';
+import { BACKENDS } from './backend-kinds.js';
 import { LOG_LEVELS } from './log-levels.js';
 import { PLAN_FORMATS } from './render/formats.js';
 import { VERSION } from './version.js';
@@ -13,8 +14,15 @@ function withManifests(command: Command): Command {
     .option('--strict', 'treat warnings as errors (exit 2)');
 }
 
-function withState(command: Command, options: { live: boolean; lock: boolean }): Command {
-  command.option('--state <path>', 'state file of the embedded backend (env SITECTL_STATE, default .sitectl/state.json)');
+function withState(command: Command, options: { live: boolean; lock: boolean; site?: boolean }): Command {
+  command.option('--state <path>', 'state file: the embedded backend\'s live state, or the bookkeeping of a real site (env SITECTL_STATE, default .sitectl/state.json)');
+  if (options.site !== false) {
+    command
+      .addOption(new Option('--backend <kind>', 'file: the state file plays the site; configmgr: a real site, through PowerShell (env SITECTL_BACKEND)').choices(BACKENDS))
+      .option('--site <code>', 'configmgr: the site whose drive to use, the top-level site of a hierarchy (env SITECTL_SITE)')
+      .option('--provider <host>', 'configmgr: the SMS Provider, needed when the site drive does not exist yet (env SITECTL_PROVIDER)')
+      .option('--powershell <path>', 'configmgr: the PowerShell to run (env SITECTL_POWERSHELL; default powershell.exe on Windows, pwsh elsewhere)');
+  }
   if (options.live) command.option('--live <file>', 'read the live state from an exported snapshot instead, read-only');
   if (options.lock) {
     command.option('--lock-timeout <duration>', 'how long to wait for another writer (500ms, 2s, 5m, 1h)', '30s');
@@ -48,6 +56,8 @@ export function buildProgram(io: Io, exit: (code: ExitCode) => void): Command {
     .addHelpText('after', `
 Environment:
   SITECTL_STATE   state file when --state is not given (default .sitectl/state.json)
+  SITECTL_BACKEND, SITECTL_SITE, SITECTL_PROVIDER, SITECTL_POWERSHELL
+                  --backend, --site, --provider and --powershell when not given
   SITECTL_CACHE   folder of the manifest cache (default ~/.cache/sitectl), or off
   SITECTL_NOW     today's date (YYYY-MM-DD) for the support-date rule, for reproducible runs
   NO_COLOR        never colour the output`);
@@ -126,7 +136,7 @@ Examples:
   sitectl get proxies --live export.json`)
     .action(async (resource: string, name: string | undefined, flags) => exit(await (await import('./commands/get.js')).runGet(resource, name, flags, io)));
 
-  withState(program.command('events'), { live: false, lock: false })
+  withState(program.command('events'), { live: false, lock: false, site: false })
     .description('Show the events recorded beside the state file (events.jsonl).')
     .option('--for <kind/name>', 'only the events of one object, e.g. SiteSystemServer/cm02.contoso.com')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))

@@ -12,6 +12,7 @@ export type EventReason =
   | 'DriftCorrected'
   | 'ManifestsInvalid'
   | 'ApplyFailed'
+  | 'ApplySkipped'
   | 'Pruned';
 
 /** EventObject is what an event is about: a manifest object, or the manifests as a whole (ManifestsInvalid). */

@@ -1,5 +1,5 @@
 import { applyPlan } from '../apply/apply-plan.js';
-import type { LiveSnapshot, LiveStateSource, StateBackend, Transaction } from '../backend/backend.js';
+import type { LiveSnapshot, LiveStateSource, NotWritten, StateBackend, Transaction, Written } from '../backend/backend.js';
 import { StalePlanError } from '../backend/errors.js';
 import { compareDiagnostics, countDiagnostics, diagnostic, escalateWarnings, type Diagnostic } from '../model/diagnostic.js';
 import type { LiveState } from '../model/live.js';
@@ -26,6 +26,8 @@ export interface PassResult {
   readonly applied: boolean;
   /** The live revision after the pass (null when no live state was read). */
   readonly revision: number | null;
+  /** Servers of the plan that a real site did not take (skipped or failed); absent when all were written. */
+  readonly notWritten?: readonly NotWritten[];
 }
 
 /** ManifestInput is what `-f` yielded: the files, problems finding or reading them, and where clean files are kept between runs. */
@@ -202,7 +204,13 @@ function applyTransaction(check: StaticCheck, { state: live, fingerprint }: Live
   const plan = planChecked(check, live, fingerprint, options, memo);
   if (plan.summary.errors > 0) return { next: null, events: [], result: { plan, invalid: true, applied: false, revision: live.revision } };
   const { next, events } = applyPlan(live, plan, { copySites });
-  return { next, events, result: { plan, invalid: false, applied: next !== null, revision: next?.revision ?? live.revision } };
+  const result: PassResult = { plan, invalid: false, applied: next !== null, revision: next?.revision ?? live.revision };
+  return { next, events, result, settled: settledResult(result) };
+}
+
+/** settledResult is a pass's result once a real site took only part of its plan. */
+function settledResult(result: PassResult): (written: Written) => PassResult {
+  return (written) => ({ ...result, applied: written.applied, revision: written.revision, notWritten: written.notWritten });
 }
 
 /** applySavedPlan is `apply plan.json`: refused when the live state changed since the plan was made; otherwise executed as saved. */
@@ -215,6 +223,7 @@ export async function applySavedPlan(plan: Plan, backend: StateBackend): Promise
       );
     }
     const { next, events } = applyPlan(live, plan, { copySites: backend.keepsSites });
-    return { next, events, result: { plan, invalid: false, applied: hasChanges(plan) && next !== null, revision: next?.revision ?? live.revision } };
+    const result: PassResult = { plan, invalid: false, applied: hasChanges(plan) && next !== null, revision: next?.revision ?? live.revision };
+    return { next, events, result, settled: settledResult(result) };
   });
 }

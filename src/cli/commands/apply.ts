@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Plan } from '../../model/plan.js';
 import { applyManifests, applySavedPlan, type PassResult } from '../../reconcile/pass.js';
 import { palette, useColor } from '../color.js';
-import { passOptions, readManifests, writableState, type ManifestFlags, type StateFlags } from '../inputs.js';
+import { passOptions, readManifests, withSource, writableState, type ManifestFlags, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
 import { createLogger, type LogFlags } from '../log.js';
 import { renderPlan } from '../render/plan-formats.js';
@@ -15,21 +15,17 @@ export interface ApplyFlags extends ManifestFlags, StateFlags, LogFlags {
 }
 
 /**
- * runApply applies manifests (`-f`) or a saved plan (`apply plan.json`) to the state file.
+ * runApply applies manifests (`-f`) or a saved plan (`apply plan.json`) to the live state (the state file, or a real site).
  * Exit 0 applied or nothing to do, 2 invalid input (nothing written), 3 runtime failure.
  */
 export async function runApply(planFile: string | undefined, flags: ApplyFlags, io: Io): Promise<ExitCode> {
-  if (flags.live) throw new UsageError('apply writes to the state file; --live snapshots are read-only (use diff --live)');
+  if (flags.live) throw new UsageError('apply writes to the live state; --live snapshots are read-only (use diff --live)');
   if (planFile && flags.filename?.length) throw new UsageError('apply takes either -f PATH or a saved plan file, not both');
   const log = createLogger(flags, io, 'apply');
+  const plan = planFile ? await readPlan(planFile, io) : undefined;
+  const input = plan ? undefined : await readManifests(flags, io, 'apply');
   const backend = await writableState(flags, io);
-  let result: PassResult;
-  if (planFile) {
-    result = await applySavedPlan(await readPlan(planFile, io), backend);
-  } else {
-    const input = await readManifests(flags, io, 'apply');
-    result = await applyManifests(input, backend, passOptions(flags, io));
-  }
+  const result: PassResult = await withSource(backend, () => (plan ? applySavedPlan(plan, backend) : applyManifests(input!, backend, passOptions(flags, io))));
   log.info({ summary: result.plan.summary, applied: result.applied, revision: result.revision, state: backend.location }, 'apply finished');
   print(result, flags, io);
   return result.invalid ? 2 : 0;
@@ -42,6 +38,7 @@ function print(result: PassResult, flags: ApplyFlags, io: Io): void {
     return;
   }
   io.stdout(renderPlan(result.plan, 'text', palette(useColor(flags.color, io.env, io.stdoutIsTTY))));
+  for (const server of result.notWritten ?? []) io.stdout(`${server.outcome}: ${server.server}: ${server.message}\n`);
   if (result.invalid) io.stdout('nothing applied: the manifests have errors\n');
   else if (result.applied) io.stdout(`applied: live state is now at revision ${String(result.revision)}\n`);
   else io.stdout(`nothing to do: live state stays at revision ${String(result.revision)}\n`);

@@ -3,7 +3,7 @@ import { writeAtomically } from '../../backend/write-atomically.js';
 import { hasChanges } from '../../model/plan.js';
 import { planManifests } from '../../reconcile/pass.js';
 import { palette, useColor } from '../color.js';
-import { liveSource, passOptions, readManifests, type ManifestFlags, type StateFlags } from '../inputs.js';
+import { liveSource, passOptions, readManifests, withSource, type ManifestFlags, type StateFlags } from '../inputs.js';
 import type { ExitCode, Io } from '../io.js';
 import { createLogger, type LogFlags } from '../log.js';
 import type { PlanFormat } from '../render/formats.js';
@@ -24,8 +24,8 @@ export interface DiffFlags extends ManifestFlags, StateFlags, LogFlags {
 export async function runDiff(flags: DiffFlags, io: Io, command: 'diff' | 'plan'): Promise<ExitCode> {
   const log = createLogger(flags, io, command);
   const input = await readManifests(flags, io, command);
-  const source = liveSource(flags, io);
-  const result = await planManifests(input, source, passOptions(flags, io));
+  const source = await liveSource(flags, io);
+  const result = await withSource(source, () => planManifests(input, source, passOptions(flags, io)));
   log.info({ summary: result.plan.summary, live: source.location, revision: result.revision }, 'planned');
   io.stdout(renderPlan(result.plan, flags.output, palette(useColor(flags.color, io.env, io.stdoutIsTTY))));
   if (result.invalid) {

@@ -2,7 +2,7 @@ import { yaml } from '../../manifest/yaml-library.js';
 import type { LiveServer, LiveSite, LiveState } from '../../model/live.js';
 import { describeSettings, type ProxySettings } from '../../model/proxy.js';
 import { RuntimeFailure } from '../../backend/errors.js';
-import { liveSource, type StateFlags } from '../inputs.js';
+import { readLive, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
 import { renderTable } from '../render/table.js';
 
@@ -25,7 +25,7 @@ const SINGULAR: Readonly<Record<Resource, string>> = { servers: 'server', sites:
 export async function runGet(resource: string, name: string | undefined, flags: GetFlags, io: Io): Promise<ExitCode> {
   const kind = RESOURCES.find((r) => r === resource.toLowerCase() || SINGULAR[r] === resource.toLowerCase());
   if (!kind) throw new UsageError(`get shows ${RESOURCES.join(', ')}; not ${resource}`);
-  const live = (await liveSource(flags, io).read()).state;
+  const live = (await readLive(flags, io)).state;
   const items = select(kind, live, name);
   if (name !== undefined && items.length === 0) throw new RuntimeFailure(`${SINGULAR[kind]} ${name} not found in the live state`);
   if (flags.output === 'json') io.stdout(JSON.stringify(name !== undefined ? items[0] : items, null, 2) + '\n');

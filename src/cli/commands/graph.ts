@@ -1,5 +1,5 @@
 import { checkManifests, planChecked } from '../../reconcile/pass.js';
-import { liveSource, passOptions, readManifests, type ManifestFlags, type StateFlags } from '../inputs.js';
+import { passOptions, readLive, readManifests, type ManifestFlags, type StateFlags } from '../inputs.js';
 import type { ExitCode, Io } from '../io.js';
 import { palette } from '../color.js';
 import { renderDiagnostics } from '../render/diagnostics-text.js';
@@ -23,7 +23,7 @@ export async function runGraph(flags: GraphFlags, io: Io): Promise<ExitCode> {
     io.stderr(renderDiagnostics(checked.report.diagnostics.filter((d) => d.severity === 'error'), palette(false)));
     return 2;
   }
-  const live = await liveSource(flags, io).read();
+  const live = await readLive(flags, io);
   const plan = planChecked(checked, live.state, live.fingerprint, options);
   io.stdout(renderGraph(buildGraph(checked.loaded.desired, plan, live.state, flags.onlyChanges === true), flags.output));
   return 0;

@@ -27,7 +27,7 @@ export async function runWatch(flags: WatchFlags, io: Io, onSignal: WatchSignals
   const paths = flags.filename ?? [];
   if (paths.length === 0) throw new UsageError('watch needs at least one -f PATH (a folder of manifests)');
   if (paths.includes(STDIN)) throw new UsageError('watch reads folders and files, not standard input');
-  if (flags.live) throw new UsageError('watch writes to the state file; --live snapshots are read-only');
+  if (flags.live) throw new UsageError('watch writes to the live state; --live snapshots are read-only');
   const intervalMs = parseDuration(flags.interval, '--interval');
   const debounceMs = parseDuration(flags.debounce, '--debounce');
   const log = createLogger(flags, io, 'watch');
@@ -58,6 +58,7 @@ export async function runWatch(flags: WatchFlags, io: Io, onSignal: WatchSignals
   await stopped;
   log.info('stopping: finishing the pass in flight');
   await watcher.stop();
+  await backend.close?.();
   await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
   return 0;
 }

@@ -129,12 +129,14 @@ function Get-CMSiteSystemServer {
     param([Parameter(Position = 0)][string]$SiteSystemServerName, [string]$SiteCode, [switch]$AllSite)
     Add-SimCall 'Get-CMSiteSystemServer'
     Assert-SimSiteDrive
-    $roles = @((Read-SimSite).roles)
+    $counts = @{}
+    foreach ($role in @((Read-SimSite).roles)) {
+        $key = "$(Get-SimHost $role)|$($role.SiteCode)"
+        $counts[$key] = 1 + $(if ($counts.ContainsKey($key)) { $counts[$key] } else { 0 })
+    }
     foreach ($record in @(Select-SimRole 'SMS Site System' $SiteSystemServerName $SiteCode $AllSite.IsPresent)) {
         $result = ConvertTo-SimResult $record 'SMS_SCI_SysResUse'
-        $serverHost = Get-SimHost $record
-        $count = @($roles | Where-Object { $_.SiteCode -eq $record.SiteCode -and (Get-SimHost $_) -eq $serverHost }).Count
-        $result | Add-Member -NotePropertyName RoleCount -NotePropertyValue $count -Force
+        $result | Add-Member -NotePropertyName RoleCount -NotePropertyValue $counts["$(Get-SimHost $record)|$($record.SiteCode)"] -Force
         $result
     }
 }
