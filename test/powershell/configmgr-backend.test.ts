@@ -29,8 +29,9 @@ function manifests(on: readonly SimServer[], proxied: (name: string) => boolean)
     ...SITES.map((s) => `apiVersion: sitectl/v1\nkind: Site\nmetadata: { name: ${s.code} }\nspec: { type: ${s.type}, version: ${s.version}, siteServer: ${s.siteServer}${s.parent ? `, parent: ${s.parent}` : ''} }\n`),
     `apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec: { server: proxy.contoso.com, port: 8080, account: ${JSON.stringify(CORP.account)} }\n`,
     ...on.map((s) => {
-      const roles = s.roles?.[0]?.type === 'SoftwareUpdatePoint' ? '  roles: [{ type: SoftwareUpdatePoint, useProxy: true, useProxyForAutomaticDeploymentRules: true }]\n' : '  roles: [{ type: DistributionPoint }]\n';
-      return `apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata: { name: ${s.name} }\nspec:\n  site: P01\n${proxied(s.name) ? '  proxy: { ref: corp }\n' : ''}${roles}`;
+      const on = proxied(s.name); // an update point's proxy options need a proxy
+      const roles = s.roles?.[0]?.type === 'SoftwareUpdatePoint' ? `  roles: [{ type: SoftwareUpdatePoint, useProxy: ${on}, useProxyForAutomaticDeploymentRules: ${on} }]\n` : '  roles: [{ type: DistributionPoint }]\n';
+      return `apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata: { name: ${s.name} }\nspec:\n  site: P01\n${on ? '  proxy: { ref: corp }\n' : ''}${roles}`;
     }),
   ];
   return docs.join('---\n');
@@ -53,6 +54,13 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** events are the events recorded beside the bookkeeping. */
+async function events(): Promise<{ reason: string; object: { name: string }; message: string }[]> {
+  const result = await sitectl(['events', '-o', 'json', '--state', path.join(dir, 'state.json')], { cwd: dir });
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout);
+}
 
 /** run is sitectl with the ConfigMgr backend on the simulated site, keeping its bookkeeping in the test's folder. */
 function run(args: readonly string[], env: Record<string, string> = {}) {
@@ -85,5 +93,106 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     expect(book.servers).toEqual([]);
     expect(Object.keys(book.managed.servers).sort()).toEqual(onSite.map((s) => s.name));
     expect(book.managed.servers['dp0001.contoso.com'].proxy).toEqual(CORP);
+  });
+
+  it('finds a change made in the console as drift, and corrects it', async () => {
+    await setUp(3);
+    expect((await run(['apply', '-f', 'config'])).code).toBe(0);
+    site.edit((s) => {
+      const props = s.roles.find((r) => r.RoleName === 'SMS Site System' && r.NetworkOSPath === '\\\\dp0001.contoso.com')!.Props;
+      props.find((p) => p.PropertyName === 'ProxyServerPort')!.Value = 3128;
+    });
+    const diff = await run(['diff', '-f', 'config', '-o', 'json']);
+    expect(diff.code).toBe(1);
+    const plan = JSON.parse(diff.stdout);
+    expect(plan.changes.map((c: { name: string; drift?: boolean }) => [c.name, c.drift])).toEqual([['dp0001.contoso.com', true]]);
+    expect(plan.diagnostics.map((d: { code: string }) => d.code)).toContain('DriftDetected');
+
+    const apply = await run(['apply', '-f', 'config']);
+    expect(apply.code).toBe(0);
+    expect(proxyOf('dp0001.contoso.com')).toEqual(CORP);
+    expect((await events()).map((e) => `${e.reason} ${e.object.name}`)).toContain('DriftCorrected dp0001.contoso.com');
+  });
+
+  it('writes the other servers when one fails, exits 3 naming it, records ApplyFailed, and retries only what still differs', async () => {
+    await setUp(4);
+    site.failWrites('dp0002.contoso.com', 'The SMS Provider reported an error.');
+    const failed = await run(['apply', '-f', 'config']);
+    expect(failed.code).toBe(3);
+    expect(failed.stderr).toMatch(/^sitectl: 1 of 4 servers failed \(dp0002\.contoso\.com: The SMS Provider reported an error\.\); 3 applied \(revision 1\)\n$/);
+    expect(proxyOf('dp0002.contoso.com')).toBeNull();
+    for (const name of ['dp0000.contoso.com', 'dp0001.contoso.com', 'dp0003.contoso.com']) expect(proxyOf(name)).toEqual(CORP);
+    const book = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8'));
+    expect(Object.keys(book.managed.servers).sort()).toEqual(['dp0000.contoso.com', 'dp0001.contoso.com', 'dp0003.contoso.com']);
+    const recorded = await events();
+    expect(recorded.filter((e) => e.reason === 'ApplyFailed').map((e) => [e.object.name, e.message])).toEqual([['dp0002.contoso.com', 'write failed: The SMS Provider reported an error.']]);
+    expect(recorded.filter((e) => e.object.name === 'dp0002.contoso.com').map((e) => e.reason)).toEqual(['ApplyFailed']);
+
+    site.edit((s) => (s.failWrites = {}));
+    site.resetCalls();
+    const retry = await run(['apply', '-f', 'config']);
+    expect(retry.code).toBe(0);
+    expect(site.calls()['Set-CMSiteSystemServer']).toBe(1);
+    expect(proxyOf('dp0002.contoso.com')).toEqual(CORP);
+  });
+
+  it('reads a site of 1,000 servers and writes 10 of them in a fixed number of reads plus one call per write', async () => {
+    const changed = new Set(Array.from({ length: 10 }, (_, i) => `dp${String(i * 97 + 5).padStart(4, '0')}.contoso.com`));
+    await setUp(1000, (name) => changed.has(name));
+    site.resetCalls();
+    const apply = await run(['apply', '-f', 'config']);
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    // One read to plan (five calls), three to check before writing, one call per server written.
+    expect(site.calls()).toEqual({
+      'Get-CMSite': 1,
+      'Get-CMSiteSystemServer': 2,
+      'Get-CMSiteRole': 1,
+      'Get-CMSoftwareUpdatePoint': 2,
+      'Get-CMAccount': 2,
+      'Set-CMSiteSystemServer': 10,
+    });
+    for (const name of changed) expect(proxyOf(name)).toEqual(CORP);
+  }, 180_000);
+
+  it('refuses a saved plan once the site changed since it was made', async () => {
+    await setUp(2);
+    const plan = await run(['plan', '-f', 'config', '--out', 'plan.json']);
+    expect([0, 1]).toContain(plan.code);
+    site.edit((s) => {
+      const props = s.roles.find((r) => r.RoleName === 'SMS Site System' && r.NetworkOSPath === '\\\\dp0001.contoso.com')!.Props;
+      props.find((p) => p.PropertyName === 'UseProxy')!.Value = 1;
+      props.find((p) => p.PropertyName === 'ProxyName')!.Value2 = 'someone-elses.contoso.com';
+    });
+    const apply = await run(['apply', 'plan.json']);
+    expect(apply.code).toBe(3);
+    expect(apply.stderr).toContain('the live state changed since this plan was made');
+    expect(proxyOf('dp0001.contoso.com')?.server).toBe('someone-elses.contoso.com');
+    expect(proxyOf('dp0000.contoso.com')).toBeNull();
+  });
+
+  it.each([
+    ['PowerShell is not found', { powershell: '/no/such/pwsh' }, /^sitectl: PowerShell was not found: '\/no\/such\/pwsh' \(give --powershell PATH or set SITECTL_POWERSHELL\)\n$/],
+    ['the module is not found', { env: { SMS_ADMIN_UI_PATH: '' } }, /^sitectl: site CAS cannot be reached through PowerShell: The ConfigurationManager module was not found: run this on a machine with the Configuration Manager console \(SMS_ADMIN_UI_PATH is not set\)\.\n$/],
+    ['the site drive is missing', { drive: false }, /^sitectl: site CAS cannot be reached through PowerShell: There is no CAS site drive yet: give -ProviderMachineName \(the SMS Provider host\)\.\n$/],
+  ] as const)('says in one line, exit 3, writing nothing, when %s', async (_what, how, expected) => {
+    await setUp(2);
+    if ('drive' in how) site.edit((s) => (s.autoDrive = false));
+    const args = ['apply', '-f', 'config', '--backend', 'configmgr', '--site', 'CAS', '--powershell', 'powershell' in how ? how.powershell : (POWERSHELL ?? 'pwsh'), '--state', path.join(dir, 'state.json')];
+    const result = await sitectl(args, { cwd: dir, env: { ...site.env, ...('env' in how ? how.env : {}) } });
+    expect(result.stderr).toMatch(expected);
+    expect(result.code).toBe(3);
+    expect(proxyOf('dp0000.contoso.com')).toBeNull();
+    await expect(readFile(path.join(dir, 'state.json'))).rejects.toThrow();
+  });
+
+  it('says what PowerShell printed when it answers with something other than the host protocol', async () => {
+    await setUp(1);
+    const fake = path.join(dir, 'fake-pwsh');
+    await writeFile(fake, '#!/bin/sh\necho "Welcome to a shell that is not PowerShell"\nexit 0\n');
+    await chmod(fake, 0o755);
+    const result = await sitectl(['diff', '-f', 'config', '--backend', 'configmgr', '--site', 'CAS', '--powershell', fake, '--state', path.join(dir, 'state.json')], { cwd: dir, env: site.env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe('sitectl: PowerShell exited with code 0 before answering; it said: Welcome to a shell that is not PowerShell\n');
   });
 });
