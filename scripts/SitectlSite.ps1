@@ -34,19 +34,23 @@ function Get-SitectlKey([string]$Server, [string]$SiteCode) {
     return "$($Server.TrimStart('\').ToLowerInvariant())|$($SiteCode.ToUpperInvariant())"
 }
 
-# One read of every site system server, software update point and account, whatever their number.
-function Read-SitectlSite {
+# One read of every site system server and software update point, whatever their number, and
+# of the accounts of the sites named: an account is an item of one site's control file, and a
+# server's proxy takes the account object of its own site.
+function Read-SitectlSite([string[]]$AccountSites = @()) {
     $script:SitectlServers = @{}
     foreach ($system in @(Get-CMSiteSystemServer -AllSite)) { $script:SitectlServers[(Get-SitectlKey $system.NetworkOSPath $system.SiteCode)] = $system }
     $script:SitectlUpdatePoints = @{}
     foreach ($sup in @(Get-CMSoftwareUpdatePoint -AllSite)) { $script:SitectlUpdatePoints[(Get-SitectlKey $sup.NetworkOSPath $sup.SiteCode)] = $sup }
     $script:SitectlAccounts = @{}
-    foreach ($account in @(Get-CMAccount)) { $script:SitectlAccounts[([string]$account.UserName).ToLowerInvariant()] = $account }
+    foreach ($site in $AccountSites) {
+        foreach ($account in @(Get-CMAccount -SiteCode $site)) { $script:SitectlAccounts[(Get-SitectlKey ([string]$account.UserName) $site)] = $account }
+    }
 }
 
 # The site's sites, site system servers (proxy and roles) and account names, as a sitectl
-# LiveState document, in five cmdlet calls whatever the size of the hierarchy. Run it on the
-# site drive of the top-level site, which sees the whole hierarchy.
+# LiveState document: four cmdlet calls whatever the size of the hierarchy, and one per site
+# for its accounts. Run it on the site drive of the top-level site, which sees the whole hierarchy.
 function Read-SitectlLiveState {
     # Site builds of the current-branch releases (the third part of 5.00.BUILD.xxxx), from
     # Microsoft's "Updates for Configuration Manager" table, oldest first. Extend it when a new
@@ -72,7 +76,15 @@ function Read-SitectlLiveState {
     $systems = @(Get-CMSiteSystemServer -AllSite)
     $roleObjects = @(Get-CMSiteRole -AllSite)
     $supObjects = @(Get-CMSoftwareUpdatePoint -AllSite)
-    $accounts = @(Get-CMAccount | ForEach-Object { [string]$_.UserName })
+    # Accounts are per site: the names of every site's, once each (hashtable keys ignore case, as ConfigMgr does).
+    $accounts = New-Object System.Collections.ArrayList
+    $seen = @{}
+    foreach ($s in $siteObjects) {
+        foreach ($account in @(Get-CMAccount -SiteCode $s.SiteCode)) {
+            $name = [string]$account.UserName
+            if (-not $seen.ContainsKey($name)) { $seen[$name] = $true; [void]$accounts.Add($name) }
+        }
+    }
 
     $sites = @(foreach ($s in $siteObjects) {
             $type = $siteTypes[[int]$s.Type]
@@ -116,12 +128,13 @@ function Read-SitectlLiveState {
             }
         })
 
-    return [ordered]@{ apiVersion = 'sitectl/v1'; kind = 'LiveState'; revision = 0; sites = $sites; servers = $servers; accounts = $accounts }
+    return [ordered]@{ apiVersion = 'sitectl/v1'; kind = 'LiveState'; revision = 0; sites = $sites; servers = $servers; accounts = @($accounts) }
 }
 
 # A property picked by name, never by position: other properties sit between the proxy ones.
 function Get-SitectlProperty($Object, [string]$Name, [string]$Field) {
-    foreach ($prop in @($Object.Props)) { if ($prop.PropertyName -eq $Name) { return $prop.$Field } }
+    # Not @($Object.Props): WMI gives an empty list as $null, and @($null) is a list of one $null.
+    foreach ($prop in $Object.Props) { if ($null -ne $prop -and $prop.PropertyName -eq $Name) { return $prop.$Field } }
     return $null
 }
 
@@ -158,10 +171,10 @@ function Test-SitectlUpdatePoint([string]$Key, [hashtable]$Expected) {
     return $true
 }
 
-# The account object -ProxyAccessAccount takes, from the one read of the accounts.
-function Get-SitectlAccount([string]$UserName) {
-    $key = $UserName.ToLowerInvariant()
-    if (-not $script:SitectlAccounts.ContainsKey($key)) { throw "the account $UserName does not exist in ConfigMgr: add it (Administration > Security > Accounts) or change the manifest" }
+# The account object -ProxyAccessAccount takes: the one of the server's site, from the read of the accounts.
+function Get-SitectlAccount([string]$UserName, [string]$SiteCode) {
+    $key = Get-SitectlKey $UserName $SiteCode
+    if (-not $script:SitectlAccounts.ContainsKey($key)) { throw "the account $UserName does not exist at site $SiteCode in ConfigMgr: add it there (Administration > Security > Accounts) or change the manifest" }
     return $script:SitectlAccounts[$key]
 }
 

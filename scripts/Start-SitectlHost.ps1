@@ -21,8 +21,9 @@
     "expectedUpdatePoint": {useProxy?, useProxyForAutomaticDeploymentRules?}|null,
     "writeProxy": bool, "proxy": {server, port, account|null}|null,
     "updatePoint": {useProxy, useProxyForAutomaticDeploymentRules}|null}. Before writing, the
-    site's servers, update points and accounts are read again (three calls), and a server that
-    is no longer as expected is skipped (Set-SitectlServer in SitectlSite.ps1).
+    site's servers and update points are read again (two calls), with the accounts of each site
+    whose servers get one (a call per such site), and a server that is no longer as expected is
+    skipped (Set-SitectlServer in SitectlSite.ps1).
 
 .PARAMETER SiteCode
     The site whose drive to use; the top-level site sees the whole hierarchy.
@@ -74,7 +75,7 @@ function Write-SitectlChange($Change) {
         if ($null -eq $proxy) {
             Set-CMSiteSystemServer @target -EnableProxy $false
         } elseif ($proxy.account) {
-            Set-CMSiteSystemServer @target -EnableProxy $true -ProxyServerName ([string]$proxy.server) -ProxyServerPort ([int]$proxy.port) -ProxyAccessAccount (Get-SitectlAccount ([string]$proxy.account))
+            Set-CMSiteSystemServer @target -EnableProxy $true -ProxyServerName ([string]$proxy.server) -ProxyServerPort ([int]$proxy.port) -ProxyAccessAccount (Get-SitectlAccount ([string]$proxy.account) ([string]$Change.site))
         } else {
             Set-CMSiteSystemServer @target -EnableProxy $true -ProxyServerName ([string]$proxy.server) -ProxyServerPort ([int]$proxy.port)
         }
@@ -85,7 +86,8 @@ function Write-SitectlChange($Change) {
 }
 
 function Invoke-SitectlApply($Request) {
-    Read-SitectlSite
+    $accountSites = @($Request.changes | Where-Object { $_.writeProxy -and $null -ne $_.proxy -and $_.proxy.account } | ForEach-Object { [string]$_.site } | Sort-Object -Unique)
+    Read-SitectlSite -AccountSites $accountSites
     # The change being written, for the script block Set-SitectlServer runs: it holds no value, only this name.
     $write = { Write-SitectlChange $script:SitectlChange }
     foreach ($change in @($Request.changes)) {

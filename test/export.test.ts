@@ -33,7 +33,7 @@ describe('diff --live on an export of a real site', () => {
     const result = await sitectl(['plan', '-f', 'examples/contoso', '--live', LIVE, '-o', 'powershell']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      "Set-CMSiteSystemServer -SiteSystemServerName 'cm-p01.eu.contoso.com' -SiteCode 'P01' -EnableProxy $true -ProxyServerName 'proxy-eu.contoso.com' -ProxyServerPort 8080 -ProxyAccessAccount (Get-SitectlAccount 'CONTOSO\\svc-cmproxy-eu')",
+      "Set-CMSiteSystemServer -SiteSystemServerName 'cm-p01.eu.contoso.com' -SiteCode 'P01' -EnableProxy $true -ProxyServerName 'proxy-eu.contoso.com' -ProxyServerPort 8080 -ProxyAccessAccount (Get-SitectlAccount 'CONTOSO\\svc-cmproxy-eu' 'P01')",
     );
     expect(result.stdout).toContain("-ExpectedProxy @{ Server = 'proxy-eu-old.contoso.com'; Port = 3128; Account = 'CONTOSO\\svc-cmproxy-eu' }");
   });

@@ -143,13 +143,14 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     const apply = await run(['apply', '-f', 'config']);
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
-    // One read to plan (five calls), three to check before writing, one call per server written.
+    // One read to plan (four calls and one per site for its accounts), one to check before writing
+    // (two calls and one for the accounts of P01, whose servers get one), one call per server written.
     expect(site.calls()).toEqual({
       'Get-CMSite': 1,
       'Get-CMSiteSystemServer': 2,
       'Get-CMSiteRole': 1,
       'Get-CMSoftwareUpdatePoint': 2,
-      'Get-CMAccount': 2,
+      'Get-CMAccount': 3,
       'Set-CMSiteSystemServer': 10,
     });
     for (const name of changed) expect(proxyOf(name)).toEqual(CORP);

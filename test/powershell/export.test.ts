@@ -27,14 +27,14 @@ async function exportSite(args: readonly string[] = ['-SiteCode', 'CAS', '-Path'
 }
 
 describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', () => {
-  it('exports exactly the live state the site holds, proxy hosts and accounts from Value2, in five cmdlet calls', async () => {
+  it('exports exactly the live state the site holds, proxy hosts and accounts from Value2, in four calls and one per site for its accounts', async () => {
     const result = await exportSite();
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Wrote 28 site system servers of 7 sites');
     const exported = JSON.parse(await readFile(path.join(dir, 'live.json'), 'utf8'));
     expect(withoutStamp(exported)).toEqual(withoutStamp(FIXTURE));
-    expect(site.calls()).toEqual({ 'Get-CMSite': 1, 'Get-CMSiteSystemServer': 1, 'Get-CMSiteRole': 1, 'Get-CMSoftwareUpdatePoint': 1, 'Get-CMAccount': 1 });
+    expect(site.calls()).toEqual({ 'Get-CMSite': 1, 'Get-CMSiteSystemServer': 1, 'Get-CMSiteRole': 1, 'Get-CMSoftwareUpdatePoint': 1, 'Get-CMAccount': 7 });
   });
 
   it('gives diff --live nothing to do when the manifests match, and exactly the changed server when they do not', async () => {
@@ -71,6 +71,16 @@ describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', (
     expect((await exportSite()).code).toBe(0);
     const exported = JSON.parse(await readFile(path.join(dir, 'live.json'), 'utf8'));
     expect(withoutStamp(exported)).toEqual(withoutStamp(FIXTURE));
+  });
+
+  it('exports a server whose properties come back empty (WMI gives an empty list as null) as one without a proxy', async () => {
+    site.edit((s) => {
+      s.roles.find((r) => r.RoleName === 'SMS Site System' && r.NetworkOSPath === '\\\\cm-p02.us.contoso.com')!.Props = [];
+    });
+    const result = await exportSite();
+    expect(result.stderr).toBe('');
+    const exported = JSON.parse(await readFile(path.join(dir, 'live.json'), 'utf8'));
+    expect(exported.servers.find((s: { name: string }) => s.name === 'cm-p02.us.contoso.com').proxy).toBeNull();
   });
 
   it('maps site builds to releases by number: 9141 is 2509, 9146 is 2603, 9132 is 2409, a build between releases is the one below', async () => {
@@ -114,7 +124,7 @@ describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', (
   it('exports names with quotes and non-ASCII byte for byte', async () => {
     const hostile = "CONTOSO\\o'brien\u2019s-$(Stop-Process)`;-Виктор";
     site.edit((s) => {
-      s.accounts.push({ UserName: hostile });
+      s.accounts.push({ UserName: hostile, SiteCode: 'P02' });
       const props = s.roles.find((r) => r.RoleName === 'SMS Site System' && r.NetworkOSPath === '\\\\cm-p02.us.contoso.com')!.Props;
       props.find((p) => p.PropertyName === 'AnonymousProxyAccess')!.Value = 0;
       props.find((p) => p.PropertyName === 'ProxyUserName')!.Value2 = hostile;

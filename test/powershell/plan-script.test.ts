@@ -154,6 +154,18 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
     expect(site.systemProps('acct.contoso.com')['AnonymousProxyAccess']!.Value).toBe(1);
   });
 
+  it('skips a server whose update point options changed since the plan', async () => {
+    const script = await planScript();
+    site.edit((s) => {
+      const props = s.roles.find((r) => r.RoleName === 'SMS Software Update Point' && r.NetworkOSPath === '\\\\supopt.contoso.com')!.Props;
+      props.find((p) => p.PropertyName === 'UseProxyForADR')!.Value = 1; // set in the console after the plan
+      props.find((p) => p.PropertyName === 'UseProxy')!.Value = 0;
+    });
+    const run = await runPlan(script);
+    expect(run.stdout.replace(/\s+/g, ' ')).toContain('supopt.contoso.com: no longer what the plan saw; skipped.');
+    expect(site.supProps('supopt.contoso.com')['UseProxy']!.Value).toBe(0);
+  });
+
   it('changes nothing with -WhatIf', async () => {
     const script = await planScript();
     const before = await readFile(site.file);
@@ -173,7 +185,7 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
     const run = await runPlan(script);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('sitectl: 3 applied, 0 skipped, 2 failed');
-    expect(run.stderr.replace(/\s+/g, ' ')).toContain('sup.contoso.com: the account CONTOSO\\svc-proxy does not exist in ConfigMgr');
+    expect(run.stderr.replace(/\s+/g, ' ')).toContain('sup.contoso.com: the account CONTOSO\\svc-proxy does not exist at site P01 in ConfigMgr');
     expect(site.systemProps('sup.contoso.com')['ProxyName']!.Value2).toBe('old-proxy.contoso.com');
   });
 
@@ -216,7 +228,7 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
     const canary = path.join(dir, 'canary');
     // Every quote PowerShell knows, a subexpression, backticks, semicolons and non-ASCII; account names hold no spaces.
     const hostile = "CONTOSO\\o'brien\u2019s\u2018x\u201Ay\u201B$(New-Item($env:SITECTL_CANARY))`;\"q\";Set-Content($env:SITECTL_CANARY)1;'+'-Виктор-müller-\u{1F600}";
-    site.edit((s) => s.accounts.push({ UserName: hostile }));
+    site.edit((s) => s.accounts.push({ UserName: hostile, SiteCode: 'P01' }));
     await writeManifests([
       ...MANIFESTS.slice(0, 2),
       `apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec: { server: proxy.contoso.com, port: 8080, account: ${yaml(hostile)} }\n`,

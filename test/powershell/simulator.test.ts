@@ -77,9 +77,12 @@ describeWithPowerShell('the simulated site', () => {
     ]);
   });
 
-  it('returns an account object by name, or nothing (S6)', async () => {
-    const out = await ps("(Get-CMAccount -UserName 'contoso\\svc').PSObject.TypeNames[0]; @(Get-CMAccount -UserName 'CONTOSO\\nobody').Count; @(Get-CMAccount).Count");
-    expect(out.split(/\r?\n/)).toEqual(['IResultObject#SMS_SCI_Reserved', '0', '2']);
+  it('returns the account objects of one site by name, or nothing (S6)', async () => {
+    site.edit((s) => s.accounts.push({ UserName: 'CONTOSO\\p01-only', SiteCode: 'P01' }));
+    const out = await ps(
+      "(Get-CMAccount -UserName 'contoso\\svc').PSObject.TypeNames[0]; @(Get-CMAccount -UserName 'CONTOSO\\nobody').Count; @(Get-CMAccount).Count; @(Get-CMAccount -SiteCode P01).Count; (Get-CMAccount -SiteCode P01 -UserName 'CONTOSO\\svc').SiteCode",
+    );
+    expect(out.split(/\r?\n/)).toEqual(['IResultObject#SMS_SCI_Reserved', '0', '2', '3', 'P01']);
   });
 
   it('overwrites the proxy whole: a left-out port becomes 80 and a left-out account System, with ProxyUserName left stale (S7)', async () => {
@@ -94,15 +97,17 @@ describeWithPowerShell('the simulated site', () => {
     ]);
   });
 
-  it('sets the account from the object Get-CMAccount returns, and refuses a name or nothing (S7)', async () => {
-    await ps("Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'p' -ProxyServerPort 3128 -ProxyAccessAccount (Get-CMAccount -UserName 'CONTOSO\\other')");
+  it('sets the account from the object Get-CMAccount returns for the server\'s site, and refuses a name, another site\'s account or nothing (S7)', async () => {
+    await ps("Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'p' -ProxyServerPort 3128 -ProxyAccessAccount (Get-CMAccount -SiteCode P01 -UserName 'CONTOSO\\other')");
     const props = site.systemProps('cm02.contoso.com');
     expect([props['AnonymousProxyAccess']!.Value, props['ProxyUserName']!.Value2, props['ProxyServerPort']!.Value]).toEqual([0, 'CONTOSO\\other', 3128]);
-    const unknown = await runCommand(CONNECT + "Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'p' -ProxyAccessAccount (Get-CMAccount -UserName 'CONTOSO\\nobody')", { env: site.env });
+    const unknown = await runCommand(CONNECT + "Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'p' -ProxyAccessAccount (Get-CMAccount -SiteCode P01 -UserName 'CONTOSO\\nobody')", { env: site.env });
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toMatch(/ProxyAccessAccount/);
     const text = await runCommand(CONNECT + "Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'p' -ProxyAccessAccount 'CONTOSO\\other'", { env: site.env });
     expect(text.code).not.toBe(0);
+    const otherSite = await runCommand(CONNECT + "Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'q' -ProxyAccessAccount (Get-CMAccount -SiteCode CAS -UserName 'CONTOSO\\other')", { env: site.env });
+    expect(otherSite.stderr.replace(/\s+/g, ' ')).toContain("User account 'CONTOSO\\other' was not found at site 'P01'.");
     expect(site.systemProps('cm02.contoso.com')['ProxyName']!.Value2).toBe('p');
     expect(site.systemProps('cm02.contoso.com')['ProxyServerPort']!.Value).toBe(3128);
   });

@@ -58,7 +58,8 @@ export interface SimHierarchy {
   readonly siteCode: string;
   readonly sites: readonly SimSite[];
   readonly servers: readonly SimServer[];
-  readonly accounts?: readonly string[];
+  /** ConfigMgr accounts: a name alone exists at every site; `{ name, site }` at that site only. */
+  readonly accounts?: readonly (string | { readonly name: string; readonly site: string })[];
   /** False when the console's module makes no site drive on import (DOMAIN.md). */
   readonly autoDrive?: boolean;
 }
@@ -86,7 +87,7 @@ export interface SiteFile {
   autoDrive: boolean;
   sites: Record<string, unknown>[];
   roles: SysResUse[];
-  accounts: { UserName: string }[];
+  accounts: { UserName: string; SiteCode: string }[];
   failWrites: Record<string, string>;
 }
 
@@ -143,7 +144,9 @@ export function siteFile(hierarchy: SimHierarchy): SiteFile {
       ServerName: site.siteServer.toUpperCase(),
     })),
     roles,
-    accounts: (hierarchy.accounts ?? []).map((UserName) => ({ UserName })),
+    accounts: (hierarchy.accounts ?? []).flatMap((account) =>
+      typeof account === 'string' ? hierarchy.sites.map((site) => ({ UserName: account, SiteCode: site.code })) : [{ UserName: account.name, SiteCode: account.site }],
+    ),
     failWrites: {},
   };
 }

@@ -53,7 +53,7 @@ export function renderPowerShell(plan: Plan, version: string, library: string): 
     'Connect-SitectlSite -SiteCode $SiteCode -ProviderMachineName $ProviderMachineName',
     'Push-Location "$($SiteCode):\\"',
     'try {',
-    '    Read-SitectlSite',
+    `    Read-SitectlSite -AccountSites @(${accountSites(plan).map(psString).join(', ')})`,
   );
   for (const change of plan.changes) lines.push('', ...renderChange(change).map((line) => `    ${line}`));
   lines.push(
@@ -89,9 +89,15 @@ function expectedProxy(proxy: ProxySettings | null | undefined): string {
   return `@{ Server = ${psString(proxy.server)}; Port = ${proxy.port}; Account = ${psString(proxy.account ?? '')} }`;
 }
 
-function setProxy(target: string, proxy: ProxySettings | null): string {
+/** accountSites are the sites whose accounts the script reads: those of the servers whose new proxy names one. */
+function accountSites(plan: Plan): string[] {
+  const sites = plan.changes.filter((c) => c.action !== 'hold' && (c.after as Partial<LiveServer>).proxy?.account).map((c) => (c.after as Partial<LiveServer>).site ?? '');
+  return [...new Set(sites)].sort();
+}
+
+function setProxy(target: string, site: string, proxy: ProxySettings | null): string {
   if (!proxy) return `Set-CMSiteSystemServer ${target} -EnableProxy $false`;
-  const account = proxy.account ? ` -ProxyAccessAccount (Get-SitectlAccount ${psString(proxy.account)})` : '';
+  const account = proxy.account ? ` -ProxyAccessAccount (Get-SitectlAccount ${psString(proxy.account)} ${psString(site)})` : '';
   return `Set-CMSiteSystemServer ${target} -EnableProxy $true -ProxyServerName ${psString(proxy.server)} -ProxyServerPort ${proxy.port}${account}`;
 }
 
@@ -116,7 +122,7 @@ function renderChange(change: Change): string[] {
   const writes: string[] = [];
   const notes: string[] = [];
   const writesProxy = proxyWritten(change, before, after);
-  if (writesProxy) writes.push(setProxy(target, after.proxy ?? null));
+  if (writesProxy) writes.push(setProxy(target, site, after.proxy ?? null));
 
   const sup = after.roles?.find(isUpdatePoint);
   const old = before.roles?.find(isUpdatePoint);
@@ -140,11 +146,13 @@ function renderChange(change: Change): string[] {
     if (notes.length === 0) return [`${header}: nothing that a cmdlet sets differs (role list only)`];
     return [`${header}: ${psComment(notes.join('; '))}`, `Skip-SitectlChange -Server ${psString(change.name)} -Reason ${psString(notes.join('; '))}`];
   }
-  const comment = `${header}: ${psComment(writes.length > 0 && notes.length > 0 ? `${description}; ${notes.join('; ')}` : description)}`;
+  const comment = `${header}: ${psComment(notes.length > 0 ? `${description}; ${notes.join('; ')}` : description)}`;
   return [
     comment,
     `Invoke-SitectlChange -Server ${psString(change.name)} -SiteCode ${psString(site)} -ExpectedProxy ${expectedProxy(before.proxy)}${expectedUpdatePoint} -Description ${psString(description)} -Write {`,
     ...writes.map((w) => `    ${w}`),
+    // What the plan wanted but cannot set is said when the script runs, not only in a comment.
+    ...notes.map((note) => `    Write-Warning ${psString(`${change.name}: ${note}`)}`),
     '}',
   ];
 }

@@ -49,19 +49,23 @@ function Get-SitectlKey([string]$Server, [string]$SiteCode) {
     return "$($Server.TrimStart('\').ToLowerInvariant())|$($SiteCode.ToUpperInvariant())"
 }
 
-# One read of every site system server, software update point and account, whatever their number.
-function Read-SitectlSite {
+# One read of every site system server and software update point, whatever their number, and
+# of the accounts of the sites named: an account is an item of one site's control file, and a
+# server's proxy takes the account object of its own site.
+function Read-SitectlSite([string[]]$AccountSites = @()) {
     $script:SitectlServers = @{}
     foreach ($system in @(Get-CMSiteSystemServer -AllSite)) { $script:SitectlServers[(Get-SitectlKey $system.NetworkOSPath $system.SiteCode)] = $system }
     $script:SitectlUpdatePoints = @{}
     foreach ($sup in @(Get-CMSoftwareUpdatePoint -AllSite)) { $script:SitectlUpdatePoints[(Get-SitectlKey $sup.NetworkOSPath $sup.SiteCode)] = $sup }
     $script:SitectlAccounts = @{}
-    foreach ($account in @(Get-CMAccount)) { $script:SitectlAccounts[([string]$account.UserName).ToLowerInvariant()] = $account }
+    foreach ($site in $AccountSites) {
+        foreach ($account in @(Get-CMAccount -SiteCode $site)) { $script:SitectlAccounts[(Get-SitectlKey ([string]$account.UserName) $site)] = $account }
+    }
 }
 
 # The site's sites, site system servers (proxy and roles) and account names, as a sitectl
-# LiveState document, in five cmdlet calls whatever the size of the hierarchy. Run it on the
-# site drive of the top-level site, which sees the whole hierarchy.
+# LiveState document: four cmdlet calls whatever the size of the hierarchy, and one per site
+# for its accounts. Run it on the site drive of the top-level site, which sees the whole hierarchy.
 function Read-SitectlLiveState {
     # Site builds of the current-branch releases (the third part of 5.00.BUILD.xxxx), from
     # Microsoft's "Updates for Configuration Manager" table, oldest first. Extend it when a new
@@ -87,7 +91,15 @@ function Read-SitectlLiveState {
     $systems = @(Get-CMSiteSystemServer -AllSite)
     $roleObjects = @(Get-CMSiteRole -AllSite)
     $supObjects = @(Get-CMSoftwareUpdatePoint -AllSite)
-    $accounts = @(Get-CMAccount | ForEach-Object { [string]$_.UserName })
+    # Accounts are per site: the names of every site's, once each (hashtable keys ignore case, as ConfigMgr does).
+    $accounts = New-Object System.Collections.ArrayList
+    $seen = @{}
+    foreach ($s in $siteObjects) {
+        foreach ($account in @(Get-CMAccount -SiteCode $s.SiteCode)) {
+            $name = [string]$account.UserName
+            if (-not $seen.ContainsKey($name)) { $seen[$name] = $true; [void]$accounts.Add($name) }
+        }
+    }
 
     $sites = @(foreach ($s in $siteObjects) {
             $type = $siteTypes[[int]$s.Type]
@@ -131,12 +143,13 @@ function Read-SitectlLiveState {
             }
         })
 
-    return [ordered]@{ apiVersion = 'sitectl/v1'; kind = 'LiveState'; revision = 0; sites = $sites; servers = $servers; accounts = $accounts }
+    return [ordered]@{ apiVersion = 'sitectl/v1'; kind = 'LiveState'; revision = 0; sites = $sites; servers = $servers; accounts = @($accounts) }
 }
 
 # A property picked by name, never by position: other properties sit between the proxy ones.
 function Get-SitectlProperty($Object, [string]$Name, [string]$Field) {
-    foreach ($prop in @($Object.Props)) { if ($prop.PropertyName -eq $Name) { return $prop.$Field } }
+    # Not @($Object.Props): WMI gives an empty list as $null, and @($null) is a list of one $null.
+    foreach ($prop in $Object.Props) { if ($null -ne $prop -and $prop.PropertyName -eq $Name) { return $prop.$Field } }
     return $null
 }
 
@@ -173,10 +186,10 @@ function Test-SitectlUpdatePoint([string]$Key, [hashtable]$Expected) {
     return $true
 }
 
-# The account object -ProxyAccessAccount takes, from the one read of the accounts.
-function Get-SitectlAccount([string]$UserName) {
-    $key = $UserName.ToLowerInvariant()
-    if (-not $script:SitectlAccounts.ContainsKey($key)) { throw "the account $UserName does not exist in ConfigMgr: add it (Administration > Security > Accounts) or change the manifest" }
+# The account object -ProxyAccessAccount takes: the one of the server's site, from the read of the accounts.
+function Get-SitectlAccount([string]$UserName, [string]$SiteCode) {
+    $key = Get-SitectlKey $UserName $SiteCode
+    if (-not $script:SitectlAccounts.ContainsKey($key)) { throw "the account $UserName does not exist at site $SiteCode in ConfigMgr: add it there (Administration > Security > Accounts) or change the manifest" }
     return $script:SitectlAccounts[$key]
 }
 
@@ -242,13 +255,14 @@ function Skip-SitectlChange([string]$Server, [string]$Reason) {
 Connect-SitectlSite -SiteCode $SiteCode -ProviderMachineName $ProviderMachineName
 Push-Location "$($SiteCode):\"
 try {
-    Read-SitectlSite
+    Read-SitectlSite -AccountSites @()
 
     # hold held.contoso.com (site P01): held, nothing is written. roles on this server need different proxies and spec.proxy does not choose one (ProxyConflict)
 
     # create new.contoso.com (site P01): no proxy -> proxy.contoso.com:8080 as System; the software update point is not on the site yet: its proxy options are set by a plan made once it is
     Invoke-SitectlChange -Server 'new.contoso.com' -SiteCode 'P01' -ExpectedProxy $null -Description 'no proxy -> proxy.contoso.com:8080 as System' -Write {
         Set-CMSiteSystemServer -SiteSystemServerName 'new.contoso.com' -SiteCode 'P01' -EnableProxy $true -ProxyServerName 'proxy.contoso.com' -ProxyServerPort 8080
+        Write-Warning 'new.contoso.com: the software update point is not on the site yet: its proxy options are set by a plan made once it is'
     }
 
     # update upd.contoso.com (site P01): old-proxy.contoso.com:3128 as CONTOSO\svc-old -> proxy2.contoso.com:80 as System

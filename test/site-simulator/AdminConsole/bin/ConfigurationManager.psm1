@@ -79,12 +79,14 @@ function Select-SimRole([string]$RoleName, [string]$Server, [string]$SiteCode, [
 function ConvertTo-SimResult($Record, [string]$Class) {
     $fields = [ordered]@{}
     foreach ($property in $Record.PSObject.Properties) { $fields[$property.Name] = $property.Value }
-    if ($fields.Contains('Props')) {
-        $fields.Props = @(foreach ($prop in @($Record.Props)) {
+    # An empty Props list comes back as $null, as WMI gives an empty array property.
+    if ($fields.Contains('Props') -and $null -ne $Record.Props) {
+        $fields.Props = @(foreach ($prop in $Record.Props) {
                 $embedded = [pscustomobject]@{ PropertyName = $prop.PropertyName; Value = $prop.Value; Value1 = $prop.Value1; Value2 = $prop.Value2 }
                 $embedded.PSObject.TypeNames.Insert(0, 'IResultObject#SMS_EmbeddedProperty')
                 $embedded
             })
+        if ($fields.Props.Count -eq 0) { $fields.Props = $null }
     }
     $result = [pscustomobject]$fields
     $result.PSObject.TypeNames.Insert(0, "IResultObject#$Class")
@@ -92,10 +94,11 @@ function ConvertTo-SimResult($Record, [string]$Class) {
 }
 
 function Set-SimProp($Record, [string]$Name, [string]$Field, $Value) {
-    $prop = @($Record.Props) | Where-Object PropertyName -EQ $Name | Select-Object -First 1
+    $props = @(foreach ($p in $Record.Props) { if ($null -ne $p) { $p } })
+    $prop = $props | Where-Object PropertyName -EQ $Name | Select-Object -First 1
     if (-not $prop) {
         $prop = [pscustomobject]@{ PropertyName = $Name; Value = 0; Value1 = ''; Value2 = '' }
-        $Record.Props = @($Record.Props) + $prop
+        $Record.Props = $props + $prop
     }
     $prop.$Field = $Value
 }
@@ -161,13 +164,16 @@ function Get-CMSoftwareUpdatePoint {
     }
 }
 
-# S6: Get-CMAccount returns the account object, or nothing for a name the site does not know.
+# S6: Get-CMAccount returns the account objects of one site (-SiteCode, else the drive's site),
+# or nothing for a name that site does not know.
 function Get-CMAccount {
     [CmdletBinding()]
-    param([Parameter(Position = 0)][string]$UserName)
+    param([Parameter(Position = 0)][string]$UserName, [string]$SiteCode)
     Add-SimCall 'Get-CMAccount'
     Assert-SimSiteDrive
+    $code = if ($SiteCode) { $SiteCode } else { (Get-Location).Drive.Name }
     foreach ($account in @((Read-SimSite).accounts)) {
+        if ($account.SiteCode -ne $code) { continue }
         if (-not $UserName -or $account.UserName -eq $UserName) { ConvertTo-SimResult $account 'SMS_SCI_Reserved' }
     }
 }
@@ -175,7 +181,8 @@ function Get-CMAccount {
 # S7: writing the proxy overwrites it whole: a left-out port becomes 80 and a left-out account
 # the System account (AnonymousProxyAccess = 1, ProxyUserName left as it was). Turning the
 # proxy off leaves the other proxy properties as they were. The account must be the object
-# Get-CMAccount returns; a name, or the nothing it returns for an unknown one, fails.
+# Get-CMAccount returns for the server's own site; a name, another site's account, or the
+# nothing it returns for an unknown one, fails.
 function Set-CMSiteSystemServer {
     [CmdletBinding(SupportsShouldProcess)]
     param(
@@ -194,6 +201,9 @@ function Set-CMSiteSystemServer {
     if (-not $PSBoundParameters.ContainsKey('EnableProxy')) { throw 'simulator: Set-CMSiteSystemServer without -EnableProxy is not simulated.' }
     if ($EnableProxy -and -not $ProxyServerName) { throw 'simulator: -EnableProxy $true without -ProxyServerName is not simulated.' }
     $record = Get-SimTarget 'SMS Site System' $SiteSystemServerName $SiteCode
+    if ($ProxyAccessAccount -and $ProxyAccessAccount.SiteCode -ne $record.SiteCode) {
+        throw "User account '$($ProxyAccessAccount.UserName)' was not found at site '$($record.SiteCode)'."
+    }
     Assert-SimWritable $SiteSystemServerName
     if (-not $PSCmdlet.ShouldProcess($SiteSystemServerName, 'Set proxy')) { return }
     if ($EnableProxy) {
