@@ -236,6 +236,9 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
     ]);
     const script = await planScript();
     expect(await readFile(script, 'utf8')).toMatch(/^[\x20-\x7e\n]*$/); // ASCII alone: read the same in every code page
+    // The script's own literal, as PowerShell evaluated it, in the -WhatIf description.
+    const whatIf = await runScript(script, ['-WhatIf'], { cwd: dir, env: { ...site.env, SITECTL_CANARY: canary } });
+    expect(whatIf.stdout).toContain(`-> proxy.contoso.com:8080 as ${hostile}" on target "sup.contoso.com"`);
     const run = await runScript(script, [], { cwd: dir, env: { ...site.env, SITECTL_CANARY: canary } });
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('sitectl: 1 applied, 0 skipped, 0 failed');

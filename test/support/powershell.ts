@@ -11,7 +11,8 @@ import { ROOT } from './cli.js';
 export const POWERSHELL = findPowerShell();
 
 function findPowerShell(): string | undefined {
-  const candidates = [process.env['SITECTL_TEST_POWERSHELL'], path.join(ROOT, '.tools/pwsh/pwsh'), ...pathEntries().map((dir) => path.join(dir, 'pwsh'))];
+  const exe = process.platform === 'win32' ? 'pwsh.exe' : 'pwsh';
+  const candidates = [process.env['SITECTL_TEST_POWERSHELL'], path.join(ROOT, '.tools/pwsh', exe), ...pathEntries().map((dir) => path.join(dir, exe))];
   return candidates.find((candidate): candidate is string => !!candidate && existsSync(candidate));
 }
 
@@ -19,17 +20,16 @@ function pathEntries(): string[] {
   return (process.env['PATH'] ?? '').split(path.delimiter).filter(Boolean);
 }
 
-const MISSING =
-  'PowerShell tests skipped: no pwsh found (install it with `dotnet tool install PowerShell --version 7.6.9 --tool-path .tools/pwsh`, or set SITECTL_TEST_POWERSHELL)';
+/** MISSING_POWERSHELL says why the PowerShell tests are skipped; test/support/powershell-setup.ts prints it once per run. */
+export const MISSING_POWERSHELL =
+  'no pwsh found (install it with `dotnet tool install PowerShell --version 7.6.9 --tool-path .tools/pwsh`, or set SITECTL_TEST_POWERSHELL)';
 
 /**
- * describeWithPowerShell is `describe` when PowerShell is here and `describe.skip` (with one
- * line saying why) when it is not; with SITECTL_REQUIRE_POWERSHELL=1, as CI sets, a missing
- * PowerShell fails instead of skipping.
+ * describeWithPowerShell is `describe` when PowerShell is here and `describe.skip` when it is
+ * not. With SITECTL_REQUIRE_POWERSHELL=1, as CI sets, a missing PowerShell fails the run instead.
  */
 export function describeWithPowerShell(name: string, body: () => void): void {
-  if (!POWERSHELL && process.env['SITECTL_REQUIRE_POWERSHELL'] === '1') throw new Error(`SITECTL_REQUIRE_POWERSHELL=1 but ${MISSING.replace('PowerShell tests skipped: ', '')}`);
-  if (!POWERSHELL) console.warn(MISSING);
+  if (!POWERSHELL && process.env['SITECTL_REQUIRE_POWERSHELL'] === '1') throw new Error(`SITECTL_REQUIRE_POWERSHELL=1 but ${MISSING_POWERSHELL}`);
   describe.skipIf(!POWERSHELL)(name, body);
 }
 
@@ -56,7 +56,7 @@ export function runCommand(command: string, options: PowerShellRun = {}): Promis
 }
 
 function runPowerShell(args: readonly string[], options: PowerShellRun): Promise<PowerShellResult> {
-  if (!POWERSHELL) throw new Error(MISSING);
+  if (!POWERSHELL) throw new Error(MISSING_POWERSHELL);
   const env = { ...process.env, NO_COLOR: '1', POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', ...options.env };
   return new Promise((resolve, reject) => {
     execFile(POWERSHELL!, ['-NoLogo', '-NoProfile', '-NonInteractive', ...args], { cwd: options.cwd ?? ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
