@@ -1,8 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, mkdir, mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sitectl } from '../support/cli.js';
+import { eventually, startSitectl } from '../support/process.js';
 import { describeWithPowerShell, POWERSHELL } from '../support/powershell.js';
 import { SimulatedSite, type SimHierarchy, type SimServer } from '../support/site-simulator.js';
 
@@ -66,6 +68,24 @@ async function events(): Promise<{ reason: string; object: { name: string }; mes
 function run(args: readonly string[], env: Record<string, string> = {}) {
   return sitectl([...args, '--backend', 'configmgr', '--site', 'CAS', '--powershell', POWERSHELL ?? 'pwsh', '--state', path.join(dir, 'state.json')], { cwd: dir, env: { ...site.env, ...env } });
 }
+
+/** hostProcesses are the PowerShell hosts serving this test's simulated site (found by their environment, Linux only). */
+function hostProcesses(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
+      if (cmdline.includes('Start-SitectlHost.ps1') && environ.split('\0').includes(`SITECTL_SIM_SITE=${site.file}`)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
+
+const setCalls = () => site.calls()['Set-CMSiteSystemServer'] ?? 0;
 
 const proxyOf = (name: string) => {
   const p = site.systemProps(name);
@@ -196,4 +216,78 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toBe('sitectl: PowerShell exited with code 0 before answering; it said: Welcome to a shell that is not PowerShell\n');
   });
+
+  it('never records a write that did not happen when PowerShell is killed mid-apply, and the next apply converges', async () => {
+    // Killed after 3, 17 and 41 of 60 writes: early, middle, late.
+    for (const after of [3, 17, 41]) {
+      await rm(path.join(dir, 'state.json'), { force: true });
+      await setUp(60);
+      site.edit((s) => (s.writeDelayMs = 50)); // 60 writes take seconds, as on a real site
+      const apply = sitectl(['apply', '-f', 'config', '--backend', 'configmgr', '--site', 'CAS', '--powershell', POWERSHELL ?? 'pwsh', '--state', path.join(dir, 'state.json')], { cwd: dir, env: site.env });
+      await eventually(async () => (setCalls() >= after ? true : undefined), 120_000);
+      for (const pid of hostProcesses()) process.kill(pid, 'SIGKILL');
+      const killed = await apply;
+      expect(killed.code).toBe(3);
+      expect(killed.stderr).toMatch(/^sitectl: PowerShell was killed \(SIGKILL\) before answering.* \((\d+) of 60 servers were written and recorded; revision [01]\)\n$/);
+
+      const book = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8').catch(() => '{"managed":{"servers":{}}}'));
+      const recorded = Object.keys(book.managed.servers);
+      expect(recorded.length).toBeLessThanOrEqual(setCalls());
+      for (const name of recorded) expect(proxyOf(name), name).toEqual(CORP);
+
+      const again = await run(['apply', '-f', 'config']);
+      expect(again.code).toBe(0);
+      for (const server of onSite) expect(proxyOf(server.name)).toEqual(CORP);
+      expect((await run(['diff', '-f', 'config'])).code).toBe(0);
+    }
+  }, 300_000);
+
+  it('watch corrects a change made in the console within an interval, and starts PowerShell again when it dies', async () => {
+    await setUp(3);
+    const watch = startSitectl(['watch', '-f', 'config', '--interval', '2s', '--backend', 'configmgr', '--site', 'CAS', '--powershell', POWERSHELL ?? 'pwsh', '--state', path.join(dir, 'state.json')], dir, site.env);
+    try {
+      await watch.waitFor(/pass 1 \w+ applied \(revision 1\)/);
+      expect(proxyOf('dp0002.contoso.com')).toEqual(CORP);
+      const consoleChange = () =>
+        site.edit((s) => {
+          const props = s.roles.find((r) => r.RoleName === 'SMS Site System' && r.NetworkOSPath === '\\\\dp0002.contoso.com')!.Props;
+          props.find((p) => p.PropertyName === 'UseProxy')!.Value = 0;
+        });
+      consoleChange();
+      await eventually(async () => (proxyOf('dp0002.contoso.com') !== null ? true : undefined), 30_000);
+      expect((await events()).map((e) => `${e.reason} ${e.object.name}`)).toContain('DriftCorrected dp0002.contoso.com');
+
+      // A dotnet tool's pwsh is a launcher and the runtime it starts: kill both.
+      const first = hostProcesses();
+      expect(first.length).toBeGreaterThan(0);
+      for (const pid of first) process.kill(pid, 'SIGKILL');
+      consoleChange();
+      await eventually(async () => (proxyOf('dp0002.contoso.com') !== null ? true : undefined), 60_000);
+      const second = hostProcesses();
+      expect(second).toHaveLength(first.length);
+      expect(second.filter((pid) => first.includes(pid))).toEqual([]);
+    } finally {
+      watch.child.kill('SIGTERM');
+    }
+    expect(await watch.exited).toBe(0);
+    expect(hostProcesses()).toEqual([]);
+  }, 180_000);
+
+  it('watch --mode monitor reports a change made in the console and writes nothing', async () => {
+    await setUp(2);
+    expect((await run(['apply', '-f', 'config'])).code).toBe(0);
+    site.edit((s) => {
+      const props = s.roles.find((r) => r.RoleName === 'SMS Site System' && r.NetworkOSPath === '\\\\dp0001.contoso.com')!.Props;
+      props.find((p) => p.PropertyName === 'ProxyServerPort')!.Value = 3128;
+    });
+    const watch = startSitectl(['watch', '-f', 'config', '--mode', 'monitor', '--backend', 'configmgr', '--site', 'CAS', '--powershell', POWERSHELL ?? 'pwsh', '--state', path.join(dir, 'state.json')], dir, site.env);
+    try {
+      await watch.waitFor(/pass 1 /);
+      await eventually(async () => ((await events()).some((e) => e.reason === 'DriftDetected' && e.object.name === 'dp0001.contoso.com') ? true : undefined), 30_000);
+    } finally {
+      watch.child.kill('SIGTERM');
+    }
+    expect(await watch.exited).toBe(0);
+    expect(proxyOf('dp0001.contoso.com')?.port).toBe(3128);
+  }, 120_000);
 });

@@ -89,6 +89,8 @@ export interface SiteFile {
   roles: SysResUse[];
   accounts: { UserName: string; SiteCode: string }[];
   failWrites: Record<string, string>;
+  /** How long every write takes, in milliseconds. */
+  writeDelayMs: number;
 }
 
 const prop = (PropertyName: string, Value: number, Value1 = '', Value2 = ''): EmbeddedProperty => ({ PropertyName, Value, Value1, Value2 });
@@ -148,6 +150,7 @@ export function siteFile(hierarchy: SimHierarchy): SiteFile {
       typeof account === 'string' ? hierarchy.sites.map((site) => ({ UserName: account, SiteCode: site.code })) : [{ UserName: account.name, SiteCode: account.site }],
     ),
     failWrites: {},
+    writeDelayMs: 0,
   };
 }
 
@@ -158,6 +161,7 @@ export class SimulatedSite {
   constructor(readonly dir: string, hierarchy: SimHierarchy) {
     this.file = path.join(dir, 'site.json');
     this.write(siteFile(hierarchy));
+    this.resetCalls();
   }
 
   /** env makes `$env:SMS_ADMIN_UI_PATH\..\ConfigurationManager.psd1` the simulated module, with this site behind it. */

@@ -32,6 +32,8 @@ export class ConfigMgrBackend implements StateBackend {
   readonly keepsSites = false;
   readonly location: string;
   private host: Promise<PowerShellHost> | undefined;
+  /** The host once it has started, to tell without waiting whether it still runs. */
+  private started: PowerShellHost | undefined;
   private readonly events: EventLog;
 
   constructor(private readonly options: ConfigMgrOptions) {
@@ -100,14 +102,26 @@ export class ConfigMgrBackend implements StateBackend {
   async close(): Promise<void> {
     const host = this.host;
     this.host = undefined;
+    this.started = undefined;
     await (await host?.catch(() => undefined))?.close();
   }
 
-  /** connect is the running PowerShell host, started on first use and again after it died. */
-  private async connect(): Promise<PowerShellHost> {
-    const running = await this.host?.catch(() => undefined);
-    if (running?.alive) return running;
-    this.host = PowerShellHost.start(this.options);
+  /**
+   * connect is the PowerShell host, started on first use and again after it died or could not
+   * start. It decides without waiting, so that requests made together share one host.
+   */
+  private connect(): Promise<PowerShellHost> {
+    if (this.started && !this.started.alive) {
+      this.host = undefined;
+      this.started = undefined;
+    }
+    this.host ??= PowerShellHost.start(this.options).then(
+      (host) => (this.started = host),
+      (error: unknown) => {
+        this.host = undefined;
+        throw error;
+      },
+    );
     return this.host;
   }
 

@@ -103,9 +103,12 @@ function Set-SimProp($Record, [string]$Name, [string]$Field, $Value) {
     $prop.$Field = $Value
 }
 
-# S5: a write to a server the site is told to fail throws that message.
+# S5: a write to a server the site is told to fail throws that message. S10: every write
+# takes writeDelayMs, as a change to the site control file takes the SMS Provider a while.
 function Assert-SimWritable([string]$Server) {
-    $failures = (Read-SimSite).failWrites
+    $site = Read-SimSite
+    if ($site.writeDelayMs -gt 0) { Start-Sleep -Milliseconds $site.writeDelayMs }
+    $failures = $site.failWrites
     if ($failures -and $failures.PSObject.Properties[$Server.ToLowerInvariant()]) {
         throw $failures.PSObject.Properties[$Server.ToLowerInvariant()].Value
     }
