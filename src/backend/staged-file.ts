@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { retryWhileBusy } from './busy-retry.js';
 import path from 'node:path';
 import { processRuns } from './lock.js';
 
@@ -63,7 +64,7 @@ export class StagedFile {
 
   /** commit renames the staged file over its target: a reader sees the old content or the new, never a part. */
   commit(): Promise<void> {
-    return rename(this.temporary, this.target);
+    return retryWhileBusy(() => rename(this.temporary, this.target));
   }
 
   /** discard removes the staged file. */
