@@ -1,16 +1,17 @@
 // `npm run bench`: runs the benchmarks, prints a table and writes bench/results.json so runs
-// can be compared. Sizes: SITECTL_BENCH_SIZES (default 1000,20000,125000); watch latency is
-// measured on the sizes up to 20,000 (SITECTL_BENCH_EDITS edits, default 50). Speed is
-// measured here, never in the test suite.
+// can be compared. Sizes: SITECTL_BENCH_SIZES (default 1000,20000,125000); watch latency and
+// the ConfigMgr backend on the simulated site are measured on the sizes up to 20,000
+// (SITECTL_BENCH_EDITS edits, default 50). Speed is measured here, never in the test suite.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureCold } from './cold.mjs';
+import { measureConfigMgr, powershell } from './configmgr.mjs';
 import { measureWatch } from './watch-latency.mjs';
 
 const sizes = (process.env.SITECTL_BENCH_SIZES ?? '1000,20000,125000').split(',').map(Number);
 const edits = Number(process.env.SITECTL_BENCH_EDITS ?? 50);
-const results = { date: new Date().toISOString(), node: process.version, cold: [], watch: [] };
+const results = { date: new Date().toISOString(), node: process.version, cold: [], watch: [], configmgr: [] };
 
 console.log('servers  floor ms  validate ms cached | uncached (x floor)  diff ms cached | uncached (x floor)  diff/s  apply 1% ms  peak RSS MB (validate/diff/apply)');
 for (const servers of sizes) {
@@ -25,6 +26,18 @@ for (const servers of sizes.filter((s) => s <= 20_000)) {
   const w = await measureWatch(servers, edits);
   results.watch.push(w);
   console.log(`watch ${String(servers).padStart(7)} servers: edit-to-applied median ${w.medianMs} ms, p95 ${w.p95Ms} ms over ${w.edits} edits (debounce ${w.debounceMs} ms; first apply ${w.initialApplyMs} ms)`);
+}
+// The ConfigMgr backend on the simulated site, up to 20,000 servers, when PowerShell is here.
+const pwsh = powershell();
+if (!pwsh) console.log('configmgr: skipped, no pwsh (see README: the PowerShell tests)');
+for (const servers of pwsh ? sizes.filter((s) => s <= 20_000) : []) {
+  const m = measureConfigMgr(servers, pwsh);
+  results.configmgr.push(m);
+  const row = (name, r) =>
+    `configmgr ${String(servers).padStart(7)} servers, ${name}: ${r.ms} ms (simulator ${r.simulatorMs} ms, sitectl and PowerShell ${r.sitectlMs} ms); calls ${Object.entries(r.calls).map(([c, n]) => `${c} ${n}`).join(', ')}`;
+  console.log(row('diff, nothing to do', m.diff));
+  console.log(row(`apply of a 1% change (${m.changed} servers)`, m.apply1Percent));
+  console.log(`configmgr ${String(servers).padStart(7)} servers: PowerShell starts in ${m.powershellStartMs} ms`);
 }
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
 writeFileSync(out, JSON.stringify(results, null, 2) + '\n');

@@ -269,7 +269,7 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     } finally {
       watch.child.kill('SIGTERM');
     }
-    expect(await watch.exited).toBe(0);
+    expect(await watch.exited, `${watch.stdout}\n${watch.stderr}`).toBe(0);
     expect(hostProcesses()).toEqual([]);
   }, 180_000);
 

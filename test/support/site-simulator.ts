@@ -1,31 +1,15 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { siteFile } from '../site-simulator/site-file.mjs';
 import { ROOT } from './cli.js';
 
 /** SIMULATOR_CONSOLE is the simulated console's AdminConsole/bin folder; SMS_ADMIN_UI_PATH points at its i386 below. */
 export const SIMULATOR_CONSOLE = path.join(ROOT, 'test/site-simulator/AdminConsole/bin');
 
-// Site builds of the releases (DOMAIN.md, "Running the ConfigurationManager module").
-const BUILDS: Readonly<Record<number, number>> = {
-  1910: 8913, 2002: 8968, 2006: 9012, 2010: 9040, 2103: 9049, 2107: 9058, 2111: 9068, 2203: 9078, 2207: 9088,
-  2211: 9096, 2303: 9106, 2309: 9122, 2403: 9128, 2409: 9132, 2503: 9135, 2509: 9141, 2603: 9146,
-};
-const SITE_TYPES = { SecondarySite: 1, PrimarySite: 2, CentralAdministrationSite: 4 } as const;
-// SMS_SCI_SysResUse.RoleName of each sitectl role type (DOMAIN.md, "How ConfigMgr stores it").
-const ROLE_NAMES: Readonly<Record<string, string>> = {
-  SoftwareUpdatePoint: 'SMS Software Update Point',
-  DistributionPoint: 'SMS Distribution Point',
-  ManagementPoint: 'SMS Management Point',
-  ServiceConnectionPoint: 'SMS Dmp Connector',
-  AssetIntelligenceSynchronizationPoint: 'AI Update Service Point',
-  CloudManagementGatewayConnectionPoint: 'SMS Cloud Proxy Connector',
-  ExchangeServerConnector: 'SMS Exchange Server Connector',
-};
-
 export interface SimSite {
   readonly code: string;
-  readonly type: keyof typeof SITE_TYPES;
+  readonly type: 'CentralAdministrationSite' | 'PrimarySite' | 'SecondarySite';
   readonly version: number;
   readonly parent?: string;
   readonly siteServer: string;
@@ -93,66 +77,7 @@ export interface SiteFile {
   writeDelayMs: number;
 }
 
-const prop = (PropertyName: string, Value: number, Value1 = '', Value2 = ''): EmbeddedProperty => ({ PropertyName, Value, Value1, Value2 });
-
-/**
- * proxyProps is the "SMS Site System" role's Props for a proxy, with properties sitectl does
- * not read mixed in before, between and after the proxy ones, so a reader must pick by name.
- */
-function proxyProps(server: SimServer): EmbeddedProperty[] {
-  const proxy = server.proxy;
-  const stale = server.staleAccount ?? '';
-  return [
-    prop('FDMOperation', 0),
-    prop('Server Remote Public Name', 0, `${server.name}.internet.example`),
-    prop('UseProxy', proxy ? 1 : 0),
-    prop('ProxyName', 0, '', proxy?.server ?? (stale ? 'old-proxy.example' : '')),
-    prop('UseMachineAccount', 1),
-    prop('ProxyServerPort', proxy?.port ?? 80),
-    prop('UserName', 0, '', 'CONTOSO\\svc-install'),
-    prop('AnonymousProxyAccess', proxy?.account ? 0 : 1),
-    prop('ProxyUserName', 0, '', proxy?.account ?? stale),
-  ];
-}
-
-function roleRecord(roleName: string, server: SimServer, props: EmbeddedProperty[] = []): SysResUse {
-  return { RoleName: roleName, SiteCode: server.site, NetworkOSPath: `\\\\${server.name}`, Props: props };
-}
-
-/** siteFile lays a hierarchy out as ConfigMgr's objects (DOMAIN.md, "How ConfigMgr stores it"). */
-export function siteFile(hierarchy: SimHierarchy): SiteFile {
-  const provider = hierarchy.sites.find((s) => s.code === hierarchy.siteCode)?.siteServer ?? 'provider.contoso.com';
-  const roles = hierarchy.servers.flatMap((server) => [
-    roleRecord('SMS Site System', server, proxyProps(server)),
-    roleRecord('SMS Component Server', server),
-    ...(server.roles ?? []).map((role) => {
-      const name = ROLE_NAMES[role.type];
-      if (!name) throw new Error(`the simulator has no role name for ${role.type}`);
-      if (role.type !== 'SoftwareUpdatePoint') return roleRecord(name, server);
-      return roleRecord(name, server, [prop('SSLPort', 8531), prop('UseProxy', role.useProxy ? 1 : 0), prop('UseProxyForADR', role.useProxyForAutomaticDeploymentRules ? 1 : 0)]);
-    }),
-  ]);
-  return {
-    provider,
-    siteCode: hierarchy.siteCode,
-    autoDrive: hierarchy.autoDrive ?? true,
-    sites: hierarchy.sites.map((site) => ({
-      SiteCode: site.code,
-      SiteName: `${site.code} site`,
-      Type: SITE_TYPES[site.type],
-      BuildNumber: BUILDS[site.version],
-      Version: `5.00.${BUILDS[site.version]}.1000`,
-      ReportingSiteCode: site.parent ?? '',
-      ServerName: site.siteServer.toUpperCase(),
-    })),
-    roles,
-    accounts: (hierarchy.accounts ?? []).flatMap((account) =>
-      typeof account === 'string' ? hierarchy.sites.map((site) => ({ UserName: account, SiteCode: site.code })) : [{ UserName: account.name, SiteCode: account.site }],
-    ),
-    failWrites: {},
-    writeDelayMs: 0,
-  };
-}
+export { siteFile };
 
 /** SimulatedSite is one simulated site on disk, and the environment that makes PowerShell's console module find it. */
 export class SimulatedSite {
@@ -173,12 +98,28 @@ export class SimulatedSite {
     };
   }
 
+  /** read is the site with the writes the module journaled since the file was last written folded in. */
   read(): SiteFile {
-    return JSON.parse(readFileSync(this.file, 'utf8')) as SiteFile;
+    const site = JSON.parse(readFileSync(this.file, 'utf8')) as SiteFile;
+    const journal = `${this.file}.writes`;
+    if (!existsSync(journal)) return site;
+    const byKey = new Map(site.roles.map((r) => [`${r.RoleName}|${r.NetworkOSPath.replace(/^\\+/, '').toLowerCase()}|${r.SiteCode.toUpperCase()}`, r]));
+    for (const line of readFileSync(journal, 'utf8').split('\n').filter(Boolean)) {
+      const write = JSON.parse(line) as { key: string; set: { name: string; field: 'Value' | 'Value1' | 'Value2'; value: never }[] };
+      const record = byKey.get(write.key)!;
+      for (const change of write.set) {
+        let prop = record.Props.find((p) => p.PropertyName === change.name);
+        if (!prop) record.Props.push((prop = { PropertyName: change.name, Value: 0, Value1: '', Value2: '' }));
+        prop[change.field] = change.value;
+      }
+    }
+    return site;
   }
 
+  /** write replaces the site, journal included. */
   write(site: SiteFile): void {
     writeFileSync(this.file, JSON.stringify(site, null, 2));
+    rmSync(`${this.file}.writes`, { force: true });
   }
 
   /** edit changes the site as someone in the console would. */
@@ -198,7 +139,10 @@ export class SimulatedSite {
     const log = `${this.file}.calls`;
     const counts: Record<string, number> = {};
     if (!existsSync(log)) return counts;
-    for (const name of readFileSync(log, 'utf8').split('\n').filter(Boolean)) counts[name] = (counts[name] ?? 0) + 1;
+    for (const line of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
+      const name = line.split('\t')[0]!; // the milliseconds the call took follow a tab
+      counts[name] = (counts[name] ?? 0) + 1;
+    }
     return counts;
   }
 

@@ -23,33 +23,62 @@ if (-not (Test-Path -LiteralPath $providerDll)) {
 }
 if (-not (Get-PSProvider -PSProvider CMSite -ErrorAction SilentlyContinue)) { Import-Module -Name $providerDll -Global }
 
+$Journal = "$SitePath.writes"
 $script:Site = $null
 $script:SiteStamp = ''
+$script:Index = @{}
+$script:JournalRead = 0
 
-# The site as the file holds it now; read again only when the file changed (a test edits it
-# between runs, or while a long-lived PowerShell process keeps the module loaded).
+function Get-SimKey([string]$RoleName, [string]$Server, [string]$SiteCode) {
+    return "$RoleName|$($Server.TrimStart('\').ToLowerInvariant())|$($SiteCode.ToUpperInvariant())"
+}
+
+# The site as it is now: the file, read again only when it changed (a test edits it between
+# runs, or while a long-lived PowerShell process keeps the module loaded), with the writes
+# made since replayed from the journal beside it. A write appends one JSON line there, so it
+# costs the same at 20,000 servers as at 5; the tests' SimulatedSite folds the journal back in.
 function Read-SimSite {
     $file = [IO.FileInfo]::new($SitePath)
     $stamp = "$($file.LastWriteTimeUtc.Ticks)/$($file.Length)"
     if ($stamp -ne $script:SiteStamp) {
         $script:Site = [IO.File]::ReadAllText($SitePath) | ConvertFrom-Json
         $script:SiteStamp = $stamp
+        $script:Index = @{}
+        foreach ($record in @($script:Site.roles)) { $script:Index[(Get-SimKey $record.RoleName $record.NetworkOSPath $record.SiteCode)] = $record }
+        $script:JournalRead = 0
+    }
+    if ((Test-Path -LiteralPath $Journal) -and [IO.FileInfo]::new($Journal).Length -gt $script:JournalRead) {
+        $bytes = [IO.File]::ReadAllBytes($Journal)
+        $end = [Array]::LastIndexOf($bytes, [byte]10) + 1 # whole lines only
+        if ($end -gt $script:JournalRead) {
+            $text = [Text.Encoding]::UTF8.GetString($bytes, $script:JournalRead, $end - $script:JournalRead)
+            foreach ($line in $text.Split("`n")) { if ($line) { Set-SimWrite (ConvertFrom-Json $line) } }
+            $script:JournalRead = $end
+        }
     }
     return $script:Site
 }
 
-function Save-SimSite {
-    $json = ConvertTo-Json -InputObject $script:Site -Depth 12
-    $temporary = "$SitePath.$PID.tmp"
-    [IO.File]::WriteAllText($temporary, $json, [Text.UTF8Encoding]::new($false))
-    Move-Item -LiteralPath $temporary -Destination $SitePath -Force
-    $file = [IO.FileInfo]::new($SitePath)
-    $script:SiteStamp = "$($file.LastWriteTimeUtc.Ticks)/$($file.Length)"
+function Set-SimWrite($Write) {
+    $record = $script:Index[$Write.key]
+    foreach ($change in @($Write.set)) { Set-SimProp $record $change.name $change.field $change.value }
 }
 
-# S1: every cmdlet call is counted, one line per call, so tests can see bulk reads.
-function Add-SimCall([string]$Name) {
-    [IO.File]::AppendAllText($CallLog, "$Name`n")
+# Save-SimWrite makes one write: appended to the journal, then made in the site as read.
+function Save-SimWrite($Record, [object[]]$Changes) {
+    $write = [pscustomobject]@{ key = (Get-SimKey $Record.RoleName $Record.NetworkOSPath $Record.SiteCode); set = $Changes }
+    [IO.File]::AppendAllText($Journal, (ConvertTo-Json -InputObject $write -Depth 5 -Compress) + "`n", [Text.UTF8Encoding]::new($false))
+    $null = Read-SimSite
+}
+
+function New-SimChange([string]$Name, [string]$Field, $Value) {
+    return [pscustomobject]@{ name = $Name; field = $Field; value = $Value }
+}
+
+# S1: every cmdlet call is counted, one line per call with the milliseconds it took, so tests
+# can see bulk reads and the benchmark can tell the simulator's own time from sitectl's.
+function Add-SimCall([string]$Name, [Diagnostics.Stopwatch]$Timer) {
+    [IO.File]::AppendAllText($CallLog, "$Name`t$($Timer.Elapsed.TotalMilliseconds.ToString([Globalization.CultureInfo]::InvariantCulture))`n")
 }
 
 # S2: cmdlets run only from the site drive.
@@ -115,7 +144,9 @@ function Assert-SimWritable([string]$Server) {
 }
 
 function Get-SimTarget([string]$RoleName, [string]$Server, [string]$SiteCode) {
-    $record = @(Select-SimRole -RoleName $RoleName -Server $Server -SiteCode $SiteCode -AllSite $false) | Select-Object -First 1
+    $code = if ($SiteCode) { $SiteCode } else { (Get-Location).Drive.Name }
+    $null = Read-SimSite
+    $record = $script:Index[(Get-SimKey $RoleName $Server $code)]
     if (-not $record) { throw "No object corresponds to the specified parameters: $RoleName on $Server (site $SiteCode)." }
     return $record
 }
@@ -123,47 +154,63 @@ function Get-SimTarget([string]$RoleName, [string]$Server, [string]$SiteCode) {
 function Get-CMSite {
     [CmdletBinding()]
     param([string]$SiteCode)
-    Add-SimCall 'Get-CMSite'
-    Assert-SimSiteDrive
-    foreach ($site in @((Read-SimSite).sites)) {
-        if (-not $SiteCode -or $site.SiteCode -eq $SiteCode) { ConvertTo-SimResult $site 'SMS_Site' }
+    $timer = [Diagnostics.Stopwatch]::StartNew()
+    try {
+        Assert-SimSiteDrive
+        foreach ($site in @((Read-SimSite).sites)) {
+            if (-not $SiteCode -or $site.SiteCode -eq $SiteCode) { ConvertTo-SimResult $site 'SMS_Site' }
+        }
+    } finally {
+        Add-SimCall 'Get-CMSite' $timer
     }
 }
 
 function Get-CMSiteSystemServer {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string]$SiteSystemServerName, [string]$SiteCode, [switch]$AllSite)
-    Add-SimCall 'Get-CMSiteSystemServer'
-    Assert-SimSiteDrive
-    $counts = @{}
-    foreach ($role in @((Read-SimSite).roles)) {
-        $key = "$(Get-SimHost $role)|$($role.SiteCode)"
-        $counts[$key] = 1 + $(if ($counts.ContainsKey($key)) { $counts[$key] } else { 0 })
-    }
-    foreach ($record in @(Select-SimRole 'SMS Site System' $SiteSystemServerName $SiteCode $AllSite.IsPresent)) {
-        $result = ConvertTo-SimResult $record 'SMS_SCI_SysResUse'
-        $result | Add-Member -NotePropertyName RoleCount -NotePropertyValue $counts["$(Get-SimHost $record)|$($record.SiteCode)"] -Force
-        $result
+    $timer = [Diagnostics.Stopwatch]::StartNew()
+    try {
+        Assert-SimSiteDrive
+        $counts = @{}
+        foreach ($role in @((Read-SimSite).roles)) {
+            $key = "$(Get-SimHost $role)|$($role.SiteCode)"
+            $counts[$key] = 1 + $(if ($counts.ContainsKey($key)) { $counts[$key] } else { 0 })
+        }
+        foreach ($record in @(Select-SimRole 'SMS Site System' $SiteSystemServerName $SiteCode $AllSite.IsPresent)) {
+            $result = ConvertTo-SimResult $record 'SMS_SCI_SysResUse'
+            $result | Add-Member -NotePropertyName RoleCount -NotePropertyValue $counts["$(Get-SimHost $record)|$($record.SiteCode)"] -Force
+            $result
+        }
+    } finally {
+        Add-SimCall 'Get-CMSiteSystemServer' $timer
     }
 }
 
 function Get-CMSiteRole {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string]$SiteSystemServerName, [string]$SiteCode, [string]$RoleName, [switch]$AllSite)
-    Add-SimCall 'Get-CMSiteRole'
-    Assert-SimSiteDrive
-    foreach ($record in @(Select-SimRole $RoleName $SiteSystemServerName $SiteCode $AllSite.IsPresent)) {
-        ConvertTo-SimResult $record 'SMS_SCI_SysResUse'
+    $timer = [Diagnostics.Stopwatch]::StartNew()
+    try {
+        Assert-SimSiteDrive
+        foreach ($record in @(Select-SimRole $RoleName $SiteSystemServerName $SiteCode $AllSite.IsPresent)) {
+            ConvertTo-SimResult $record 'SMS_SCI_SysResUse'
+        }
+    } finally {
+        Add-SimCall 'Get-CMSiteRole' $timer
     }
 }
 
 function Get-CMSoftwareUpdatePoint {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string]$SiteSystemServerName, [string]$SiteCode, [switch]$AllSite)
-    Add-SimCall 'Get-CMSoftwareUpdatePoint'
-    Assert-SimSiteDrive
-    foreach ($record in @(Select-SimRole 'SMS Software Update Point' $SiteSystemServerName $SiteCode $AllSite.IsPresent)) {
-        ConvertTo-SimResult $record 'SMS_SCI_SysResUse'
+    $timer = [Diagnostics.Stopwatch]::StartNew()
+    try {
+        Assert-SimSiteDrive
+        foreach ($record in @(Select-SimRole 'SMS Software Update Point' $SiteSystemServerName $SiteCode $AllSite.IsPresent)) {
+            ConvertTo-SimResult $record 'SMS_SCI_SysResUse'
+        }
+    } finally {
+        Add-SimCall 'Get-CMSoftwareUpdatePoint' $timer
     }
 }
 
@@ -172,12 +219,16 @@ function Get-CMSoftwareUpdatePoint {
 function Get-CMAccount {
     [CmdletBinding()]
     param([Parameter(Position = 0)][string]$UserName, [string]$SiteCode)
-    Add-SimCall 'Get-CMAccount'
-    Assert-SimSiteDrive
-    $code = if ($SiteCode) { $SiteCode } else { (Get-Location).Drive.Name }
-    foreach ($account in @((Read-SimSite).accounts)) {
-        if ($account.SiteCode -ne $code) { continue }
-        if (-not $UserName -or $account.UserName -eq $UserName) { ConvertTo-SimResult $account 'SMS_SCI_Reserved' }
+    $timer = [Diagnostics.Stopwatch]::StartNew()
+    try {
+        Assert-SimSiteDrive
+        $code = if ($SiteCode) { $SiteCode } else { (Get-Location).Drive.Name }
+        foreach ($account in @((Read-SimSite).accounts)) {
+            if ($account.SiteCode -ne $code) { continue }
+            if (-not $UserName -or $account.UserName -eq $UserName) { ConvertTo-SimResult $account 'SMS_SCI_Reserved' }
+        }
+    } finally {
+        Add-SimCall 'Get-CMAccount' $timer
     }
 }
 
@@ -196,33 +247,35 @@ function Set-CMSiteSystemServer {
         [int]$ProxyServerPort,
         [ValidateNotNull()][object]$ProxyAccessAccount
     )
-    Add-SimCall 'Set-CMSiteSystemServer'
-    Assert-SimSiteDrive
-    if ($PSBoundParameters.ContainsKey('ProxyAccessAccount') -and $ProxyAccessAccount.PSObject.TypeNames -notcontains 'IResultObject#SMS_SCI_Reserved') {
-        throw "Cannot bind parameter 'ProxyAccessAccount'. Cannot convert the value of type '$($ProxyAccessAccount.GetType().FullName)' to type 'IResultObject'."
-    }
-    if (-not $PSBoundParameters.ContainsKey('EnableProxy')) { throw 'simulator: Set-CMSiteSystemServer without -EnableProxy is not simulated.' }
-    if ($EnableProxy -and -not $ProxyServerName) { throw 'simulator: -EnableProxy $true without -ProxyServerName is not simulated.' }
-    $record = Get-SimTarget 'SMS Site System' $SiteSystemServerName $SiteCode
-    if ($ProxyAccessAccount -and $ProxyAccessAccount.SiteCode -ne $record.SiteCode) {
-        throw "User account '$($ProxyAccessAccount.UserName)' was not found at site '$($record.SiteCode)'."
-    }
-    Assert-SimWritable $SiteSystemServerName
-    if (-not $PSCmdlet.ShouldProcess($SiteSystemServerName, 'Set proxy')) { return }
-    if ($EnableProxy) {
-        Set-SimProp $record 'UseProxy' 'Value' 1
-        Set-SimProp $record 'ProxyName' 'Value2' $ProxyServerName
-        Set-SimProp $record 'ProxyServerPort' 'Value' $(if ($PSBoundParameters.ContainsKey('ProxyServerPort')) { $ProxyServerPort } else { 80 })
-        if ($ProxyAccessAccount) {
-            Set-SimProp $record 'AnonymousProxyAccess' 'Value' 0
-            Set-SimProp $record 'ProxyUserName' 'Value2' $ProxyAccessAccount.UserName
-        } else {
-            Set-SimProp $record 'AnonymousProxyAccess' 'Value' 1
+    $timer = [Diagnostics.Stopwatch]::StartNew()
+    try {
+        Assert-SimSiteDrive
+        if ($PSBoundParameters.ContainsKey('ProxyAccessAccount') -and $ProxyAccessAccount.PSObject.TypeNames -notcontains 'IResultObject#SMS_SCI_Reserved') {
+            throw "Cannot bind parameter 'ProxyAccessAccount'. Cannot convert the value of type '$($ProxyAccessAccount.GetType().FullName)' to type 'IResultObject'."
         }
-    } else {
-        Set-SimProp $record 'UseProxy' 'Value' 0
+        if (-not $PSBoundParameters.ContainsKey('EnableProxy')) { throw 'simulator: Set-CMSiteSystemServer without -EnableProxy is not simulated.' }
+        if ($EnableProxy -and -not $ProxyServerName) { throw 'simulator: -EnableProxy $true without -ProxyServerName is not simulated.' }
+        $record = Get-SimTarget 'SMS Site System' $SiteSystemServerName $SiteCode
+        if ($ProxyAccessAccount -and $ProxyAccessAccount.SiteCode -ne $record.SiteCode) {
+            throw "User account '$($ProxyAccessAccount.UserName)' was not found at site '$($record.SiteCode)'."
+        }
+        Assert-SimWritable $SiteSystemServerName
+        if (-not $PSCmdlet.ShouldProcess($SiteSystemServerName, 'Set proxy')) { return }
+        if ($EnableProxy) {
+            $port = if ($PSBoundParameters.ContainsKey('ProxyServerPort')) { $ProxyServerPort } else { 80 }
+            $changes = @((New-SimChange 'UseProxy' 'Value' 1), (New-SimChange 'ProxyName' 'Value2' $ProxyServerName), (New-SimChange 'ProxyServerPort' 'Value' $port))
+            if ($ProxyAccessAccount) {
+                $changes += @((New-SimChange 'AnonymousProxyAccess' 'Value' 0), (New-SimChange 'ProxyUserName' 'Value2' $ProxyAccessAccount.UserName))
+            } else {
+                $changes += New-SimChange 'AnonymousProxyAccess' 'Value' 1
+            }
+        } else {
+            $changes = @(New-SimChange 'UseProxy' 'Value' 0)
+        }
+        Save-SimWrite $record $changes
+    } finally {
+        Add-SimCall 'Set-CMSiteSystemServer' $timer
     }
-    Save-SimSite
 }
 
 # S8: the software update point keeps its two proxy options in UseProxy and UseProxyForADR (Value, 0/1).
@@ -234,14 +287,19 @@ function Set-CMSoftwareUpdatePoint {
         [bool]$UseProxy,
         [bool]$UseProxyForAutoDeploymentRule
     )
-    Add-SimCall 'Set-CMSoftwareUpdatePoint'
-    Assert-SimSiteDrive
-    $record = Get-SimTarget 'SMS Software Update Point' $SiteSystemServerName $SiteCode
-    Assert-SimWritable $SiteSystemServerName
-    if (-not $PSCmdlet.ShouldProcess($SiteSystemServerName, 'Set software update point proxy options')) { return }
-    if ($PSBoundParameters.ContainsKey('UseProxy')) { Set-SimProp $record 'UseProxy' 'Value' ([int]$UseProxy) }
-    if ($PSBoundParameters.ContainsKey('UseProxyForAutoDeploymentRule')) { Set-SimProp $record 'UseProxyForADR' 'Value' ([int]$UseProxyForAutoDeploymentRule) }
-    Save-SimSite
+    $timer = [Diagnostics.Stopwatch]::StartNew()
+    try {
+        Assert-SimSiteDrive
+        $record = Get-SimTarget 'SMS Software Update Point' $SiteSystemServerName $SiteCode
+        Assert-SimWritable $SiteSystemServerName
+        if (-not $PSCmdlet.ShouldProcess($SiteSystemServerName, 'Set software update point proxy options')) { return }
+        $changes = @()
+        if ($PSBoundParameters.ContainsKey('UseProxy')) { $changes += New-SimChange 'UseProxy' 'Value' ([int]$UseProxy) }
+        if ($PSBoundParameters.ContainsKey('UseProxyForAutoDeploymentRule')) { $changes += New-SimChange 'UseProxyForADR' 'Value' ([int]$UseProxyForAutoDeploymentRule) }
+        Save-SimWrite $record $changes
+    } finally {
+        Add-SimCall 'Set-CMSoftwareUpdatePoint' $timer
+    }
 }
 
 # S9: importing the module connects to the last SMS Provider the console used, as a site
