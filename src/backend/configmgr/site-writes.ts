@@ -1,13 +1,8 @@
 import type { NewEvent } from '../../apply/events.js';
-import { liveServerIndex, type LiveRole, type LiveServer, type LiveState } from '../../model/live.js';
+import { liveServerIndex, type LiveServer, type LiveState } from '../../model/live.js';
 import type { ManagedRecord } from '../../model/plan.js';
-import { describeSettings, sameSettings, type ProxySettings } from '../../model/proxy.js';
-
-/** UpdatePointOptions are a software update point's two proxy options. */
-export interface UpdatePointOptions {
-  readonly useProxy?: boolean;
-  readonly useProxyForAutomaticDeploymentRules?: boolean;
-}
+import { describeSettings, type ProxySettings } from '../../model/proxy.js';
+import { serverWrites, type UpdatePointOptions } from '../../model/server-writes.js';
 
 /**
  * SiteWrite is what one server's change asks of a real site: what the server must still be
@@ -30,8 +25,6 @@ export interface WriteOutcome {
   readonly outcome: 'applied' | 'skipped' | 'failed';
   readonly message: string;
 }
-
-const isUpdatePoint = (role: LiveRole) => role.type === 'SoftwareUpdatePoint';
 
 /**
  * siteWrites lists the writes that make the site what `next` (the state applyPlan made from
@@ -58,32 +51,17 @@ export function siteWrites(live: LiveState, next: LiveState): { writes: SiteWrit
 
 /** serverWrite is the write of one server that the site has, or why there is nothing a cmdlet can write. */
 function serverWrite(before: LiveServer, after: LiveServer): SiteWrite | string {
-  const writeProxy = !sameSettings(before.proxy, after.proxy);
-  const wanted = after.roles.find(isUpdatePoint);
-  const seen = before.roles.find(isUpdatePoint);
-  const optionsDiffer = wanted && (wanted.useProxy !== seen?.useProxy || wanted.useProxyForAutomaticDeploymentRules !== seen?.useProxyForAutomaticDeploymentRules);
-  const updatePoint = wanted && seen && optionsDiffer ? { useProxy: wanted.useProxy === true, useProxyForAutomaticDeploymentRules: wanted.useProxyForAutomaticDeploymentRules === true } : null;
-  if (!writeProxy && !updatePoint) {
-    return wanted && !seen
-      ? 'the software update point is not on the site yet: its proxy options are set once it is'
-      : 'only its role list differs from the site, and sitectl does not add or remove roles: add them in ConfigMgr';
-  }
+  const { writeProxy, updatePoint, expectedUpdatePoint, notes } = serverWrites(before, after, true);
+  if (!writeProxy && !updatePoint) return notes[0] ?? 'only its role list differs from the site, and sitectl does not add or remove roles: add them in ConfigMgr';
   return {
     server: after.name,
     site: after.site,
     description: writeProxy ? `${describeSettings(before.proxy)} -> ${describeSettings(after.proxy)}` : 'software update point proxy options',
     expectedProxy: before.proxy,
-    expectedUpdatePoint: updatePoint && seen ? pick(seen) : null,
+    expectedUpdatePoint,
     writeProxy,
     proxy: after.proxy,
     updatePoint,
-  };
-}
-
-function pick(role: LiveRole): UpdatePointOptions {
-  return {
-    ...(typeof role.useProxy === 'boolean' ? { useProxy: role.useProxy } : {}),
-    ...(typeof role.useProxyForAutomaticDeploymentRules === 'boolean' ? { useProxyForAutomaticDeploymentRules: role.useProxyForAutomaticDeploymentRules } : {}),
   };
 }
 

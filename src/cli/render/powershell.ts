@@ -1,6 +1,7 @@
-import type { LiveRole, LiveServer, LiveSite } from '../../model/live.js';
+import type { LiveServer, LiveSite } from '../../model/live.js';
 import type { Change, Plan } from '../../model/plan.js';
-import { describeSettings, sameSettings, type ProxySettings } from '../../model/proxy.js';
+import { describeSettings, type ProxySettings } from '../../model/proxy.js';
+import { serverWrites, type UpdatePointOptions } from '../../model/server-writes.js';
 import { psComment, psString } from './powershell-literal.js';
 
 /**
@@ -89,6 +90,15 @@ function expectedProxy(proxy: ProxySettings | null | undefined): string {
   return `@{ Server = ${psString(proxy.server)}; Port = ${proxy.port}; Account = ${psString(proxy.account ?? '')} }`;
 }
 
+/** updatePointLiteral is the update point options the plan saw, as the hashtable Set-SitectlServer checks. */
+function updatePointLiteral(options: UpdatePointOptions): string {
+  const entries = [
+    ...(options.useProxy !== undefined ? [`UseProxy = ${flag(options.useProxy)}`] : []),
+    ...(options.useProxyForAutomaticDeploymentRules !== undefined ? [`UseProxyForAutoDeploymentRule = ${flag(options.useProxyForAutomaticDeploymentRules)}`] : []),
+  ];
+  return entries.length > 0 ? `@{ ${entries.join('; ')} }` : '@{}';
+}
+
 /** accountSites are the sites whose accounts the script reads: those of the servers whose new proxy names one. */
 function accountSites(plan: Plan): string[] {
   const sites = plan.changes.filter((c) => c.action !== 'hold' && (c.after as Partial<LiveServer>).proxy?.account).map((c) => (c.after as Partial<LiveServer>).site ?? '');
@@ -102,14 +112,6 @@ function setProxy(target: string, site: string, proxy: ProxySettings | null): st
 }
 
 const flag = (value: unknown) => (value === true ? '$true' : '$false');
-const isUpdatePoint = (role: LiveRole) => role.type === 'SoftwareUpdatePoint';
-
-/** proxyWritten tells whether the change writes the server's proxy: never for a proxy sitectl does not manage. */
-function proxyWritten(change: Change, before: Partial<LiveServer>, after: Partial<LiveServer>): boolean {
-  if (change.action === 'prune') return true;
-  if (!change.record || !('proxy' in change.record)) return false;
-  return change.action === 'create' || !sameSettings(before.proxy ?? null, after.proxy ?? null);
-}
 
 function renderChange(change: Change): string[] {
   const before = change.before as Partial<LiveServer>;
@@ -119,27 +121,15 @@ function renderChange(change: Change): string[] {
   if (change.action === 'hold') return [`${header}: held, nothing is written. ${psComment(change.reason ?? '')}`];
 
   const target = `-SiteSystemServerName ${psString(change.name)} -SiteCode ${psString(site)}`;
+  // A proxy sitectl does not manage is never written: its change then has no proxy record.
+  const proxyManaged = change.action === 'prune' || (change.record !== undefined && 'proxy' in change.record);
+  const { writeProxy, updatePoint, expectedUpdatePoint: seen, notes } = serverWrites(before, after, proxyManaged);
   const writes: string[] = [];
-  const notes: string[] = [];
-  const writesProxy = proxyWritten(change, before, after);
-  if (writesProxy) writes.push(setProxy(target, site, after.proxy ?? null));
+  if (writeProxy) writes.push(setProxy(target, site, after.proxy ?? null));
+  if (updatePoint) writes.push(`Set-CMSoftwareUpdatePoint ${target} -UseProxy ${flag(updatePoint.useProxy)} -UseProxyForAutoDeploymentRule ${flag(updatePoint.useProxyForAutomaticDeploymentRules)}`);
+  const expectedUpdatePoint = seen ? ` -ExpectedUpdatePoint ${updatePointLiteral(seen)}` : '';
 
-  const sup = after.roles?.find(isUpdatePoint);
-  const old = before.roles?.find(isUpdatePoint);
-  const supChanged = sup && (!old || old.useProxy !== sup.useProxy || old.useProxyForAutomaticDeploymentRules !== sup.useProxyForAutomaticDeploymentRules);
-  let expectedUpdatePoint = '';
-  if (supChanged && old) {
-    writes.push(`Set-CMSoftwareUpdatePoint ${target} -UseProxy ${flag(sup.useProxy)} -UseProxyForAutoDeploymentRule ${flag(sup.useProxyForAutomaticDeploymentRules)}`);
-    const seen = [
-      ...(typeof old.useProxy === 'boolean' ? [`UseProxy = ${flag(old.useProxy)}`] : []),
-      ...(typeof old.useProxyForAutomaticDeploymentRules === 'boolean' ? [`UseProxyForAutoDeploymentRule = ${flag(old.useProxyForAutomaticDeploymentRules)}`] : []),
-    ];
-    expectedUpdatePoint = ` -ExpectedUpdatePoint @{${seen.length > 0 ? ` ${seen.join('; ')} ` : ''}}`;
-  } else if (supChanged) {
-    notes.push('the software update point is not on the site yet: its proxy options are set by a plan made once it is');
-  }
-
-  const description = writesProxy ? `${describeSettings(before.proxy ?? null)} -> ${describeSettings(after.proxy ?? null)}` : 'software update point proxy options';
+  const description = writeProxy ? `${describeSettings(before.proxy ?? null)} -> ${describeSettings(after.proxy ?? null)}` : 'software update point proxy options';
   if (writes.length === 0) {
     // A software update point the plan could not set is reported when the script runs; a role
     // list that differs is not something a cmdlet here sets.
