@@ -45,6 +45,8 @@ function Connect-SitectlSite([string]$SiteCode, [string]$ProviderMachineName) {
     }
 }
 
+# The loops over every server and role spell this key out inline (keep them alike): a
+# function call costs PowerShell about a tenth of a millisecond, seconds at 20,000 servers.
 function Get-SitectlKey([string]$Server, [string]$SiteCode) {
     return "$($Server.TrimStart('\').ToLowerInvariant())|$($SiteCode.ToUpperInvariant())"
 }
@@ -54,9 +56,9 @@ function Get-SitectlKey([string]$Server, [string]$SiteCode) {
 # server's proxy takes the account object of its own site.
 function Read-SitectlSite([string[]]$AccountSites = @()) {
     $script:SitectlServers = @{}
-    foreach ($system in @(Get-CMSiteSystemServer -AllSite)) { $script:SitectlServers[(Get-SitectlKey $system.NetworkOSPath $system.SiteCode)] = $system }
+    foreach ($system in @(Get-CMSiteSystemServer -AllSite)) { $script:SitectlServers["$($system.NetworkOSPath.TrimStart('\').ToLowerInvariant())|$($system.SiteCode.ToUpperInvariant())"] = $system }
     $script:SitectlUpdatePoints = @{}
-    foreach ($sup in @(Get-CMSoftwareUpdatePoint -AllSite)) { $script:SitectlUpdatePoints[(Get-SitectlKey $sup.NetworkOSPath $sup.SiteCode)] = $sup }
+    foreach ($sup in @(Get-CMSoftwareUpdatePoint -AllSite)) { $script:SitectlUpdatePoints["$($sup.NetworkOSPath.TrimStart('\').ToLowerInvariant())|$($sup.SiteCode.ToUpperInvariant())"] = $sup }
     $script:SitectlAccounts = @{}
     foreach ($site in $AccountSites) {
         foreach ($account in @(Get-CMAccount -SiteCode $site)) { $script:SitectlAccounts[(Get-SitectlKey ([string]$account.UserName) $site)] = $account }
@@ -117,24 +119,24 @@ function Read-SitectlLiveState {
         })
 
     $sups = @{}
-    foreach ($sup in $supObjects) { $sups[(Get-SitectlKey $sup.NetworkOSPath $sup.SiteCode)] = $sup }
+    foreach ($sup in $supObjects) { $sups["$($sup.NetworkOSPath.TrimStart('\').ToLowerInvariant())|$($sup.SiteCode.ToUpperInvariant())"] = $sup }
 
     $rolesByServer = @{}
     foreach ($role in $roleObjects) {
         $type = $roleTypes[[string]$role.RoleName]
         if (-not $type) { continue }
-        $key = Get-SitectlKey $role.NetworkOSPath $role.SiteCode
+        $key = "$($role.NetworkOSPath.TrimStart('\').ToLowerInvariant())|$($role.SiteCode.ToUpperInvariant())"
         $entry = [ordered]@{ type = $type }
         if ($type -eq 'SoftwareUpdatePoint' -and $sups.ContainsKey($key)) {
             $entry.useProxy = ((Get-SitectlProperty $sups[$key] 'UseProxy' 'Value') -eq 1)
             $entry.useProxyForAutomaticDeploymentRules = ((Get-SitectlProperty $sups[$key] 'UseProxyForADR' 'Value') -eq 1)
         }
-        if (-not $rolesByServer.ContainsKey($key)) { $rolesByServer[$key] = New-Object System.Collections.ArrayList }
+        if (-not $rolesByServer.ContainsKey($key)) { $rolesByServer[$key] = [System.Collections.ArrayList]::new() }
         [void]$rolesByServer[$key].Add($entry)
     }
 
     $servers = @(foreach ($system in $systems) {
-            $key = Get-SitectlKey $system.NetworkOSPath $system.SiteCode
+            $key = "$($system.NetworkOSPath.TrimStart('\').ToLowerInvariant())|$($system.SiteCode.ToUpperInvariant())"
             [ordered]@{
                 name  = $system.NetworkOSPath.TrimStart('\').ToLowerInvariant()
                 site  = [string]$system.SiteCode
@@ -155,16 +157,19 @@ function Get-SitectlProperty($Object, [string]$Name, [string]$Field) {
 
 # The proxy of a site system server in sitectl's LiveState shape; $null when it has none.
 function Get-SitectlProxy($System) {
-    if ((Get-SitectlProperty $System 'UseProxy' 'Value') -ne 1) { return $null }
+    # The properties by name, read once: a large hierarchy has tens of thousands of servers.
+    $props = @{}
+    foreach ($prop in $System.Props) { if ($null -ne $prop) { $props[[string]$prop.PropertyName] = $prop } }
+    if (-not $props.ContainsKey('UseProxy') -or $props['UseProxy'].Value -ne 1) { return $null }
     $account = $null
     # AnonymousProxyAccess = 1 means the System account, whatever ProxyUserName still holds.
-    if ((Get-SitectlProperty $System 'AnonymousProxyAccess' 'Value') -ne 1) {
-        $user = [string](Get-SitectlProperty $System 'ProxyUserName' 'Value2')
+    if ((-not $props.ContainsKey('AnonymousProxyAccess') -or $props['AnonymousProxyAccess'].Value -ne 1) -and $props.ContainsKey('ProxyUserName')) {
+        $user = [string]$props['ProxyUserName'].Value2
         if ($user) { $account = $user }
     }
-    $port = Get-SitectlProperty $System 'ProxyServerPort' 'Value'
+    $port = if ($props.ContainsKey('ProxyServerPort')) { $props['ProxyServerPort'].Value } else { $null }
     return [ordered]@{
-        server  = [string](Get-SitectlProperty $System 'ProxyName' 'Value2')
+        server  = $(if ($props.ContainsKey('ProxyName')) { [string]$props['ProxyName'].Value2 } else { '' })
         port    = $(if ($port) { [int]$port } else { 80 })
         account = $account
     }
