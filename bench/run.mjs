@@ -43,7 +43,7 @@ for (const servers of pwsh ? sizes.filter((s) => s <= 20_000) : []) {
   const m = measureConfigMgr(servers, pwsh);
   results.configmgr.push(m);
   const row = (name, r) =>
-    `configmgr ${String(servers).padStart(7)} servers, ${name}: ${r.ms} ms (simulator ${r.simulatorMs} ms, sitectl and PowerShell ${r.sitectlMs} ms); calls ${Object.entries(r.calls).map(([c, n]) => `${c} ${n}`).join(', ')}`;
+    `configmgr ${String(servers).padStart(7)} servers, ${name}: ${r.ms} ms (simulator ${r.simulatorMs} ms, of which reading its site at import ${r.simulatorImportMs} ms; sitectl and PowerShell ${r.sitectlMs} ms); calls ${Object.entries(r.calls).map(([c, n]) => `${c} ${n}`).join(', ')}`;
   console.log(row('diff, nothing to do', m.diff));
   console.log(row(`apply of a 1% change (${m.changed} servers)`, m.apply1Percent));
   console.log(`configmgr ${String(servers).padStart(7)} servers: PowerShell starts in ${m.powershellStartMs} ms`);

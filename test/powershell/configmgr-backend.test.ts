@@ -3,7 +3,8 @@ import { readFile, mkdir, mkdtemp, rm, writeFile, chmod } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { sitectl } from '../support/cli.js';
+import { PowerShellHost, type HostMessage } from '../../src/backend/configmgr/powershell-host.js';
+import { ROOT, sitectl } from '../support/cli.js';
 import { eventually, startSitectl } from '../support/process.js';
 import { describeWithPowerShell, POWERSHELL } from '../support/powershell.js';
 import { SimulatedSite, type SimHierarchy, type SimServer } from '../support/site-simulator.js';
@@ -290,4 +291,34 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     expect(await watch.exited).toBe(0);
     expect(proxyOf('dp0001.contoso.com')?.port).toBe(3128);
   }, 120_000);
+
+  it('skips a server that changed between the read a plan was made from and the write, and writes the others', async () => {
+    await setUp(2);
+    const host = await PowerShellHost.start({ powershell: POWERSHELL ?? 'pwsh', script: path.join(ROOT, 'scripts/Start-SitectlHost.ps1'), siteCode: 'CAS', env: { ...process.env, ...site.env } });
+    try {
+      const read = await host.request('read');
+      const servers = (read['state'] as { servers: { name: string; proxy: unknown }[] }).servers;
+      expect(servers.map((s) => [s.name, s.proxy])).toEqual([
+        ['dp0000.contoso.com', null],
+        ['dp0001.contoso.com', null],
+      ]);
+      // Someone sets dp0001's proxy in the console after that read.
+      site.edit((s) => {
+        const props = s.roles.find((r) => r.RoleName === 'SMS Site System' && r.NetworkOSPath === '\\\\dp0001.contoso.com')!.Props;
+        props.find((p) => p.PropertyName === 'UseProxy')!.Value = 1;
+        props.find((p) => p.PropertyName === 'ProxyName')!.Value2 = 'theirs.contoso.com';
+      });
+      const write = (server: string) => ({ server, site: 'P01', description: 'no proxy -> corp', expectedProxy: null, expectedUpdatePoint: null, writeProxy: true, proxy: CORP, updatePoint: null });
+      const outcomes: HostMessage[] = [];
+      await host.request('apply', { changes: [write('dp0000.contoso.com'), write('dp0001.contoso.com')] }, (m) => outcomes.push(m));
+      expect(outcomes.map((o) => [o['server'], o['outcome']])).toEqual([
+        ['dp0000.contoso.com', 'applied'],
+        ['dp0001.contoso.com', 'skipped'],
+      ]);
+      expect(proxyOf('dp0000.contoso.com')).toEqual(CORP);
+      expect(proxyOf('dp0001.contoso.com')).toEqual({ server: 'theirs.contoso.com', port: 80, account: null });
+    } finally {
+      await host.close();
+    }
+  });
 });

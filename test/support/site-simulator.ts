@@ -134,14 +134,14 @@ export class SimulatedSite {
     this.edit((site) => (site.failWrites[server] = message));
   }
 
-  /** calls counts the cmdlet calls since the last reset, by cmdlet. */
+  /** calls counts the cmdlet calls since the last reset, by cmdlet (the module's import is not one). */
   calls(): Record<string, number> {
     const log = `${this.file}.calls`;
     const counts: Record<string, number> = {};
     if (!existsSync(log)) return counts;
     for (const line of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
       const name = line.split('\t')[0]!; // the milliseconds the call took follow a tab
-      counts[name] = (counts[name] ?? 0) + 1;
+      if (!name.startsWith('(')) counts[name] = (counts[name] ?? 0) + 1; // '(module import)' is no cmdlet
     }
     return counts;
   }

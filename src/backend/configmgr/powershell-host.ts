@@ -48,7 +48,9 @@ export class PowerShellHost {
   static async start(options: HostOptions): Promise<PowerShellHost> {
     const args = ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', options.script, '-SiteCode', options.siteCode];
     if (options.provider) args.push('-ProviderMachineName', options.provider);
-    const child = spawn(options.powershell, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    // Its own process group off Windows, so that kill() ends all of it: pwsh installed as a
+    // dotnet tool is a launcher with the runtime as its child.
+    const child = spawn(options.powershell, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: process.platform !== 'win32' });
     const host = new PowerShellHost(child, options);
     const ready = new Promise<HostMessage>((resolve, reject) => {
       host.onMessage = (message) => (message.ready !== undefined ? resolve(message) : undefined);
@@ -89,16 +91,25 @@ export class PowerShellHost {
     return this.exitError === undefined;
   }
 
-  /** close ends the host: its standard input closes, so it leaves its read loop and exits. */
+  /** close ends the host: its standard input closes, so it leaves its read loop and exits; one that has not after 30 s is killed. */
   async close(): Promise<void> {
     this.child.stdin.end();
-    const timer = setTimeout(() => this.kill(), 5_000);
+    const timer = setTimeout(() => this.kill(), 30_000);
     await this.exited;
     clearTimeout(timer);
   }
 
+  /** kill ends the PowerShell process at once, with every process it started. */
   kill(): void {
-    this.child.kill('SIGKILL');
+    if (process.platform === 'win32' || this.child.pid === undefined) {
+      this.child.kill('SIGKILL');
+      return;
+    }
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL'); // the group is gone already
+    }
   }
 
   private onMessage: ((message: HostMessage) => void) | undefined;
