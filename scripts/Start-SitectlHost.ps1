@@ -30,11 +30,16 @@
 
 .PARAMETER ProviderMachineName
     The SMS Provider host, needed only when the site drive does not exist yet.
+
+.PARAMETER ParentProcessId
+    sitectl's process: once it is gone, the host writes no more servers, since nobody would
+    record them, and exits.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)][ValidatePattern('^[A-Za-z0-9]{3}$')][string]$SiteCode,
-    [string]$ProviderMachineName
+    [string]$ProviderMachineName,
+    [int]$ParentProcessId = 0
 )
 
 $ErrorActionPreference = 'Stop'
@@ -91,6 +96,7 @@ function Invoke-SitectlApply($Request) {
     # The change being written, for the script block Set-SitectlServer runs: it holds no value, only this name.
     $write = { Write-SitectlChange $script:SitectlChange }
     foreach ($change in @($Request.changes)) {
+        if ($script:Parent -and $script:Parent.HasExited) { exit 3 }
         $script:SitectlChange = $change
         $result = Set-SitectlServer -Server ([string]$change.server) -SiteCode ([string]$change.site) -Description ([string]$change.description) -Write $write `
             -ExpectedProxy (ConvertTo-SitectlExpectedProxy $change.expectedProxy) -ExpectedUpdatePoint (ConvertTo-SitectlExpectedUpdatePoint $change.expectedUpdatePoint)
@@ -98,6 +104,9 @@ function Invoke-SitectlApply($Request) {
     }
     Send-SitectlMessage @{ id = $Request.id; ok = $true; done = $true }
 }
+
+$script:Parent = $null
+if ($ParentProcessId -gt 0) { try { $script:Parent = [Diagnostics.Process]::GetProcessById($ParentProcessId) } catch { exit 3 } }
 
 try {
     Connect-SitectlSite -SiteCode $SiteCode -ProviderMachineName $ProviderMachineName

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,28 @@ describe('diff --live on an export saved by Windows PowerShell', () => {
       const plan = JSON.parse(result.stdout);
       expect(plan.changes.map((c: { name: string }) => c.name)).toEqual(['cm-p01.eu.contoso.com']);
       expect(plan.changes[0].before.note).toBe('Виктор’s');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('diff --live when only the case of a proxy host or account differs', () => {
+  it('plans nothing for it: ConfigMgr compares both case-insensitively', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sitectl-case-'));
+    try {
+      await cp('examples/contoso', path.join(dir, 'contoso'), { recursive: true });
+      const proxies = path.join(dir, 'contoso/proxies/proxies.yaml');
+      await writeFile(proxies, (await readFile(proxies, 'utf8')).replace('account: CONTOSO\\svc-cmproxy-eu', 'account: contoso\\SVC-cmproxy-eu'));
+      // The live state as the manifests want it, but for case.
+      const live = JSON.parse(await readFile(LIVE, 'utf8'));
+      const p01 = live.servers.find((s: { name: string }) => s.name === 'cm-p01.eu.contoso.com');
+      p01.proxy = { server: 'PROXY-EU.contoso.com', port: 8080, account: 'CONTOSO\\svc-cmproxy-eu' };
+      await writeFile(path.join(dir, 'live.json'), JSON.stringify(live));
+      const result = await sitectl(['diff', '-f', path.join(dir, 'contoso'), '--live', path.join(dir, 'live.json'), '-o', 'json']);
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout).changes).toEqual([]);
+      expect(result.code).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -110,6 +110,11 @@ export function keepDerivation(next: LiveState, from: LiveState, changed: Readon
 
 const NOTHING: ReadonlySet<string> = new Set();
 
+/** writtenIn names the servers (lower case) that applying a plan wrote to make `next`; undefined for a state not made that way. */
+export function writtenIn(next: LiveState): ReadonlySet<string> | undefined {
+  return derivations.get(next)?.changed;
+}
+
 /**
  * changedSince names the servers whose live object or bookkeeping record may differ between
  * `before` and `live`: none when they are the same state, those written when `live` was made

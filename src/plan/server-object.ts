@@ -1,4 +1,5 @@
 import type { LiveRole, LiveServer } from '../model/live.js';
+import { sameSettings } from '../model/proxy.js';
 import type { Role, SiteSystemServer } from '../model/server.js';
 
 /**
@@ -23,7 +24,8 @@ export function roleSettings(role: Role): LiveRole {
 export function desiredServerObject(server: SiteSystemServer, live: LiveServer | undefined): LiveServer {
   const effective = server.effectiveProxy;
   const wanted = effective.state === 'managed' ? (effective.proxy.enabled ? effective.proxy.settings : null) : (live?.proxy ?? null);
-  const proxy = live && sameFields(live.proxy, wanted) ? live.proxy : wanted && { ...wanted };
+  // ConfigMgr compares host and account case-insensitively: a proxy equal but for case is the live one.
+  const proxy = live && sameSettings(live.proxy, wanted) ? live.proxy : wanted && { ...wanted };
   const roles = withRoleSettings(live?.roles ?? [], server.roles);
   if (live && live.name === server.name && live.site === server.site && live.proxy === proxy && live.roles === roles) return live;
   return { ...live, name: server.name, site: server.site, proxy, roles };
@@ -49,11 +51,4 @@ function holds(object: object, wanted: object): boolean {
     if (!Object.hasOwn(object, key) || (object as Record<string, unknown>)[key] !== (wanted as Record<string, unknown>)[key]) return false;
   }
   return true;
-}
-
-/** sameFields tells whether two flat objects (or nulls) have the same fields and values. */
-function sameFields(a: object | null | undefined, b: object | null | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || Object.keys(a).length !== Object.keys(b).length) return false;
-  return holds(a, b);
 }

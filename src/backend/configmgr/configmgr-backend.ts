@@ -63,8 +63,8 @@ export class ConfigMgrBackend implements StateBackend {
         return transaction.result;
       }
       // 1. Write server by server; a host that dies leaves the outcomes it reported.
-      const { writes, skipped } = siteWrites(live.state, transaction.next);
-      const outcomes: WriteOutcome[] = [...skipped];
+      const { writes, ended } = siteWrites(live.state, transaction.next);
+      const outcomes: WriteOutcome[] = [...ended];
       let interrupted: unknown;
       if (writes.length > 0) {
         try {
@@ -85,7 +85,7 @@ export class ConfigMgrBackend implements StateBackend {
       const failed = notWritten.filter((o) => o.outcome === 'failed');
       if (failed.length > 0) {
         const list = failed.map((o) => `${o.server}: ${o.message}`).join('; ');
-        throw new ApplyFailedError(`${failed.length} of ${writes.length + skipped.length} servers failed (${list}); ${settled.applied} applied (revision ${revision})`);
+        throw new ApplyFailedError(`${failed.length} of ${writes.length + ended.length} servers failed (${list}); ${settled.applied} applied (revision ${revision})`);
       }
       const written = { revision, applied: settled.applied > 0, notWritten };
       return notWritten.length > 0 && transaction.settled ? transaction.settled(written) : transaction.result;

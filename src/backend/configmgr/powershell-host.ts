@@ -46,7 +46,8 @@ export class PowerShellHost {
 
   /** start spawns PowerShell and waits until the host has connected to the site, or says why it could not. */
   static async start(options: HostOptions): Promise<PowerShellHost> {
-    const args = ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', options.script, '-SiteCode', options.siteCode];
+    // -ParentProcessId: the host stops writing once sitectl is gone, instead of writing what nobody will record.
+    const args = ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', options.script, '-SiteCode', options.siteCode, '-ParentProcessId', String(process.pid)];
     if (options.provider) args.push('-ProviderMachineName', options.provider);
     // Its own process group off Windows, so that kill() ends all of it: pwsh installed as a
     // dotnet tool is a launcher with the runtime as its child.
@@ -72,10 +73,10 @@ export class PowerShellHost {
     return new Promise((resolve, reject) => {
       this.listeners.set(id, (message) => {
         if (message.error !== undefined && message.ok === false) {
-          this.listeners.delete(id);
+          this.forget(id);
           reject(new SiteUnreachableError(`PowerShell could not ${op} the site: ${message.error}`));
         } else if (message.ok === true) {
-          this.listeners.delete(id);
+          this.forget(id);
           resolve(message);
         } else {
           onProgress?.(message);
@@ -115,6 +116,11 @@ export class PowerShellHost {
   private onMessage: ((message: HostMessage) => void) | undefined;
   private onEnd: ((error: SiteUnreachableError) => void) | undefined;
   private readonly rejecters = new Map<number, (error: Error) => void>();
+
+  private forget(id: number): void {
+    this.listeners.delete(id);
+    this.rejecters.delete(id);
+  }
 
   private listen(): void {
     this.child.stdout.setEncoding('utf8');

@@ -1,5 +1,6 @@
 import type { NewEvent } from '../../apply/events.js';
-import { liveServerIndex, type LiveServer, type LiveState } from '../../model/live.js';
+import { stringify } from 'safe-stable-stringify';
+import { liveServerIndex, writtenIn, type LiveServer, type LiveState } from '../../model/live.js';
 import type { ManagedRecord } from '../../model/plan.js';
 import { describeSettings, type ProxySettings } from '../../model/proxy.js';
 import { serverWrites, type UpdatePointOptions } from '../../model/server-writes.js';
@@ -27,32 +28,50 @@ export interface WriteOutcome {
 }
 
 /**
- * siteWrites lists the writes that make the site what `next` (the state applyPlan made from
- * `live`) says: one per server whose object applyPlan replaced or added. A server the site
- * does not have, or whose only difference is one no cmdlet sets, ends skipped at once.
+ * siteWrites lists the writes that make the site what `next` (the state applyPlan made) says:
+ * one per server the plan wrote, compared with the server as `live` (the read under the lock)
+ * has it. A server the site does not have, or whose only difference is one no cmdlet sets,
+ * ends skipped at once; one that needs no cmdlet at all (a prune of a proxy already gone, a
+ * proxy equal but for case) ends applied, so its bookkeeping follows the plan.
  */
-export function siteWrites(live: LiveState, next: LiveState): { writes: SiteWrite[]; skipped: WriteOutcome[] } {
+export function siteWrites(live: LiveState, next: LiveState): { writes: SiteWrite[]; ended: WriteOutcome[] } {
   const current = liveServerIndex(live);
+  const planned = liveServerIndex(next);
   const writes: SiteWrite[] = [];
-  const skipped: WriteOutcome[] = [];
-  for (const server of next.servers) {
-    const before = current.get(server.name.toLowerCase());
-    if (before === server) continue; // applyPlan keeps every server it does not write
+  const ended: WriteOutcome[] = [];
+  for (const name of written(live, next)) {
+    const server = planned.get(name);
+    if (!server) continue;
+    const before = current.get(name);
     if (!before) {
-      skipped.push({ server: server.name, outcome: 'skipped', message: `not a site system server of site ${server.site} yet; add it and its roles in ConfigMgr` });
+      ended.push({ server: server.name, outcome: 'skipped', message: `not a site system server of site ${server.site} yet; add it and its roles in ConfigMgr` });
       continue;
     }
     const write = serverWrite(before, server);
-    if (typeof write === 'string') skipped.push({ server: server.name, outcome: 'skipped', message: write });
-    else writes.push(write);
+    if (typeof write === 'string') ended.push({ server: server.name, outcome: 'skipped', message: write });
+    else if (write) writes.push(write);
+    else ended.push({ server: server.name, outcome: 'applied', message: '' });
   }
-  return { writes, skipped };
+  return { writes, ended };
 }
 
-/** serverWrite is the write of one server that the site has, or why there is nothing a cmdlet can write. */
-function serverWrite(before: LiveServer, after: LiveServer): SiteWrite | string {
+/**
+ * written names the servers applyPlan wrote to make `next`. Identity with `live` would not do:
+ * a watcher plans ahead on one read of the site and applies under the lock on another, equal
+ * read whose objects are not the same ones.
+ */
+function written(live: LiveState, next: LiveState): Iterable<string> {
+  return writtenIn(next) ?? next.servers.filter((s) => liveServerIndex(live).get(s.name.toLowerCase()) !== s).map((s) => s.name.toLowerCase());
+}
+
+/** serverWrite is the write of one server that the site has; undefined when no cmdlet needs to run, or why none can. */
+function serverWrite(before: LiveServer, after: LiveServer): SiteWrite | string | undefined {
   const { writeProxy, updatePoint, expectedUpdatePoint, notes } = serverWrites(before, after, true);
-  if (!writeProxy && !updatePoint) return notes[0] ?? 'only its role list differs from the site, and sitectl does not add or remove roles: add them in ConfigMgr';
+  if (!writeProxy && !updatePoint) {
+    if (notes.length > 0) return notes[0];
+    if (sameRoles(before, after)) return undefined;
+    return 'only its role list differs from the site, and sitectl does not add or remove roles: add them in ConfigMgr';
+  }
   return {
     server: after.name,
     site: after.site,
@@ -63,6 +82,11 @@ function serverWrite(before: LiveServer, after: LiveServer): SiteWrite | string 
     proxy: after.proxy,
     updatePoint,
   };
+}
+
+/** sameRoles tells whether the plan left the server's role list as the site has it. */
+function sameRoles(before: LiveServer, after: LiveServer): boolean {
+  return stringify(before.roles) === stringify(after.roles);
 }
 
 /** Settled is the bookkeeping after a partly written plan: the records to keep (null when nothing was applied) and the events. */
@@ -82,9 +106,10 @@ export interface Settled {
 export function settle(live: LiveState, next: LiveState, planned: readonly NewEvent[], outcomes: readonly WriteOutcome[]): Settled {
   const ended = new Map(outcomes.map((o) => [o.server, o]));
   const applied = outcomes.filter((o) => o.outcome === 'applied');
+  const writtenNames = new Set(written(live, next));
   const events = planned.filter((e) => {
     const outcome = ended.get(e.object.name);
-    return outcome === undefined ? !wrote(live, next, e.object.name) : outcome.outcome === 'applied';
+    return outcome === undefined ? !writtenNames.has(e.object.name.toLowerCase()) : outcome.outcome === 'applied';
   });
   for (const o of outcomes) {
     if (o.outcome === 'applied') continue;
@@ -99,10 +124,4 @@ export function settle(live: LiveState, next: LiveState, planned: readonly NewEv
     else delete servers[server];
   }
   return { bookkeeping: { revision: live.revision + 1, servers }, events, applied: applied.length };
-}
-
-/** wrote tells whether applyPlan changed a server, which is then written or skipped (and has an outcome) or was never there. */
-function wrote(live: LiveState, next: LiveState, name: string): boolean {
-  const after = liveServerIndex(next).get(name);
-  return after !== undefined && liveServerIndex(live).get(name) !== after;
 }

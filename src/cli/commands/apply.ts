@@ -33,7 +33,7 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
 
 function print(result: PassResult, flags: ApplyFlags, io: Io): void {
   if (flags.output !== 'text') {
-    const document = { ...result.plan, applied: result.applied, revision: result.revision };
+    const document = { ...result.plan, applied: result.applied, revision: result.revision, ...(result.notWritten ? { notWritten: result.notWritten } : {}) };
     io.stdout(flags.output === 'json' ? JSON.stringify(document, null, 2) + '\n' : renderPlan(document, 'yaml', palette(false)));
     return;
   }
