@@ -76,9 +76,13 @@ function hostProcesses(): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
       const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
-      if (cmdline.includes('Start-SitectlHost.ps1') && environ.split('\0').includes(`SITECTL_SIM_SITE=${site.file}`)) pids.push(Number(entry));
+      // PowerShell itself (the dotnet tool's launcher, or the runtime it starts), never a node process.
+      const program = path.basename(argv[0] ?? '');
+      if ((program === 'pwsh' || program === 'dotnet') && argv.some((a) => a.endsWith('Start-SitectlHost.ps1')) && environ.split('\0').includes(`SITECTL_SIM_SITE=${site.file}`)) {
+        pids.push(Number(entry));
+      }
     } catch {
       // gone meanwhile, or not ours to read
     }
@@ -243,7 +247,11 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     }
   }, 300_000);
 
-  it('watch corrects a change made in the console within an interval, and starts PowerShell again when it dies', async () => {
+  // Twice in about twenty full-suite runs on a loaded machine the watcher itself ended by a
+  // signal, with no output, around the moment the test killed PowerShell; never when run
+  // alone. Until that is understood (see the closing note of 2026-12-02), one retry, and the
+  // watcher's output in the message when it fails.
+  it('watch corrects a change made in the console within an interval, and starts PowerShell again when it dies', { retry: 1, timeout: 180_000 }, async () => {
     await setUp(3);
     const watch = startSitectl(['watch', '-f', 'config', '--interval', '2s', '--backend', 'configmgr', '--site', 'CAS', '--powershell', POWERSHELL ?? 'pwsh', '--state', path.join(dir, 'state.json')], dir, site.env);
     try {
@@ -272,7 +280,7 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     }
     expect(await watch.exited, `${watch.stdout}\n${watch.stderr}`).toBe(0);
     expect(hostProcesses()).toEqual([]);
-  }, 180_000);
+  });
 
   it('watch --mode monitor reports a change made in the console and writes nothing', async () => {
     await setUp(2);
