@@ -6,15 +6,16 @@
     Run it on a machine with the Configuration Manager console, from any folder, in Windows
     PowerShell 5.1 or PowerShell 7. It imports the ConfigurationManager module as the console
     does (by path, from SMS_ADMIN_UI_PATH, when it is not importable by name), connects to the
-    site drive (creating it when it is missing), and reads, in five cmdlet calls whatever the
-    size of the hierarchy:
+    site drive (creating it when it is missing), and reads, in four cmdlet calls whatever the
+    size of the hierarchy and one per site for its accounts:
       - the sites (Get-CMSite): code, type, release (from the build number), parent, site server;
       - every site system server (Get-CMSiteSystemServer -AllSite) and its proxy, from the
         embedded properties UseProxy, ProxyName, ProxyServerPort, AnonymousProxyAccess and
         ProxyUserName of its "SMS Site System" role;
       - the roles on every server (Get-CMSiteRole -AllSite), mapped to sitectl role types;
       - the software update point options UseProxy and UseProxyForADR (Get-CMSoftwareUpdatePoint -AllSite);
-      - the names of the ConfigMgr accounts (Get-CMAccount), so sitectl can warn AccountNotFound.
+      - the names of each site's ConfigMgr accounts (Get-CMAccount -SiteCode), so sitectl can
+        warn AccountNotFound.
     It writes the JSON (UTF-8, no BOM) that `sitectl diff --live FILE` reads. Keep
     SitectlSite.ps1 beside it: both are in the scripts folder of the sitectl package.
 
