@@ -12,6 +12,7 @@ const FLAGS: Record<string, string[]> = {
   get: ['--output', '--state', '--live'],
   events: ['--for', '--output', '--state'],
   graph: ['--filename', '--output', '--only-changes', '--state', '--live'],
+  import: ['--output', '--force', '--leave-unset', '--live', '--backend', '--site'],
   schema: [],
   explain: [],
   completion: [],

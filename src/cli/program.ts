@@ -136,6 +136,28 @@ Examples:
   sitectl get proxies --live export.json`)
     .action(async (resource: string, name: string | undefined, flags) => exit(await (await import('./commands/get.js')).runGet(resource, name, flags, io)));
 
+  withLogs(withState(program.command('import'), { live: true, lock: false }))
+    .description('Write the manifests that describe an existing site (an export, or the site itself), to start keeping it in Git.')
+    .requiredOption('-o, --output <dir>', 'the folder to write into: created if missing; must be empty (a .git folder aside) unless --force')
+    .option('--force', 'write into a folder that is not empty: files of the same paths are replaced, and files an earlier import wrote that this one does not are removed')
+    .option('--leave-unset', 'write no proxy for a server that has none, so sitectl leaves its proxy alone, instead of { enabled: false }')
+    .addHelpText('after', `
+The folder gets the layout of examples/gitops-repo: proxies/proxies.yaml with the proxies that
+several servers share (named from host, port and account), and sites/CODE/ (a secondary inside
+its primary's folder) with site.yaml and the servers in files of 100. Importing the same site
+twice gives the same bytes. Afterwards "sitectl diff -f DIR" against the same site finds
+nothing to do; what the rules say about the site as it is, and the site facts a live state
+cannot tell (requireProxy, hotfixes, features, Connected Cache), are printed as a to-do list.
+
+Exit codes: 0 written, 2 invalid input (a --live file that is not a LiveState, a folder that
+is not empty), 3 runtime failure (site unreachable, folder not writable).
+
+Examples:
+  sitectl import --live live/export.json -o ./site-config
+  sitectl import --backend configmgr --site CAS -o ./site-config
+  sitectl import --live live/export.json -o . --force     # re-import into the repository`)
+    .action(async (flags) => exit(await (await import('./commands/import.js')).runImport(flags, io)));
+
   withState(program.command('events'), { live: false, lock: false, site: false })
     .description('Show the events recorded beside the state file (events.jsonl).')
     .option('--for <kind/name>', 'only the events of one object, e.g. SiteSystemServer/cm02.contoso.com')

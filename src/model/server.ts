@@ -13,6 +13,17 @@ export type RoleType =
   | 'ServiceConnectionPoint'
   | 'SoftwareUpdatePoint';
 
+/** SERVER_ROLE_TYPES are the roles a SiteSystemServer hosts: every RoleType but the cloud distribution point, which runs in Azure. */
+export const SERVER_ROLE_TYPES: readonly RoleType[] = [
+  'AssetIntelligenceSynchronizationPoint',
+  'CloudManagementGatewayConnectionPoint',
+  'DistributionPoint',
+  'ExchangeServerConnector',
+  'ManagementPoint',
+  'ServiceConnectionPoint',
+  'SoftwareUpdatePoint',
+];
+
 /** Origin is where something was declared: the document, its file position and JSON pointer. */
 export interface Origin {
   readonly document: ObjectRef;

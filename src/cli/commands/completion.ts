@@ -1,7 +1,7 @@
 import { UsageError, type ExitCode, type Io } from '../io.js';
 
-const COMMANDS = ['validate', 'diff', 'plan', 'apply', 'watch', 'get', 'events', 'schema', 'explain', 'completion'];
-const FLAGS = ['-f', '--filename', '-o', '--output', '--strict', '--prune', '--state', '--live', '--lock-timeout', '--force-unlock', '--out', '--interval', '--debounce', '--mode', '--health-addr', '--for', '--log-level', '--log-format', '--no-color', '--help'];
+const COMMANDS = ['validate', 'diff', 'plan', 'apply', 'watch', 'get', 'events', 'import', 'schema', 'explain', 'completion'];
+const FLAGS = ['-f', '--filename', '-o', '--output', '--strict', '--prune', '--state', '--live', '--lock-timeout', '--force-unlock', '--out', '--interval', '--debounce', '--mode', '--health-addr', '--for', '--force', '--leave-unset', '--log-level', '--log-format', '--no-color', '--help'];
 const KINDS = ['Site', 'Proxy', 'SiteSystemServer', 'SiteSystemRole'];
 
 const SCRIPTS: Readonly<Record<string, string>> = {

@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { LiveSnapshot } from '../../backend/backend.js';
+import { StateFileError } from '../../backend/errors.js';
+import { IMPORT_MARKER, importLiveState, type ImportedTree } from '../../import/manifest-tree.js';
+import { lazyLocators } from '../../manifest/fast-parse.js';
+import { contentHash } from '../../manifest/source.js';
+import { storedForm, type StoredSource } from '../../manifest/stored.js';
+import { checkDocument } from '../../manifest/validate-document.js';
+import type { ManifestDocument } from '../../model/manifest.js';
+import type { Plan } from '../../model/plan.js';
+import { planManifests } from '../../reconcile/pass.js';
+import { displayPath, readSources } from '../../sources/read-sources.js';
+import { writeTree } from '../../sources/write-tree.js';
+import { palette, useColor } from '../color.js';
+import { liveSource, passOptions, withSource, type StateFlags } from '../inputs.js';
+import { UsageError, type ExitCode, type Io } from '../io.js';
+import { createLogger, type LogFlags } from '../log.js';
+import { plural, renderDiagnostics } from '../render/diagnostics-text.js';
+
+/** ImportFlags are `sitectl import`'s options. */
+export interface ImportFlags extends StateFlags, LogFlags {
+  readonly output?: string;
+  readonly force?: boolean;
+  readonly leaveUnset?: boolean;
+  readonly color: boolean;
+}
+
+/**
+ * runImport writes the manifests that describe a live state into a folder, then plans them
+ * against that same live state, as `diff` would, and prints what the rules say about the site
+ * as a to-do list. Exit 0 written, 2 invalid input (a live snapshot that is not a LiveState,
+ * a folder that is not empty), 3 runtime failure.
+ */
+export async function runImport(flags: ImportFlags, io: Io): Promise<ExitCode> {
+  const log = createLogger(flags, io, 'import');
+  if (!flags.output) throw new UsageError('import needs -o DIR: the folder to write the manifests into');
+  const root = path.resolve(io.cwd, flags.output);
+  // 1. Read the live state once.
+  const source = await liveSource(flags, io);
+  let snapshot: LiveSnapshot;
+  try {
+    snapshot = await withSource(source, (s) => s.read());
+  } catch (error) {
+    // A snapshot named with --live is the input: a broken one is invalid input, not a failure.
+    if (!(flags.live && error instanceof StateFileError)) throw error;
+    io.stderr(`sitectl: ${error.message}\n`);
+    return 2;
+  }
+  // 2. Describe it as manifests.
+  const tree = importLiveState(snapshot.state, { leaveUnset: flags.leaveUnset === true, schemas: schemasFolder(root) });
+  // 3. Write them.
+  const written = await writeTree(root, tree.files, { force: flags.force === true, marker: IMPORT_MARKER });
+  if (!written.written) {
+    io.stderr(`sitectl: ${written.why}\n`);
+    return 2;
+  }
+  log.info({ folder: root, files: tree.files.length, removed: written.removed.length, live: source.location }, 'imported');
+  // 4. Read them back and plan them against the same live state, as `diff -f DIR` would.
+  const plan = await planImport(tree, root, snapshot, io);
+  // 5. Say what was written and what is left to do.
+  io.stdout(report(tree, written.removed, plan, flags, io, source.location));
+  return 0;
+}
+
+/**
+ * planImport reads the written folder and plans it against the live state it came from. The
+ * documents of a file that holds exactly what the import rendered are taken as rendered, once
+ * checked against their schemas, instead of parsed again: the check then costs less than the
+ * diff a user runs next, which parses every file.
+ */
+async function planImport(tree: ImportedTree, root: string, snapshot: LiveSnapshot, io: Io): Promise<Plan> {
+  const rendered = new Map<string, StoredSource>();
+  for (const file of tree.files) {
+    const shown = displayPath(path.join(root, ...file.path.split('/')), io.cwd);
+    const locator = lazyLocators(shown, file.text);
+    const checked = file.documents.map((value, index) => checkDocument({ file: shown, index, value, locate: locator(index) }).document);
+    const stored = checked.every((d): d is ManifestDocument => d !== undefined) ? storedForm(checked.length, checked) : undefined;
+    if (stored) rendered.set(contentHash(Buffer.from(file.text)), stored);
+  }
+  const { sources, diagnostics } = await readSources([root], io.readStdin, io.cwd);
+  const store = { get: (hash: string) => rendered.get(hash), put: () => {}, save: () => {} };
+  const live = { location: 'the imported live state', read: () => Promise.resolve(snapshot) };
+  return (await planManifests({ sources, diagnostics, store }, live, { ...passOptions({}, io) })).plan;
+}
+
+/** report is the import's summary: counts, the rules' findings as a to-do list, what to review and what to run next. */
+function report(tree: ImportedTree, removed: readonly string[], plan: Plan, flags: ImportFlags, io: Io, from: string): string {
+  const colors = palette(useColor(flags.color, io.env, io.stdoutIsTTY));
+  const shownRoot = displayPath(path.resolve(io.cwd, flags.output!), io.cwd);
+  const lines = [
+    `Imported ${plural(tree.sites, 'site')}, ${plural(tree.servers, 'server')} and ${tree.proxies} shared prox${tree.proxies === 1 ? 'y' : 'ies'} from ${displayPath(from, io.cwd)} into ${shownRoot} (${plural(tree.files.length, 'file')}).`,
+  ];
+  if (removed.length > 0) lines.push(`Removed ${plural(removed.length, 'file')} that an earlier import wrote: ${removed.join(', ')}.`);
+  const findings = plan.diagnostics.filter((d) => d.code !== 'NoManifests');
+  if (findings.length > 0) {
+    const { errors, warnings } = plan.summary;
+    lines.push('', `To do: what sitectl's rules say about the site as it is (${plural(errors, 'error')}, ${plural(warnings, 'warning')}):`, renderDiagnostics(findings, colors).trimEnd());
+  }
+  const changed = plan.changes.filter((c) => c.action !== 'hold');
+  if (changed.length > 0) {
+    const names = changed.slice(0, 10).map((c) => c.name).join(', ');
+    lines.push('', `sitectl diff would still change ${plural(changed.length, 'server')} (${names}${changed.length > 10 ? ', ...' : ''}): the live state holds what a manifest cannot say; run sitectl diff to see what.`);
+  }
+  if (tree.review.length > 0) lines.push('', 'Review:', ...tree.review.map((note) => `  - ${note.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}`));
+  const live = flags.live ? ` --live ${flags.live}` : flags.backend === 'configmgr' || io.env.SITECTL_BACKEND === 'configmgr' ? ' --backend configmgr' : '';
+  lines.push('', `Next: commit the folder, then: sitectl diff -f ${shownRoot}${live}`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * schemasFolder is where the editors' schema modelines point, from the tree's root: the
+ * sitectl package installed in the nearest node_modules above the folder, or else one that
+ * `npm install sitectl` in the folder itself would make.
+ */
+function schemasFolder(root: string): string {
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', 'sitectl', 'schemas');
+    if (existsSync(candidate)) return path.relative(root, candidate).split(path.sep).join('/');
+    if (path.dirname(dir) === dir) return 'node_modules/sitectl/schemas';
+  }
+}

@@ -1,0 +1,74 @@
+import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { writeAtomically } from '../backend/write-atomically.js';
+
+/** TreeFile is one file to write: its path below the tree's root (with `/`) and its text. */
+export interface TreeFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** TreeWrite is what writing a tree did: refused (with why), or the files removed as left over from an earlier import. */
+export type TreeWrite = { readonly written: false; readonly why: string } | { readonly written: true; readonly removed: readonly string[] };
+
+/**
+ * writeTree writes files below `root`, creating it when missing. A folder that already holds
+ * anything but `.git` is refused unless `force`; with it, files of the same paths are replaced
+ * and files that an earlier import wrote (they carry `marker` near their top) and this one does
+ * not are removed, so a re-import leaves no stale server files. Every file is written whole
+ * (temp file and rename) and only inside `root`, even when a folder on the way is a link.
+ */
+export async function writeTree(root: string, files: readonly TreeFile[], options: { force: boolean; marker: string }): Promise<TreeWrite> {
+  const info = statIfAny(root);
+  if (info && !info.isDirectory()) return { written: false, why: `${root} is a file, not a folder` };
+  const existing = info ? readdirSync(root).filter((name) => name !== '.git') : [];
+  if (existing.length > 0 && !options.force) {
+    return { written: false, why: `${root} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); import into a new or empty folder, or add --force to write into it` };
+  }
+  const earlier = options.force && existing.length > 0 ? importedFiles(root, options.marker) : [];
+  mkdirSync(root, { recursive: true });
+  const realRoot = realpathSync(root);
+  const folders = new Set<string>();
+  for (const file of files) {
+    const target = path.resolve(realRoot, ...file.path.split('/'));
+    const folder = path.dirname(target);
+    if (!folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      if (!inside(realRoot, realpathSync(folder))) throw new Error(`${folder} leads outside ${root}; nothing more was written`);
+      folders.add(folder);
+    }
+    // write-file-atomic writes through a link to wherever it points, which may be outside.
+    if (statIfAny(target, lstatSync)?.isSymbolicLink()) throw new Error(`${target} is a link; nothing more was written`);
+    await writeAtomically(target, file.text, { fsync: false });
+  }
+  const kept = new Set(files.map((f) => path.resolve(realRoot, ...f.path.split('/'))));
+  const removed = earlier.filter((file) => !kept.has(path.resolve(realRoot, path.relative(root, file))));
+  for (const file of removed) unlinkSync(file);
+  return { written: true, removed: removed.map((file) => path.relative(root, file).split(path.sep).join('/')) };
+}
+
+/** importedFiles finds the YAML files below a folder (hidden folders and node_modules left out) that carry the import marker in their first lines. */
+function importedFiles(folder: string, marker: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(folder, entry.name);
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') return [];
+    if (entry.isDirectory()) return importedFiles(full, marker);
+    if (!entry.isFile() || !/\.ya?ml$/i.test(entry.name)) return [];
+    const head = readFileSync(full, 'utf8').slice(0, 512).split('\n').slice(0, 3);
+    return head.some((line) => line.startsWith(`# ${marker}`)) ? [full] : [];
+  });
+}
+
+function inside(root: string, target: string): boolean {
+  const relative = path.relative(root, target);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+function statIfAny(file: string, stat: typeof statSync = statSync): ReturnType<typeof statSync> | undefined {
+  try {
+    return stat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
