@@ -1,3 +1,4 @@
+import jsonc from 'jsonc-parser';
 import { validators } from '../manifest/ajv.js';
 import type { LiveState } from '../model/live.js';
 import { StateFileError } from './errors.js';
@@ -23,11 +24,8 @@ export function parseLiveState(text: string, file: string): LiveState {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message);
-    const where = position ? `:${lineColumn(text, Number(position[1]))}` : '';
-    throw new StateFileError(`${file}${where}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, '')}); the file was left as it is`);
+  } catch {
+    throw new StateFileError(`${file}:${syntaxError(text)}; the file was left as it is`);
   }
   const check = validators().LiveState;
   if (!check(value)) {
@@ -36,6 +34,21 @@ export function parseLiveState(text: string, file: string): LiveState {
     throw new StateFileError(`${file}: not a LiveState document: ${at} ${first?.message ?? 'is invalid'}; the file was left as it is`);
   }
   return value as LiveState;
+}
+
+/**
+ * syntaxError says where and why a text is not JSON, as `line:column: not valid JSON (value
+ * expected)`. JSON.parse's own message gives a position in some Node versions and a snippet
+ * of the text in others, so the text is scanned again with jsonc-parser (VS Code's JSON
+ * scanner) in strict mode, which reports the offset of the first error.
+ */
+function syntaxError(text: string): string {
+  const errors: jsonc.ParseError[] = [];
+  jsonc.parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return '1:1: not valid JSON';
+  const why = jsonc.printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `${lineColumn(text, first.offset)}: not valid JSON (${why})`;
 }
 
 function lineColumn(text: string, offset: number): string {

@@ -14,6 +14,8 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  // jsonc-parser's main file is UMD, whose inner require() calls esbuild cannot follow; Node loads it as it is.
+  external: ['jsonc-parser'],
   // Bundled CommonJS dependencies call require() for Node's own modules, and some read __filename.
   banner: {
     js: [
