@@ -27,8 +27,11 @@ export function desiredServerObject(server: SiteSystemServer, live: LiveServer |
   // ConfigMgr compares host and account case-insensitively: a proxy equal but for case is the live one.
   const proxy = live && sameSettings(live.proxy, wanted) ? live.proxy : wanted && { ...wanted };
   const roles = withRoleSettings(live?.roles ?? [], server.roles);
-  if (live && live.name === server.name && live.site === server.site && live.proxy === proxy && live.roles === roles) return live;
-  return { ...live, name: server.name, site: server.site, proxy, roles };
+  // Server names and site codes match case-insensitively: the live spelling is no change.
+  const name = live && live.name.toLowerCase() === server.name ? live.name : server.name;
+  const site = live && live.site.toUpperCase() === server.site ? live.site : server.site;
+  if (live && live.name === name && live.site === site && live.proxy === proxy && live.roles === roles) return live;
+  return { ...live, name, site, proxy, roles };
 }
 
 /** withRoleSettings merges the declared roles' settings into the live roles; the live list itself when it already holds them. */
