@@ -15,7 +15,7 @@ const CLI = path.join(HERE, '..', 'dist/sitectl.js');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /** run times one whole process and reads its peak RSS (via GNU time when the machine has it). */
-function run(args, cwd, cache = path.join(cwd, 'cache')) {
+export function run(args, cwd, cache = path.join(cwd, 'cache')) {
   const command = TIME ? [TIME, ['-f', '%M', process.execPath, ...args]] : [process.execPath, args];
   const started = performance.now();
   const env = { ...process.env, SITECTL_NOW: '2026-11-26', SITECTL_CACHE: cache };
@@ -26,7 +26,7 @@ function run(args, cwd, cache = path.join(cwd, 'cache')) {
   return { ms, rssMb: rssKb / 1024 };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 /** measureCold returns the medians for one repository size. */
 export function measureCold(servers, runs) {

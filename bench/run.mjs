@@ -7,12 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureCold } from './cold.mjs';
 import { measureConfigMgr, powershell } from './configmgr.mjs';
+import { measureImport } from './import.mjs';
 import { measureWatch } from './watch-latency.mjs';
 
 const sizes = (process.env.SITECTL_BENCH_SIZES ?? '1000,20000,125000').split(',').map(Number);
 const edits = Number(process.env.SITECTL_BENCH_EDITS ?? 50);
-// SITECTL_BENCH_ONLY=cold,watch,configmgr runs some parts; results.json keeps the others' last figures.
-const only = new Set((process.env.SITECTL_BENCH_ONLY ?? 'cold,watch,configmgr').split(','));
+// SITECTL_BENCH_ONLY=cold,watch,configmgr,import runs some parts; results.json keeps the others' last figures.
+const only = new Set((process.env.SITECTL_BENCH_ONLY ?? 'cold,watch,configmgr,import').split(','));
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
 const previous = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {};
 const date = new Date().toISOString();
@@ -35,6 +36,11 @@ for (const servers of only.has('watch') ? sizes.filter((s) => s <= 20_000) : [])
   const w = await measureWatch(servers, edits);
   results.watch.push(w);
   console.log(`watch ${String(servers).padStart(7)} servers: edit-to-applied median ${w.medianMs} ms, p95 ${w.p95Ms} ms over ${w.edits} edits (debounce ${w.debounceMs} ms; first apply ${w.initialApplyMs} ms)`);
+}
+for (const servers of only.has('import') ? sizes : []) {
+  const m = measureImport(servers, servers >= 100_000 ? 3 : 5);
+  results.import.push(m);
+  console.log(`import ${String(servers).padStart(7)} servers: ${m.importMs} ms (peak RSS ${m.importPeakRssMb} MB); diff of the same hierarchy ${m.diffMs} ms cached, ${m.diffUncachedMs} ms uncached`);
 }
 // The ConfigMgr backend on the simulated site, up to 20,000 servers, when PowerShell is here.
 const pwsh = only.has('configmgr') ? powershell() : undefined;

@@ -120,6 +120,30 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     expect(book.managed.servers['dp0001.contoso.com'].proxy).toEqual(CORP);
   });
 
+  it('imports the site into manifests that a diff against the site finds nothing to do, reading it once', async () => {
+    onSite = servers(6).map((s, i) => (i % 2 === 0 ? { ...s, proxy: CORP } : i === 3 ? { ...s, proxy: { server: 'proxy.contoso.com', port: 3128, account: null } } : s));
+    site = new SimulatedSite(dir, { siteCode: 'CAS', sites: SITES, servers: onSite, accounts: [CORP.account] });
+    const result = await run(['import', '-o', 'repo']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Imported 2 sites, 6 servers and 1 shared proxy');
+    expect(result.stdout).toContain('Next: commit the folder, then: sitectl diff -f repo --backend configmgr');
+    // One bulk read, and nothing written.
+    const calls = site.calls();
+    expect(calls['Get-CMSiteSystemServer']).toBe(1);
+    expect(Object.keys(calls).filter((c) => !c.startsWith('Get-'))).toEqual([]);
+    const shared = await readFile(path.join(dir, 'repo/proxies/proxies.yaml'), 'utf8');
+    expect(shared).toContain('name: proxy-8080-svc-proxy');
+    const p01 = await readFile(path.join(dir, 'repo/sites/P01/servers.yaml'), 'utf8');
+    expect(p01).toContain('  proxy: { ref: proxy-8080-svc-proxy }');
+    expect(p01).toContain('  proxy: { enabled: false }');
+    expect(p01).toContain('    port: 3128');
+
+    const diff = await run(['diff', '-f', 'repo']);
+    expect(diff.stdout).toContain('0 to create, 0 to update');
+    expect(diff.code).toBe(0);
+  });
+
   it('finds a change made in the console as drift, and corrects it', async () => {
     await setUp(3);
     expect((await run(['apply', '-f', 'config'])).code).toBe(0);
