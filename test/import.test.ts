@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -190,6 +190,18 @@ describe('sitectl import', () => {
     const result = await sitectl(['import', '--live', EXPORT, '-o', out]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(out);
+  });
+
+  it('with --force, writes nothing through a link that leads out of the folder', async () => {
+    const out = path.join(dir, 'repo');
+    const elsewhere = path.join(dir, 'elsewhere');
+    mkdirSync(out);
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, path.join(out, 'sites'));
+    const result = await sitectl(['import', '--live', EXPORT, '-o', out, '--force']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('leads outside');
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 
   it('keeps every live value inside the folder and reads back exactly, whatever the site calls things', async () => {

@@ -50,7 +50,7 @@ export async function runImport(flags: ImportFlags, io: Io): Promise<ExitCode> {
   // 2. Describe it as manifests.
   const tree = importLiveState(snapshot.state, { leaveUnset: flags.leaveUnset === true, schemas: schemasFolder(root) });
   // 3. Write them.
-  const written = await writeTree(root, tree.files, { force: flags.force === true, marker: IMPORT_MARKER });
+  const written = writeTree(root, tree.files, { force: flags.force === true, marker: IMPORT_MARKER });
   if (!written.written) {
     io.stderr(`sitectl: ${written.why}\n`);
     return 2;
