@@ -121,7 +121,7 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
   });
 
   it('imports the site into manifests that a diff against the site finds nothing to do, reading it once', async () => {
-    onSite = servers(6).map((s, i) => (i % 2 === 0 ? { ...s, proxy: CORP } : i === 3 ? { ...s, proxy: { server: 'proxy.contoso.com', port: 3128, account: null } } : s));
+    onSite = servers(6).map((s, i) => (i % 2 === 0 ? { ...s, proxy: CORP } : i === 3 ? { ...s, proxy: { server: 'proxy.contoso.com', port: 3128 } } : s));
     site = new SimulatedSite(dir, { siteCode: 'CAS', sites: SITES, servers: onSite, accounts: [CORP.account] });
     const result = await run(['import', '-o', 'repo']);
     expect(result.stderr).toBe('');
