@@ -31,7 +31,13 @@ function tree(root: string): Record<string, string> {
   return files;
 }
 
-function liveState(edit?: (live: { servers: { name: string; proxy: { port: number } | null; roles: { type: string }[] }[]; sites: { code: string; version: number }[] }) => void): string {
+/** Editable is the part of a live state the tests change. */
+interface Editable {
+  servers: { name: string; site: string; proxy: { port: number } | null; roles: { type: string }[] }[];
+  sites: { code: string; version: number }[];
+}
+
+function liveState(edit?: (live: Editable) => void): string {
   const live = JSON.parse(readFileSync(EXPORT, 'utf8'));
   edit?.(live);
   const file = path.join(dir, `live-${Math.random().toString(36).slice(2)}.json`);
@@ -93,7 +99,7 @@ describe('sitectl import', () => {
     expect(result.stdout).toMatch(/repo\/sites\/CAS\/servers\.yaml:\d+:\d+ {2}warning {2}RoleDeprecated/);
     expect(result.stdout).toMatch(/repo\/sites\/P01\/site\.yaml:\d+:\d+ {2}warning {2}UnsupportedSiteVersion/);
     expect(result.stdout).toContain('Review:');
-    expect(result.stdout).toContain('requireProxy, hotfixes and features');
+    expect(result.stdout).toContain('requireProxy, and hotfixes and features where the live state has none');
   });
 
   it('refuses a folder that is not empty without --force, and changes nothing in it', async () => {
@@ -143,19 +149,73 @@ describe('sitectl import', () => {
     for (const root of ['managed', 'unset']) expect((await sitectl(['diff', '-f', path.join(dir, root), '--live', live])).code).toBe(0);
   });
 
-  it('splits a site into files of 100 servers, sorted by name', async () => {
-    const live = liveState((l) => {
-      for (let i = 0; i < 250; i++) l.servers.push({ name: `dp${String(i).padStart(3, '0')}.contoso.com`, site: 'P01', proxy: null, roles: [{ type: 'DistributionPoint' }] } as never);
-    });
+  it('spreads a large site over files of about 100 servers, so that a new server changes one file', async () => {
+    const dps = (n: number) => (l: Editable) => {
+      for (let i = 0; i < n; i++) l.servers.push({ name: `dp${String(i).padStart(3, '0')}.contoso.com`, site: 'P01', proxy: null, roles: [{ type: 'DistributionPoint' }] });
+    };
+    const live = liveState(dps(350));
     const out = path.join(dir, 'repo');
     expect((await sitectl(['import', '--live', live, '-o', out])).code).toBe(0);
-    const files = tree(out);
-    expect(Object.keys(files).filter((f) => f.startsWith('sites/P01/servers'))).toEqual(['sites/P01/servers-001.yaml', 'sites/P01/servers-002.yaml', 'sites/P01/servers-003.yaml']);
-    const names = (file: string) => [...files[file]!.matchAll(/^ {2}name: (.+)$/gm)].map((m) => m[1]);
-    expect(names('sites/P01/servers-001.yaml')).toHaveLength(100);
-    expect(names('sites/P01/servers-001.yaml')[0]).toBe('cm-p01.contoso.com');
-    expect(names('sites/P01/servers-003.yaml')).toHaveLength(52);
+    const before = tree(out);
+    const files = Object.keys(before).filter((f) => f.startsWith('sites/P01/servers'));
+    expect(files).toEqual(['sites/P01/servers-01.yaml', 'sites/P01/servers-02.yaml', 'sites/P01/servers-03.yaml', 'sites/P01/servers-04.yaml']);
+    const names = files.map((f) => [...before[f]!.matchAll(/^ {2}name: (.+)$/gm)].map((m) => m[1]!));
+    for (const list of names) {
+      expect(list.length).toBeGreaterThan(50);
+      expect(list.length).toBeLessThan(150);
+      expect([...list].sort()).toEqual(list);
+    }
+    expect(names.flat().sort()).toEqual([...new Set(names.flat())].sort());
+    expect(names.flat()).toHaveLength(352);
     expect((await sitectl(['diff', '-f', out, '--live', live])).code).toBe(0);
+
+    // A server added early in the alphabet lands in one file; the others stay as they were.
+    const grown = liveState((l) => {
+      dps(350)(l);
+      l.servers.push({ name: 'aaa.contoso.com', site: 'P01', proxy: null, roles: [{ type: 'DistributionPoint' }] });
+    });
+    expect((await sitectl(['import', '--live', grown, '-o', out, '--force'])).code).toBe(0);
+    const after = tree(out);
+    expect(Object.keys(after).filter((f) => after[f] !== before[f])).toHaveLength(1);
+  });
+
+  it('keeps, on a re-import into a folder, what its manifests say that the site cannot, and the names of its proxies', async () => {
+    const repo = path.join(dir, 'gitops');
+    cpSync(path.join(ROOT, 'examples/gitops-repo'), repo, { recursive: true });
+    const result = await sitectl(['import', '--live', 'live/export.json', '-o', '.', '--force'], { cwd: repo });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('into . (7 files)');
+    expect(result.stdout).toContain('Next: commit the folder, then: sitectl diff -f . --live live/export.json');
+    const files = tree(repo);
+    expect(files['sites/CAS/site.yaml']).toContain('  requireProxy: true\n');
+    expect(files['sites/P01/site.yaml']).toContain('  requireProxy: true\n');
+    expect(files['sites/P01/site.yaml']).toContain('# Review: the live state does not say hotfixes or features;');
+    expect(files['sites/P01/servers.yaml']).toContain('  proxy: { ref: corp-anonymous }\n  roles:\n    - type: DistributionPoint\n      connectedCache: true\n');
+    expect(files['sites/CAS/servers.yaml']).toContain('  proxy: { ref: corp }\n');
+    expect(files['proxies/proxies.yaml']).toMatch(/name: corp\n[\s\S]*name: corp-anonymous\n/);
+    // The one difference from the hand-written repository is what the site really has: cm-p01's old proxy.
+    expect(files['sites/P01/servers.yaml']).toContain('    server: old-proxy.contoso.com\n');
+    expect((await sitectl(['diff', '-f', 'sites', '-f', 'proxies', '--live', 'live/export.json'], { cwd: repo })).code).toBe(0);
+  });
+
+  it('says so when the manifests must state an update point option that the live state lacks', async () => {
+    const live = liveState((l) => {
+      const sup = l.servers.find((s) => s.name === 'cm-cas.contoso.com')!.roles.find((r) => r.type === 'SoftwareUpdatePoint') as Record<string, unknown>;
+      delete sup.useProxyForAutomaticDeploymentRules;
+    });
+    const result = await sitectl(['import', '--live', live, '-o', path.join(dir, 'repo'), '--state', path.join(dir, 'unused.json')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('sitectl diff would still change 1 server (cm-cas.contoso.com): the manifests state a value the live state lacks');
+    expect(result.stdout).toContain(`--live ${live}\n`);
+  });
+
+  it('refuses a live state with no sites and no servers, writing nothing', async () => {
+    const empty = path.join(dir, 'empty.json');
+    writeFileSync(empty, JSON.stringify({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 0, sites: [], servers: [] }));
+    const result = await sitectl(['import', '--live', empty, '-o', path.join(dir, 'repo')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('holds no sites and no servers: nothing to import');
+    expect(existsSync(path.join(dir, 'repo'))).toBe(false);
   });
 
   it('refuses a live state that is not valid with exit 2, naming the file, line and column, and writes nothing', async () => {

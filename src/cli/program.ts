@@ -144,18 +144,19 @@ Examples:
     .addHelpText('after', `
 The folder gets the layout of examples/gitops-repo: proxies/proxies.yaml with the proxies that
 several servers share (named from host, port and account), and sites/CODE/ (a secondary inside
-its primary's folder) with site.yaml and the servers in files of 100. Importing the same site
-twice gives the same bytes. Afterwards "sitectl diff -f DIR" against the same site finds
-nothing to do; what the rules say about the site as it is, and the site facts a live state
-cannot tell (requireProxy, hotfixes, features, Connected Cache), are printed as a to-do list.
+its primary's folder) with site.yaml and the servers, about 100 per file. Importing the same
+site twice gives the same bytes; a re-import with --force keeps what the folder's manifests
+say that a site cannot (requireProxy, hotfixes, features, connectedCache, Proxy names).
+Afterwards "sitectl diff -f DIR" against the same site finds nothing to do. What the rules say
+about the site as it is, and what a live state cannot tell, are printed as a to-do list.
 
-Exit codes: 0 written, 2 invalid input (a --live file that is not a LiveState, a folder that
-is not empty), 3 runtime failure (site unreachable, folder not writable).
+Exit codes: 0 written, 2 invalid input (a --live file that is not a LiveState or is empty, a
+folder that is not empty), 3 runtime failure (site unreachable, folder not writable).
 
 Examples:
   sitectl import --live live/export.json -o ./site-config
   sitectl import --backend configmgr --site CAS -o ./site-config
-  sitectl import --live live/export.json -o . --force     # re-import into the repository`)
+  sitectl import --live live/export.json -o ./site-config --force   # take in console changes`)
     .action(async (flags) => exit(await (await import('./commands/import.js')).runImport(flags, io)));
 
   withState(program.command('events'), { live: false, lock: false, site: false })

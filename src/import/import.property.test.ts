@@ -6,6 +6,7 @@ import type { LiveRole, LiveServer, LiveSite, LiveState } from '../model/live.js
 import type { ProxySettings } from '../model/proxy.js';
 import { SERVER_ROLE_TYPES } from '../model/server.js';
 import { planManifests } from '../reconcile/pass.js';
+import { NOTHING_KEPT } from './kept.js';
 import { importLiveState, SERVERS_PER_FILE } from './manifest-tree.js';
 import { scalar } from './render-yaml.js';
 
@@ -96,7 +97,7 @@ const liveState: fc.Arbitrary<LiveState> = hierarchy.chain(({ sites, top }) =>
     }),
 );
 
-const OPTIONS = { leaveUnset: false, schemas: 'node_modules/sitectl/schemas' };
+const OPTIONS = { leaveUnset: false, schemas: 'node_modules/sitectl/schemas', kept: NOTHING_KEPT };
 
 /** planImported plans an imported tree, parsed from its text as `diff -f DIR` would, against a live state. */
 async function planImported(live: LiveState, leaveUnset = false) {
@@ -118,10 +119,10 @@ describe('import', () => {
     );
   });
 
-  it('gives the same bytes for the same site, whatever order the live state lists it in', () => {
+  it('gives the same bytes for the same site, whatever order the live state lists its sites, servers and roles in', () => {
     fc.assert(
       fc.property(liveState, fc.integer(), (live, seed) => {
-        const shuffled = { ...live, sites: shuffle(live.sites, seed), servers: shuffle(live.servers, seed + 1) };
+        const shuffled = { ...live, sites: shuffle(live.sites, seed), servers: shuffle(live.servers, seed + 1).map((s, i) => ({ ...s, roles: shuffle(s.roles, seed + i) })) };
         expect(importLiveState(shuffled, OPTIONS)).toEqual(importLiveState(live, OPTIONS));
       }),
       { numRuns: 150 },

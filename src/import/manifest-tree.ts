@@ -5,6 +5,7 @@ import { SERVER_ROLE_TYPES, type RoleType } from '../model/server.js';
 import { nameProxies, proxyKey } from './proxy-names.js';
 import { renderManifestFile } from './render-yaml.js';
 import { stableHash } from './stable-hash.js';
+import type { Kept, KeptSite } from './kept.js';
 
 /** ImportOptions shape the tree: whether servers without a proxy are left unmanaged, and where the JSON Schemas are. */
 export interface ImportOptions {
@@ -12,6 +13,8 @@ export interface ImportOptions {
   readonly leaveUnset: boolean;
   /** The schemas folder as seen from the tree's root, for the editors' schema modelines, e.g. `node_modules/sitectl/schemas`. */
   readonly schemas: string;
+  /** What the manifests already in the folder say that the live state cannot (a re-import). */
+  readonly kept: Kept;
 }
 
 /** ImportedDocument is one manifest document of an imported tree, as plain data. */
@@ -51,63 +54,101 @@ export const IMPORT_MARKER = 'Written by sitectl import';
  * importLiveState describes a live state as manifests, in the layout of examples/gitops-repo:
  * `proxies/proxies.yaml` with the proxies that several servers share, and a folder per site
  * (`sites/P01/`, a secondary inside its primary's: `sites/P01/S01/`) with its `site.yaml` and
- * its servers, sorted by name, in files of SERVERS_PER_FILE. Planning the tree against the
- * same live state finds nothing to do; the same live state always gives the same bytes.
+ * its servers, sorted by name. Planning the tree against the same live state finds nothing to
+ * do; the same live state always gives the same bytes, and a change on the site changes the
+ * files of the servers it touched, not those around them.
  */
 export function importLiveState(live: LiveState, options: ImportOptions): ImportedTree {
-  const proxies = sharedProxies(live.servers);
+  const proxies = namedProxies(live.servers, options.kept);
   const folders = siteFolders(live.sites, live.servers);
   const tree = new TreeBuilder(options);
-  const named = [...proxies.shared.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const named = [...proxies.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   if (named.length > 0) tree.add('proxies/proxies.yaml', 'proxy', [], named.map((p) => proxyDocument(p.name, p.proxy)));
   for (const site of [...live.sites].sort(byCode)) {
-    tree.add(`${folders.get(siteKey(site.code))!}/site.yaml`, 'site', [siteReview(site)], [siteDocument(site)]);
+    const kept = options.kept.sites.get(siteKey(site.code));
+    tree.add(`${folders.get(siteKey(site.code))!}/site.yaml`, 'site', siteReview(site, kept), [siteDocument(site, kept)]);
   }
   const bySite = groupBy([...live.servers].sort(byName), (s) => siteKey(s.site));
   for (const [code, servers] of [...bySite.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const chunks = Math.ceil(servers.length / SERVERS_PER_FILE);
-    const width = Math.max(3, String(chunks).length);
-    for (let c = 0; c < chunks; c++) {
-      const name = chunks === 1 ? 'servers.yaml' : `servers-${String(c + 1).padStart(width, '0')}.yaml`;
-      const documents = servers.slice(c * SERVERS_PER_FILE, (c + 1) * SERVERS_PER_FILE).map((s) => serverDocument(s, proxies, options));
-      tree.add(`${folders.get(code)!}/${name}`, 'sitesystemserver', [], documents);
+    for (const [file, inFile] of serverFiles(servers)) {
+      tree.add(`${folders.get(code)!}/${file}`, 'sitesystemserver', [], inFile.map((s) => serverDocument(s, proxies, options)));
     }
   }
-  return { files: tree.files(), sites: live.sites.length, servers: live.servers.length, proxies: named.length, review: reviewNotes(live) };
+  return { files: tree.files(), sites: live.sites.length, servers: live.servers.length, proxies: named.length, review: reviewNotes(live, options.kept) };
 }
 
-/** siteReview is the comment on a site.yaml naming the site facts that the live state did not give. */
-function siteReview(site: LiveSite): string {
-  const missing = ['requireProxy', ...(site.hotfixes?.length ? [] : ['hotfixes']), ...(site.features && Object.keys(site.features).length > 0 ? [] : ['features'])];
-  const listed = missing.length === 1 ? missing[0]! : `${missing.slice(0, -1).join(', ')} or ${missing.at(-1)!}`;
-  return `Review: the live state does not say ${listed}; add ${missing.length === 1 ? 'it if it applies' : 'those that apply'} to this site.`;
+/**
+ * serverFiles spreads a site's servers (sorted by name) over files of about SERVERS_PER_FILE:
+ * `servers.yaml` while they fit in one, else `servers-NN.yaml`, a server's file picked by a hash
+ * of its name among a power of two of files. A server that comes or goes then changes its own
+ * file only; only when the count crosses a power of two are the servers spread anew.
+ */
+function serverFiles(servers: readonly LiveServer[]): [string, LiveServer[]][] {
+  if (servers.length <= SERVERS_PER_FILE) return [['servers.yaml', [...servers]]];
+  const count = 2 ** Math.ceil(Math.log2(servers.length / SERVERS_PER_FILE));
+  const width = Math.max(2, String(count).length);
+  const files = new Map<number, LiveServer[]>();
+  for (const server of servers) {
+    const at = parseInt(stableHash(server.name.toLowerCase()), 16) % count;
+    const list = files.get(at);
+    if (list) list.push(server);
+    else files.set(at, [server]);
+  }
+  return [...files.entries()].sort(([a], [b]) => a - b).map(([at, list]) => [`servers-${String(at + 1).padStart(width, '0')}.yaml`, list]);
 }
+
+/** siteReview is the comment on a site.yaml naming the site facts that neither the live state nor the folder's manifests gave. */
+function siteReview(site: LiveSite, kept: KeptSite | undefined): string[] {
+  const missing = [
+    ...(kept?.requireProxy ? [] : ['requireProxy']),
+    ...(site.hotfixes?.length || kept?.hotfixes.length ? [] : ['hotfixes']),
+    ...(hasFeatures(site.features) || hasFeatures(kept?.features) ? [] : ['features']),
+  ];
+  if (missing.length === 0) return [];
+  const listed = missing.length === 1 ? missing[0]! : `${missing.slice(0, -1).join(', ')} or ${missing.at(-1)!}`;
+  return [`Review: the live state does not say ${listed}; add ${missing.length === 1 ? 'it if it applies' : 'those that apply'} to this site.`];
+}
+
+const hasFeatures = (features: Readonly<Record<string, boolean>> | undefined): boolean => features !== undefined && Object.keys(features).length > 0;
 
 /** reviewNotes names what the live state cannot tell and the manifests may need. */
-function reviewNotes(live: LiveState): string[] {
+function reviewNotes(live: LiveState, kept: Kept): string[] {
   const notes: string[] = [];
-  if (live.sites.length > 0) notes.push('requireProxy, hotfixes and features of each site are not in the live state: add those that apply to its site.yaml');
-  const dps = live.servers.filter((s) => s.roles.some((r) => r.type === 'DistributionPoint' && r.connectedCache === undefined)).length;
+  if (live.sites.length > 0) notes.push('requireProxy, and hotfixes and features where the live state has none, are not known from the site: each site.yaml names in a comment those it lacks');
+  const dps = live.servers.filter((s) => s.roles.some((r) => r.type === 'DistributionPoint' && r.connectedCache === undefined) && !kept.connectedCache.has(s.name.toLowerCase())).length;
   if (dps > 0) notes.push(`${dps} distribution point${dps === 1 ? '' : 's'}: the live state does not say whether Microsoft Connected Cache is on; add \`connectedCache: true\` to those that use it`);
   const known = new Set(live.sites.map((s) => siteKey(s.code)));
   const orphans = [...new Set(live.servers.map((s) => siteKey(s.site)).filter((code) => !known.has(code)))].sort();
-  if (orphans.length > 0) notes.push(`servers of site${orphans.length === 1 ? '' : 's'} ${orphans.join(', ')}, which the live state does not list: add a Site document for each`);
+  if (orphans.length > 0) notes.push(`servers of site${orphans.length === 1 ? '' : 's'} ${orphans.map((c) => JSON.stringify(c)).join(', ')}, which the live state does not list: add a Site document for each`);
   return notes;
 }
 
-/** SharedProxies are the proxies several servers use, by proxyKey, with the name and the spelling their Proxy document gets. */
-interface SharedProxies {
-  readonly shared: ReadonlyMap<string, { readonly name: string; readonly proxy: ProxySettings }>;
+/** NamedProxy is a proxy written as a Proxy document: its name and the spelling the document gets. */
+interface NamedProxy {
+  readonly name: string;
+  readonly proxy: ProxySettings;
 }
 
-/** sharedProxies picks the proxies that two or more servers use: those become Proxy documents; the others stay inline. */
-function sharedProxies(servers: readonly LiveServer[]): SharedProxies {
+/**
+ * namedProxies picks, by proxyKey, the proxies written as Proxy documents: those that two or
+ * more servers use, and those the folder's manifests already named (under that name). The
+ * others stay inline in their one server.
+ */
+function namedProxies(servers: readonly LiveServer[], kept: Kept): Map<string, NamedProxy> {
   const users = groupBy(servers.filter((s) => s.proxy !== null), (s) => proxyKey(s.proxy!));
-  const sharedKeys = [...users.entries()].filter(([, list]) => list.length > 1);
+  const chosen = [...users.entries()].filter(([key, list]) => list.length > 1 || kept.proxyNames.has(key));
   // The document spells the proxy as most of its servers do (ConfigMgr ignores case; people do not).
-  const spelled = sharedKeys.map(([key, list]) => [key, mostCommonSpelling(list.map((s) => s.proxy!))] as const);
-  const names = nameProxies(spelled.map(([, proxy]) => proxy));
-  return { shared: new Map(spelled.map(([key, proxy]) => [key, { name: names.get(key)!, proxy }])) };
+  const spelled = chosen.map(([key, list]) => [key, mostCommonSpelling(list.map((s) => s.proxy!))] as const);
+  const fresh = nameProxies(spelled.filter(([key]) => !kept.proxyNames.has(key)).map(([, proxy]) => proxy));
+  const taken = new Set(kept.proxyNames.values());
+  return new Map(
+    spelled.map(([key, proxy]) => {
+      let name = kept.proxyNames.get(key) ?? fresh.get(key)!;
+      // A fresh name that an earlier document already holds for another proxy gets the hash.
+      if (!kept.proxyNames.has(key) && taken.has(name)) name = `${name.slice(0, 54)}-${stableHash(key)}`;
+      return [key, { name, proxy }];
+    }),
+  );
 }
 
 function mostCommonSpelling(proxies: readonly ProxySettings[]): ProxySettings {
@@ -142,36 +183,44 @@ function siteFolders(sites: readonly LiveSite[], servers: readonly LiveServer[])
   return folders;
 }
 
-function siteDocument(site: LiveSite): ImportedDocument {
+function siteDocument(site: LiveSite, kept: KeptSite | undefined): ImportedDocument {
   const spec: Record<string, unknown> = { type: site.type, version: site.version };
-  if (site.hotfixes && site.hotfixes.length > 0) spec.hotfixes = [...site.hotfixes];
-  if (site.parent) spec.parent = site.parent;
+  const hotfixes = site.hotfixes?.length ? site.hotfixes.map((kb) => (/^kb\d+$/i.test(kb) ? kb.toUpperCase() : kb)) : kept?.hotfixes;
+  if (hotfixes?.length) spec.hotfixes = [...hotfixes];
+  if (site.parent) spec.parent = siteKey(site.parent);
   spec.siteServer = site.siteServer.toLowerCase();
-  if (site.features && Object.keys(site.features).length > 0) spec.features = { ...site.features };
-  return document('Site', site.code.toUpperCase(), spec);
+  if (kept?.requireProxy) spec.requireProxy = true;
+  const features = hasFeatures(site.features) ? site.features : kept?.features;
+  if (hasFeatures(features)) spec.features = { ...features };
+  return document('Site', siteKey(site.code), spec);
 }
 
 function proxyDocument(name: string, proxy: ProxySettings): ImportedDocument {
   return document('Proxy', name, settings(proxy));
 }
 
-function serverDocument(server: LiveServer, proxies: SharedProxies, options: ImportOptions): ImportedDocument {
-  const spec: Record<string, unknown> = { site: server.site.toUpperCase() };
-  if (server.proxy) spec.proxy = proxies.shared.has(proxyKey(server.proxy)) ? { ref: proxies.shared.get(proxyKey(server.proxy))!.name } : settings(server.proxy);
+function serverDocument(server: LiveServer, proxies: ReadonlyMap<string, NamedProxy>, options: ImportOptions): ImportedDocument {
+  const spec: Record<string, unknown> = { site: siteKey(server.site) };
+  const named = server.proxy && proxies.get(proxyKey(server.proxy));
+  if (server.proxy) spec.proxy = named ? { ref: named.name } : settings(server.proxy);
   else if (!options.leaveUnset) spec.proxy = { enabled: false };
-  const roles = server.roles.filter((r) => (SERVER_ROLE_TYPES as readonly string[]).includes(r.type)).map(roleSpec);
+  const connectedCache = options.kept.connectedCache.has(server.name.toLowerCase());
+  const roles = server.roles
+    .filter((r) => (SERVER_ROLE_TYPES as readonly string[]).includes(r.type))
+    .map((r) => roleSpec(r, connectedCache))
+    .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
   if (roles.length > 0) spec.roles = roles;
   return document('SiteSystemServer', server.name.toLowerCase(), spec);
 }
 
-/** roleSpec keeps the settings a manifest can state about a role: a software update point's proxy options and Connected Cache. */
-function roleSpec(role: LiveRole): Record<string, unknown> {
-  const spec: Record<string, unknown> = { type: role.type as RoleType };
+/** roleSpec keeps the settings a manifest can state about a role: a software update point's proxy options and Connected Cache (from the folder's manifests when the live state does not say). */
+function roleSpec(role: LiveRole, keptConnectedCache: boolean): { type: RoleType } & Record<string, unknown> {
+  const spec: { type: RoleType } & Record<string, unknown> = { type: role.type as RoleType };
   if (role.type === 'SoftwareUpdatePoint') {
     if (role.useProxy !== undefined) spec.useProxy = role.useProxy;
     if (role.useProxyForAutomaticDeploymentRules !== undefined) spec.useProxyForAutomaticDeploymentRules = role.useProxyForAutomaticDeploymentRules;
   }
-  if (role.type === 'DistributionPoint' && role.connectedCache === true) spec.connectedCache = true;
+  if (role.type === 'DistributionPoint' && (role.connectedCache ?? keptConnectedCache)) spec.connectedCache = true;
   return spec;
 }
 

@@ -10,23 +10,20 @@ const MAX_NAME = 63;
 
 /**
  * nameProxies gives each distinct proxy (by proxyKey) a Proxy document name that a person can
- * read and that depends on the proxy alone wherever it can: the host's first label, the port
- * and the account's user, e.g. `proxy-8080-svc-cmproxy` (an IP address is kept whole). Proxies
- * whose short names collide are named after their whole host and DOMAIN-user instead, and any
- * name still taken gets a hash of its proxy, so the same proxies always get the same names.
+ * read and that depends on that proxy alone, so that a re-import after another proxy appeared
+ * renames nothing: its whole host, its port and its account as DOMAIN-user, e.g.
+ * `proxy-contoso-com-8080-contoso-svc-cmproxy`. Two proxies that only punctuation tells apart
+ * (`proxy_a` and `proxy-a`), or a name longer than a DNS label, get a hash of the proxy too.
  */
 export function nameProxies(proxies: readonly ProxySettings[]): Map<string, string> {
   const byKey = new Map<string, ProxySettings>();
   for (const proxy of proxies) if (!byKey.has(proxyKey(proxy))) byKey.set(proxyKey(proxy), proxy);
-  const keys = [...byKey.keys()].sort();
-  const short = new Map(keys.map((key) => [key, proxyName(byKey.get(key)!, 'short')]));
-  const shortCount = countValues(short);
+  const plain = new Map([...byKey].map(([key, proxy]) => [key, proxyName(proxy)]));
+  const uses = countValues(plain);
   const names = new Map<string, string>();
   const taken = new Set<string>();
-  for (const key of keys) {
-    const proxy = byKey.get(key)!;
-    let name = shortCount.get(short.get(key)!) === 1 ? short.get(key)! : proxyName(proxy, 'long');
-    if (taken.has(name)) name = withSuffix(name, stableHash(key));
+  for (const key of [...byKey.keys()].sort()) {
+    let name = uses.get(plain.get(key)!) === 1 ? plain.get(key)! : withSuffix(plain.get(key)!, stableHash(key));
     for (let n = 2; taken.has(name); n++) name = withSuffix(name, String(n));
     taken.add(name);
     names.set(key, name);
@@ -34,15 +31,11 @@ export function nameProxies(proxies: readonly ProxySettings[]): Map<string, stri
   return names;
 }
 
-/** proxyName builds a DNS-label name from a proxy's host, port and account, short or long. */
-function proxyName(proxy: ProxySettings, form: 'short' | 'long'): string {
-  const host = form === 'long' || isAddress(proxy.server) ? proxy.server : proxy.server.split('.')[0]!;
-  const account = proxy.account === null ? '' : form === 'long' ? proxy.account : proxy.account.slice(proxy.account.lastIndexOf('\\') + 1);
-  const name = label(`${label(host) || 'proxy'}-${proxy.port}${account ? `-${account}` : ''}`);
+/** proxyName builds a DNS-label name from a proxy's host, port and account. */
+function proxyName(proxy: ProxySettings): string {
+  const name = label(`${label(proxy.server) || 'proxy'}-${proxy.port}${proxy.account !== null ? `-${proxy.account}` : ''}`);
   return name.length <= MAX_NAME ? name : withSuffix(name, stableHash(proxyKey(proxy)));
 }
-
-const isAddress = (host: string): boolean => /^\d+(\.\d+){3}$/.test(host) || host.includes(':');
 
 /** label lower-cases text and turns every run of other characters than a-z and 0-9 into one dash. */
 function label(text: string): string {

@@ -133,9 +133,9 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     expect(calls['Get-CMSiteSystemServer']).toBe(1);
     expect(Object.keys(calls).filter((c) => !c.startsWith('Get-'))).toEqual([]);
     const shared = await readFile(path.join(dir, 'repo/proxies/proxies.yaml'), 'utf8');
-    expect(shared).toContain('name: proxy-8080-svc-proxy');
+    expect(shared).toContain('name: proxy-contoso-com-8080-contoso-svc-proxy');
     const p01 = await readFile(path.join(dir, 'repo/sites/P01/servers.yaml'), 'utf8');
-    expect(p01).toContain('  proxy: { ref: proxy-8080-svc-proxy }');
+    expect(p01).toContain('  proxy: { ref: proxy-contoso-com-8080-contoso-svc-proxy }');
     expect(p01).toContain('  proxy: { enabled: false }');
     expect(p01).toContain('    port: 3128');
 

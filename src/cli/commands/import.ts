@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { LiveSnapshot } from '../../backend/backend.js';
 import { StateFileError } from '../../backend/errors.js';
+import { keptFrom, NOTHING_KEPT, type Kept } from '../../import/kept.js';
 import { IMPORT_MARKER, importLiveState, type ImportedTree } from '../../import/manifest-tree.js';
 import { lazyLocators } from '../../manifest/fast-parse.js';
 import { contentHash } from '../../manifest/source.js';
@@ -12,6 +13,7 @@ import type { Plan } from '../../model/plan.js';
 import { planManifests } from '../../reconcile/pass.js';
 import { displayPath, readSources } from '../../sources/read-sources.js';
 import { writeTree } from '../../sources/write-tree.js';
+import { loadManifests } from '../../validate.js';
 import { palette, useColor } from '../color.js';
 import { liveSource, passOptions, withSource, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
@@ -47,8 +49,13 @@ export async function runImport(flags: ImportFlags, io: Io): Promise<ExitCode> {
     io.stderr(`sitectl: ${error.message}\n`);
     return 2;
   }
-  // 2. Describe it as manifests.
-  const tree = importLiveState(snapshot.state, { leaveUnset: flags.leaveUnset === true, schemas: schemasFolder(root) });
+  if (snapshot.state.sites.length === 0 && snapshot.state.servers.length === 0) {
+    io.stderr(`sitectl: ${displayPath(source.location, io.cwd)} holds no sites and no servers: nothing to import (name an export with --live FILE, or the site with --backend configmgr --site CODE)\n`);
+    return 2;
+  }
+  // 2. Describe it as manifests, keeping what the folder's manifests say that the site cannot.
+  const kept = flags.force ? await keptIn(root, io) : NOTHING_KEPT;
+  const tree = importLiveState(snapshot.state, { leaveUnset: flags.leaveUnset === true, schemas: schemasFolder(root), kept });
   // 3. Write them.
   const written = writeTree(root, tree.files, { force: flags.force === true, marker: IMPORT_MARKER });
   if (!written.written) {
@@ -64,7 +71,7 @@ export async function runImport(flags: ImportFlags, io: Io): Promise<ExitCode> {
 }
 
 /**
- * planImport reads the written folder and plans it against the live state it came from. The
+ * planImport reads the written files and plans them against the live state they came from. The
  * documents of a file that holds exactly what the import rendered are taken as rendered, once
  * checked against their schemas, instead of parsed again: the check then costs less than the
  * diff a user runs next, which parses every file.
@@ -78,7 +85,8 @@ async function planImport(tree: ImportedTree, root: string, snapshot: LiveSnapsh
     const stored = checked.every((d): d is ManifestDocument => d !== undefined) ? storedForm(checked.length, checked) : undefined;
     if (stored) rendered.set(contentHash(Buffer.from(file.text)), stored);
   }
-  const { sources, diagnostics } = await readSources([root], io.readStdin, io.cwd);
+  // Only the files the import wrote: anything else in the folder is not about the site.
+  const { sources, diagnostics } = await readSources(tree.files.map((f) => path.join(root, ...f.path.split('/'))), io.readStdin, io.cwd);
   const store = { get: (hash: string) => rendered.get(hash), put: () => {}, save: () => {} };
   const live = { location: 'the imported live state', read: () => Promise.resolve(snapshot) };
   return (await planManifests({ sources, diagnostics, store }, live, { ...passOptions({}, io) })).plan;
@@ -87,7 +95,8 @@ async function planImport(tree: ImportedTree, root: string, snapshot: LiveSnapsh
 /** report is the import's summary: counts, the rules' findings as a to-do list, what to review and what to run next. */
 function report(tree: ImportedTree, removed: readonly string[], plan: Plan, flags: ImportFlags, io: Io, from: string): string {
   const colors = palette(useColor(flags.color, io.env, io.stdoutIsTTY));
-  const shownRoot = displayPath(path.resolve(io.cwd, flags.output!), io.cwd);
+  const root = path.resolve(io.cwd, flags.output!);
+  const shownRoot = root === path.resolve(io.cwd) ? '.' : displayPath(root, io.cwd);
   const lines = [
     `Imported ${plural(tree.sites, 'site')}, ${plural(tree.servers, 'server')} and ${tree.proxies} shared prox${tree.proxies === 1 ? 'y' : 'ies'} from ${displayPath(from, io.cwd)} into ${shownRoot} (${plural(tree.files.length, 'file')}).`,
   ];
@@ -100,12 +109,33 @@ function report(tree: ImportedTree, removed: readonly string[], plan: Plan, flag
   const changed = plan.changes.filter((c) => c.action !== 'hold');
   if (changed.length > 0) {
     const names = changed.slice(0, 10).map((c) => c.name).join(', ');
-    lines.push('', `sitectl diff would still change ${plural(changed.length, 'server')} (${names}${changed.length > 10 ? ', ...' : ''}): the live state holds what a manifest cannot say; run sitectl diff to see what.`);
+    lines.push('', `sitectl diff would still change ${plural(changed.length, 'server')} (${names}${changed.length > 10 ? ', ...' : ''}): the manifests state a value the live state lacks, such as an update point option, which then defaults; sitectl diff shows which.`);
   }
   if (tree.review.length > 0) lines.push('', 'Review:', ...tree.review.map((note) => `  - ${note.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}`));
-  const live = flags.live ? ` --live ${flags.live}` : flags.backend === 'configmgr' || io.env.SITECTL_BACKEND === 'configmgr' ? ' --backend configmgr' : '';
-  lines.push('', `Next: commit the folder, then: sitectl diff -f ${shownRoot}${live}`);
+  lines.push('', `Next: commit the folder, then: sitectl diff -f ${shownRoot}${sameSource(flags)}`);
   return lines.join('\n') + '\n';
+}
+
+/** sameSource repeats the flags that chose the live state, so the suggested diff reads what the import read. */
+function sameSource(flags: ImportFlags): string {
+  const given: [string, string | undefined][] = [
+    ['--live', flags.live],
+    ['--backend', flags.backend],
+    ['--site', flags.site],
+    ['--provider', flags.provider],
+    ['--powershell', flags.powershell],
+    ['--state', flags.live ? undefined : flags.state],
+  ];
+  return given.filter(([, value]) => value !== undefined).map(([flag, value]) => ` ${flag} ${/^[\w./\\:-]+$/.test(value!) ? value : JSON.stringify(value)}`).join('');
+}
+
+/** keptIn reads the manifests already in the folder, for what they say that a live state cannot; a folder without any gives nothing. */
+async function keptIn(root: string, io: Io): Promise<Kept> {
+  if (!existsSync(root)) return NOTHING_KEPT;
+  // A repository's root may hold node_modules, whose YAML files are nobody's manifests.
+  const entries = readdirSync(root).filter((name) => name !== 'node_modules').map((name) => path.join(root, name));
+  const { sources } = await readSources(entries, io.readStdin, io.cwd);
+  return keptFrom(loadManifests(sources).desired);
 }
 
 /**
