@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -87,7 +88,7 @@ describe('sitectl apply', () => {
     const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
     const b = await manifests('b', { 'm.yaml': `${SITE_P01}---\n${server('cm03.contoso.com', '  site: P01\n  proxy: { server: b.contoso.com }\n')}` });
     const planFile = path.join(dir, 'plan.json');
-    expect((await sitectl(['plan', '-f', a, '--state', state, '--out', planFile])).code).toBe(1);
+    expect((await sitectl(['plan', '-f', a, '--state', state, '--out', planFile])).code).toBe(0);
     expect((await sitectl(['apply', '-f', b, '--state', state])).code).toBe(0);
     const before = await readFile(state, 'utf8');
     const stale = await sitectl(['apply', planFile, '--state', state]);
@@ -95,10 +96,63 @@ describe('sitectl apply', () => {
     expect(stale.stderr).toContain('live state changed since this plan was made (revision 0, now 1');
     expect(await readFile(state, 'utf8')).toBe(before);
 
-    expect((await sitectl(['plan', '-f', a, '--state', state, '--out', planFile])).code).toBe(1);
+    expect((await sitectl(['plan', '-f', a, '--state', state, '--out', planFile])).code).toBe(0);
     const fresh = await sitectl(['apply', planFile, '--state', state]);
     expect(fresh.code).toBe(0);
     expect(proxyOf(await readState(), 'cm02.contoso.com')).toEqual({ server: 'a.contoso.com', port: 80, account: null });
+  });
+
+  it('plan --out && apply works: plan exits 0 once it made a plan, and 1 with --detailed-exitcode when it has changes', async () => {
+    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const planFile = path.join(dir, 'plan.json');
+    expect((await sitectl(['plan', '-f', a, '--state', state, '--detailed-exitcode'])).code).toBe(1);
+    // The shell line plan --help shows, run by a shell.
+    const cli = `"${process.execPath}" "${path.join(ROOT, 'dist/sitectl.js')}"`;
+    const chained = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile('sh', ['-c', `${cli} plan -f "${a}" --state "${state}" --out "${planFile}" && ${cli} apply "${planFile}" --state "${state}"`], (error, stdout) =>
+        resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout }),
+      ),
+    );
+    expect(chained.stdout).toContain('applied: live state is now at revision 1');
+    expect(chained.code).toBe(0);
+    expect((await sitectl(['plan', '-f', a, '--state', state, '--detailed-exitcode'])).code).toBe(0);
+
+    // The same plan again is already applied: nothing to do, not a stale plan.
+    const again = await sitectl(['apply', planFile, '--state', state]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('nothing to do: this plan was already applied; live state stays at revision 1');
+  });
+
+  it('never saves a plan over a manifest or a file that is not a plan, and points a manifest given to apply at -f', async () => {
+    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const manifest = path.join(a, 'm.yaml');
+    const before = await readFile(manifest, 'utf8');
+    const over = await sitectl(['plan', '-f', a, '--state', state, '--out', manifest]);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain('one of the manifests being planned');
+    expect(await readFile(manifest, 'utf8')).toBe(before);
+
+    const notes = path.join(dir, 'notes.json');
+    await writeFile(notes, '{"mine": true}\n');
+    const notPlan = await sitectl(['plan', '-f', a, '--state', state, '--out', notes]);
+    expect(notPlan.code).toBe(2);
+    expect(notPlan.stderr).toContain('exists and is not a saved plan');
+    expect(await readFile(notes, 'utf8')).toBe('{"mine": true}\n');
+
+    const forgotF = await sitectl(['apply', manifest, '--state', state]);
+    expect(forgotF.code).toBe(2);
+    expect(forgotF.stderr).toContain(`holds manifests, not a saved plan; to apply manifests, name them with -f: sitectl apply -f ${manifest}`);
+    expect(forgotF.stderr).not.toContain('plan --out');
+    const folder = await sitectl(['apply', a, '--state', state]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`${a} is a folder, not a saved plan; to apply manifests, name them with -f`);
+  });
+
+  it('refuses to save a plan made against a --live snapshot, which apply could not write', async () => {
+    const result = await sitectl(['plan', '-f', 'examples/contoso', '--live', 'test/fixtures/export/live.json', '--out', path.join(dir, 'plan.json')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is a snapshot apply cannot write');
+    expect(existsSync(path.join(dir, 'plan.json'))).toBe(false);
   });
 
   it('saves no plan when the manifests have errors, and exits 2', async () => {
@@ -236,7 +290,7 @@ describe('sitectl apply', () => {
 });
 
 describe('sitectl get', () => {
-  it('shows servers, sites and proxies from a snapshot, and exits 3 for a name it does not have', async () => {
+  it('shows servers, sites and proxies from a snapshot, and exits 2 for a name it does not have', async () => {
     const live = 'test/fixtures/export/live.json';
     const servers = await sitectl(['get', 'servers', '--live', live]);
     expect(servers.code).toBe(0);
@@ -246,7 +300,7 @@ describe('sitectl get', () => {
     expect(site).toMatchObject({ code: 'P01', type: 'PrimarySite', parent: 'CAS' });
     expect((await sitectl(['get', 'proxies', '--live', live])).stdout).toMatch(/^proxy-us\.contoso\.com\s+3128\s+System\s+2$/m);
     const missing = await sitectl(['get', 'sites', 'X99', '--live', live]);
-    expect(missing.code).toBe(3);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('site X99 not found');
   });
 });

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ROOT, sitectl } from './support/cli.js';
 
 // Each folder under test/golden holds manifests/, live.json and the expected output of
-// `sitectl plan --prune --live live.json` in each format. UPDATE_GOLDEN=1 rewrites them; review the diff.
+// `sitectl plan --prune --detailed-exitcode --live live.json` in each format. UPDATE_GOLDEN=1 rewrites them; review the diff.
 const GOLDEN = path.join(ROOT, 'test/golden');
 const FORMATS = [
   ['text', 'expected.txt'],
@@ -22,12 +23,21 @@ const GRAPHS = [
 describe.each(readdirSync(GOLDEN))('golden %s', (name) => {
   const dir = path.relative(ROOT, path.join(GOLDEN, name));
   it.concurrent.each(FORMATS)('prints -o %s as expected', async (format, file) => {
-    const result = await sitectl(['plan', '-f', `${dir}/manifests`, '--live', `${dir}/live.json`, '--prune', '-o', format]);
+    const result = await sitectl(['plan', '-f', `${dir}/manifests`, '--live', `${dir}/live.json`, '--prune', '--detailed-exitcode', '-o', format]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     const expectedFile = path.join(ROOT, dir, file);
     if (process.env.UPDATE_GOLDEN) writeFileSync(expectedFile, result.stdout);
     expect(result.stdout).toBe(readFileSync(expectedFile, 'utf8'));
+  });
+
+  it('prints -o yaml as the JSON plan has it, without anchors and without the bookkeeping record', async () => {
+    const args = ['plan', '-f', `${dir}/manifests`, '--live', `${dir}/live.json`, '--prune'];
+    const [asYaml, asJson] = await Promise.all([sitectl([...args, '-o', 'yaml']), sitectl([...args, '-o', 'json'])]);
+    expect(asYaml.stdout).not.toMatch(/(^|\s)[&*]a\d+/m);
+    expect(asYaml.stdout).not.toMatch(/^\s*record:/m);
+    const json = JSON.parse(asJson.stdout);
+    expect(parse(asYaml.stdout)).toEqual({ ...json, changes: json.changes.map(({ record: _r, ...c }: { record?: unknown }) => c) });
   });
 
   it.concurrent.each(GRAPHS)('draws graph -o %s as expected', async (format, file) => {

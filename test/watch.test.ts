@@ -58,13 +58,29 @@ describe('sitectl watch', () => {
     const w = watch();
     await w.waitFor(/pass 1 start applied \(revision 1\)/);
     await writeFile(path.join(folder, 'servers.yaml'), manifest(8081).replace('  site: P01\n  proxy', '  site: P01\n  password: x\n  proxy'));
-    await w.waitFor(/pass \d+ change invalid/);
+    // The pass line counts the edit's error, and stderr says what and where, once.
+    await w.waitFor(/pass \d+ change invalid \(revision 1\): 0 to create, 0 to update, 0 to prune, 0 held, 1 error, 0 warnings/);
+    await w.waitFor(/servers\.yaml:16:3 {2}error {2}SchemaViolation/, 'stderr');
+    expect(w.stderr.match(/SchemaViolation/g)).toHaveLength(1);
     expect((await readState()).revision).toBe(1);
     const events = JSON.parse((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
     expect(events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'ManifestsInvalid', message: expect.stringContaining('servers.yaml:16:3 SchemaViolation') }));
     await writeFile(path.join(folder, 'servers.yaml'), manifest(8083));
     await w.waitFor(/pass \d+ change applied \(revision 2\)/);
     expect(await port()).toBe(8083);
+  });
+
+  it('refuses at start, with exit 2, a folder that does not exist, an interval under a second and a health address without a port', async () => {
+    const cases: [string[], string][] = [
+      [['-f', path.join(dir, 'no-such-dir')], 'no such file or folder'],
+      [['-f', folder, '--interval', '0s'], '--interval 0s is too short'],
+      [['-f', folder, '--health-addr', '9090'], '--health-addr takes HOST:PORT'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await sitectl(['watch', ...args, '--state', state]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+    }
   });
 
   it('writes an edit only once the files have been quiet for the debounce window', async () => {

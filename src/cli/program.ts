@@ -79,13 +79,17 @@ Examples:
     const command = withLogs(withState(withManifests(program.command(name)), { live: true, lock: false }))
       .option(PRUNE, PRUNE_HELP)
       .addOption(new Option('-o, --output <format>', 'output format').choices(PLAN_FORMATS).default('text'));
-    if (name === 'plan') command.option('--out <file>', 'save the plan for a later `sitectl apply FILE` (nothing is saved when there are errors)');
+    if (name === 'plan') {
+      command
+        .option('--out <file>', 'save the plan, as JSON, for a later `sitectl apply FILE` (nothing is saved when there are errors; only an earlier plan is overwritten)')
+        .option('--detailed-exitcode', 'exit 1 when the plan has changes, as diff does (for scripts that branch on it)');
+    }
     command
       .description(name === 'diff'
         ? 'Show what apply would change on the live site, server by server. Changes nothing.'
         : 'Like diff; --out saves the plan so that apply performs exactly it, and only if the live state has not changed since.')
       .addHelpText('after', `
-Exit codes: 0 no changes (held servers are not changes), 1 changes, 2 invalid input, 3 runtime failure.
+Exit codes: ${name === 'diff' ? '0 no changes (held servers are not changes), 1 changes' : '0 plan made, with changes or not (with --detailed-exitcode: 0 no changes, 1 changes)'}, 2 invalid input, 3 runtime failure.
 
 Examples:
   sitectl ${name} -f ./site-config

@@ -23,14 +23,21 @@ export function conditions(status: WatchStatus): Condition[] {
   ];
 }
 
+/** parseHealthAddress reads HOST:PORT (an IPv6 host in brackets), or answers undefined when the address is not one. */
+export function parseHealthAddress(address: string): { host: string; port: number } | undefined {
+  const match = /^(.+):(\d{1,5})$/.exec(address);
+  if (!match || Number(match[2]) > 65535) return undefined;
+  return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(match[2]) };
+}
+
 /**
  * startHealthServer serves /healthz (the process is alive), /readyz (the last pass succeeded)
  * and /status (JSON: conditions, last pass, revision, counts) on HOST:PORT.
  */
 export async function startHealthServer(address: string, status: () => WatchStatus): Promise<{ server: Server; url: string }> {
-  const match = /^(.*):(\d+)$/.exec(address);
-  if (!match) throw new Error(`--health-addr takes HOST:PORT, e.g. 127.0.0.1:9090 (got ${address})`);
-  const host = match[1]!.replace(/^\[(.*)\]$/, '$1');
+  const parsed = parseHealthAddress(address);
+  if (!parsed) throw new Error(`--health-addr takes HOST:PORT, e.g. 127.0.0.1:9090 (got ${address})`);
+  const { host } = parsed;
   const server = createServer((request, response) => {
     const current = status();
     const send = (code: number, body: unknown) => {
@@ -57,7 +64,7 @@ export async function startHealthServer(address: string, status: () => WatchStat
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(Number(match[2]), host, () => resolve());
+    server.listen(parsed.port, host, () => resolve());
   });
   const bound = server.address() as AddressInfo;
   return { server, url: `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}` };

@@ -1,8 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { LiveSnapshot, LiveStateSource, NotWritten, StateBackend, Transaction, Written } from '../backend/backend.js';
 import { StalePlanError } from '../backend/errors.js';
 import { compareDiagnostics, countDiagnostics, diagnostic, escalateWarnings, type Diagnostic } from '../model/diagnostic.js';
-import type { LiveState } from '../model/live.js';
+import { liveServerIndex, type LiveState } from '../model/live.js';
 import { hasChanges, type Plan } from '../model/plan.js';
 import type { SourceFile } from '../manifest/source.js';
 import { PlanMemo, planChanges } from '../plan/plan.js';
@@ -26,6 +27,8 @@ export interface PassResult {
   readonly applied: boolean;
   /** The live revision after the pass (null when no live state was read). */
   readonly revision: number | null;
+  /** A saved plan found already applied: the live state holds every change it makes. */
+  readonly alreadyApplied?: boolean;
   /** Servers of the plan that a real site did not take (skipped or failed); absent when all were written. */
   readonly notWritten?: readonly NotWritten[];
 }
@@ -213,9 +216,27 @@ function settledResult(result: PassResult): (written: Written) => PassResult {
   return (written) => ({ ...result, applied: written.applied, revision: written.revision, notWritten: written.notWritten });
 }
 
-/** applySavedPlan is `apply plan.json`: refused when the live state changed since the plan was made; otherwise executed as saved. */
+/**
+ * alreadyHolds tells whether every server a plan changes already is what the plan makes of it:
+ * the plan was applied (or someone made the same changes), and applying it again is nothing to do.
+ */
+function alreadyHolds(live: LiveState, plan: Plan): boolean {
+  const changes = plan.changes.filter((c) => c.action !== 'hold');
+  if (changes.length === 0) return false;
+  const index = liveServerIndex(live);
+  return changes.every((change) => {
+    const server = index.get(change.name.toLowerCase());
+    if (!server) return false;
+    return Object.entries(change.after).every(([field, value]) => isDeepStrictEqual(server[field], value));
+  });
+}
+
+/** applySavedPlan is `apply plan.json`: nothing to do when the live state already holds it, refused when the live state changed since the plan was made; otherwise executed as saved. */
 export async function applySavedPlan(plan: Plan, backend: StateBackend): Promise<PassResult> {
   return backend.update<PassResult>(({ state: live, fingerprint: current }) => {
+    if (current !== plan.liveFingerprint && alreadyHolds(live, plan)) {
+      return { next: null, events: [], result: { plan, invalid: false, applied: false, alreadyApplied: true, revision: live.revision } };
+    }
     if (current !== plan.liveFingerprint) {
       throw new StalePlanError(
         `the live state changed since this plan was made (revision ${String(plan.liveRevision)}, now ${live.revision}; fingerprint ` +

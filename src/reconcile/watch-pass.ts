@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { contentHash } from '../manifest/source.js';
 import type { NewEvent } from '../apply/events.js';
 import type { StateBackend } from '../backend/backend.js';
-import { formatPosition } from '../model/diagnostic.js';
+import { formatPosition, type Diagnostic } from '../model/diagnostic.js';
 import type { Change, Plan } from '../model/plan.js';
 import { readSources, type KnownBytes } from '../sources/read-sources.js';
 import { applyChecked, checkManifests, planAhead, planChecked, type Checked, type ManifestInput, type PassMemo, type PassOptions } from './pass.js';
@@ -56,7 +56,8 @@ export interface PassContext {
   readonly unchanged: () => void;
 }
 
-type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision'>;
+/** PassResult is what a pass reports: its record's fields, and the diagnostics it found (which the record leaves out: they can be many). */
+type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision'> & { readonly diagnostics?: readonly Diagnostic[] };
 
 const SUPERSEDED: PassResult = { outcome: 'superseded' };
 
@@ -116,16 +117,23 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   } else {
     memory.lastGood = current;
   }
-  if (!checked) return { outcome: 'invalid', summary: current.report.summary };
+  if (!checked) return { outcome: 'invalid', summary: current.report.summary, diagnostics: current.report.diagnostics };
+  // An invalid edit is reported with its own errors, though the last valid manifests were planned.
+  const found = (plan: Plan) => (current.invalid ? current.report : plan);
   if (ahead) {
     const result = await applyChecked(checked, ctx.backend, ctx.options, memory.memo, ahead);
     const outcome = current.invalid || result.invalid ? 'invalid' : result.applied ? 'applied' : 'unchanged';
-    return { outcome, summary: result.plan.summary, revision: result.revision };
+    return { outcome, summary: withFindings(result.plan, found(result.plan)), revision: result.revision, diagnostics: found(result.plan).diagnostics };
   }
   const { plan, revision, events } = monitored!;
   if (events.length > 0) await ctx.backend.update(() => ({ next: null, events, result: null }));
   const outcome = current.invalid || plan.summary.errors > 0 ? 'invalid' : events.length > 0 ? 'reported' : 'unchanged';
-  return { outcome, summary: plan.summary, revision };
+  return { outcome, summary: withFindings(plan, found(plan)), revision, diagnostics: found(plan).diagnostics };
+}
+
+/** withFindings is a plan's summary with the errors and warnings of the report that found them. */
+function withFindings(plan: Plan, report: Plan): Plan['summary'] {
+  return { ...plan.summary, errors: report.summary.errors, warnings: report.summary.warnings };
 }
 
 /** monitor plans against the live state without writing it: what monitor mode reports as drift. */

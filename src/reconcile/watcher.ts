@@ -5,6 +5,7 @@ import type { StateBackend } from '../backend/backend.js';
 import { watchManifests } from './file-events.js';
 import { newPassMemo, type PassOptions } from './pass.js';
 import { Settling } from './settling.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import { watchPass, type PassRecord, type Trigger, type WatchMemory, type WatchMode } from './watch-pass.js';
 
 /** WatcherOptions configure a watcher: what to watch, where to apply, and how often. */
@@ -18,7 +19,8 @@ export interface WatcherOptions {
   readonly options: () => PassOptions;
   readonly log: Logger;
   /** Called after every pass, e.g. to print it. */
-  readonly onPass?: (record: PassRecord) => void;
+  /** Called after every pass that acted, with the diagnostics it found. */
+  readonly onPass?: (record: PassRecord, diagnostics: readonly Diagnostic[]) => void;
 }
 
 /** WatchStatus is what the health endpoints report. */
@@ -111,10 +113,12 @@ export class Watcher {
     log.debug('pass started');
     const mark = this.settling.mark();
     let record: PassRecord;
+    let diagnostics: readonly Diagnostic[] = [];
     try {
       const settled = () => this.settling.settled();
       const { changed, unchanged } = this.settling.changesSince(mark);
-      const result = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options(), settled, changed, unchanged });
+      const { diagnostics: found, ...result } = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options(), settled, changed, unchanged });
+      diagnostics = found ?? [];
       record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, ...result };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -141,7 +145,7 @@ export class Watcher {
     }
     this.last = record;
     log.info({ durationMs: record.durationMs, outcome: record.outcome, revision: record.revision, ...record.summary }, 'pass finished');
-    this.config.onPass?.(record);
+    this.config.onPass?.(record, diagnostics);
   }
 
   private schedule(trigger: Trigger, delayMs: number): void {

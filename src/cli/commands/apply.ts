@@ -40,23 +40,28 @@ function print(result: PassResult, flags: ApplyFlags, io: Io): void {
   io.stdout(renderPlan(result.plan, 'text', palette(useColor(flags.color, io.env, io.stdoutIsTTY))));
   for (const server of result.notWritten ?? []) io.stdout(`${server.outcome}: ${server.server}: ${server.message}\n`);
   if (result.invalid) io.stdout('nothing applied: the manifests have errors\n');
+  else if (result.alreadyApplied) io.stdout(`nothing to do: this plan was already applied; live state stays at revision ${String(result.revision)}\n`);
   else if (result.applied) io.stdout(`applied: live state is now at revision ${String(result.revision)}\n`);
   else io.stdout(`nothing to do: live state stays at revision ${String(result.revision)}\n`);
 }
 
-/** readPlan loads a plan saved by `plan --out`; anything else is refused as invalid input. */
+/** readPlan loads a plan saved by `plan --out`; anything else is refused as invalid input, manifests with a pointer to -f. */
 async function readPlan(file: string, io: Io): Promise<Plan> {
+  const manifests = `to apply manifests, name them with -f: sitectl apply -f ${file}`;
   let text: string;
   try {
     text = await readFile(path.resolve(io.cwd, file), 'utf8');
   } catch (error) {
-    throw new UsageError(`plan file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new UsageError(`${file} is a folder, not a saved plan; ${manifests}`);
+    throw new UsageError(`plan file ${file} cannot be read (${code ?? String(error)})`);
   }
   let plan: Partial<Plan>;
   try {
     plan = JSON.parse(text) as Partial<Plan>;
   } catch {
-    throw new UsageError(`plan file ${file} is not JSON; save one with sitectl plan --out ${file}`);
+    if (/\.ya?ml$/i.test(file) || /^\s*apiVersion:/m.test(text)) throw new UsageError(`${file} holds manifests, not a saved plan; ${manifests}`);
+    throw new UsageError(`${file} is not a plan saved by sitectl plan --out (it is not JSON)`);
   }
   if (plan.kind !== 'Plan' || plan.apiVersion !== 'sitectl/v1' || typeof plan.liveFingerprint !== 'string' || !Array.isArray(plan.changes)) {
     throw new UsageError(`${file} is not a plan saved by sitectl plan --out`);

@@ -1,7 +1,6 @@
 import { yaml } from '../../manifest/yaml-library.js';
 import type { LiveServer, LiveSite, LiveState } from '../../model/live.js';
 import { describeSettings, type ProxySettings } from '../../model/proxy.js';
-import { RuntimeFailure } from '../../backend/errors.js';
 import { readLive, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
 import { renderTable } from '../render/table.js';
@@ -27,7 +26,7 @@ export async function runGet(resource: string, name: string | undefined, flags: 
   if (!kind) throw new UsageError(`get shows ${RESOURCES.join(', ')}; not ${resource}`);
   const live = (await readLive(flags, io)).state;
   const items = select(kind, live, name);
-  if (name !== undefined && items.length === 0) throw new RuntimeFailure(`${SINGULAR[kind]} ${name} not found in the live state`);
+  if (name !== undefined && items.length === 0) throw new UsageError(`${SINGULAR[kind]} ${name} not found in the live state (sitectl get ${kind} lists them)`);
   if (flags.output === 'json') io.stdout(JSON.stringify(name !== undefined ? items[0] : items, null, 2) + '\n');
   else if (flags.output === 'yaml') io.stdout(yaml().stringify(name !== undefined ? items[0] : items));
   else io.stdout(table(kind, items));

@@ -1,5 +1,8 @@
 import type { Server } from 'node:http';
-import { startHealthServer } from '../../reconcile/health.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from '../../model/diagnostic.js';
+import { parseHealthAddress, startHealthServer } from '../../reconcile/health.js';
 import type { PassRecord, WatchMode } from '../../reconcile/watch-pass.js';
 import { Watcher } from '../../reconcile/watcher.js';
 import { STDIN } from '../../sources/read-sources.js';
@@ -7,6 +10,8 @@ import { parseDuration } from '../duration.js';
 import { passOptions, writableState, type ManifestFlags, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
 import { createLogger, type LogFlags } from '../log.js';
+import { palette } from '../color.js';
+import { plural, renderDiagnostics } from '../render/diagnostics-text.js';
 
 /** WatchFlags are `sitectl watch`'s options. */
 export interface WatchFlags extends ManifestFlags, StateFlags, LogFlags {
@@ -28,12 +33,20 @@ export async function runWatch(flags: WatchFlags, io: Io, onSignal: WatchSignals
   if (paths.length === 0) throw new UsageError('watch needs at least one -f PATH (a folder of manifests)');
   if (paths.includes(STDIN)) throw new UsageError('watch reads folders and files, not standard input');
   if (flags.live) throw new UsageError('watch writes to the live state; --live snapshots are read-only');
+  // Everything a watcher can be told wrong is refused before it starts, not after a pass.
+  const missing = paths.filter((p) => !existsSync(path.resolve(io.cwd, p)));
+  if (missing.length > 0) throw new UsageError(`watch -f ${missing.join(', ')}: no such file or folder`);
   const intervalMs = parseDuration(flags.interval, '--interval');
+  if (intervalMs < 1000) throw new UsageError(`--interval ${flags.interval} is too short: a resync reads the whole site; give 1s or more`);
   const debounceMs = parseDuration(flags.debounce, '--debounce');
+  if (flags.healthAddr !== undefined && !parseHealthAddress(flags.healthAddr)) {
+    throw new UsageError(`--health-addr takes HOST:PORT, e.g. 127.0.0.1:9090 (got ${flags.healthAddr})`);
+  }
   const log = createLogger(flags, io, 'watch');
   const backend = await writableState(flags, io);
   passOptions(flags, io); // fail fast on a bad SITECTL_NOW before watching
 
+  let printed: ReadonlySet<string> = new Set();
   const watcher = new Watcher({
     paths,
     cwd: io.cwd,
@@ -44,7 +57,10 @@ export async function runWatch(flags: WatchFlags, io: Io, onSignal: WatchSignals
     // Re-read per pass: a watcher that runs for months must see today's date.
     options: () => passOptions(flags, io),
     log,
-    onPass: (record) => printPass(record, io),
+    onPass: (record, diagnostics) => {
+      printed = printNew(diagnostics, printed, io);
+      printPass(record, io);
+    },
   });
   let health: Server | undefined;
   if (flags.healthAddr) {
@@ -66,8 +82,24 @@ export async function runWatch(flags: WatchFlags, io: Io, onSignal: WatchSignals
 function printPass(record: PassRecord, io: Io): void {
   if (record.outcome === 'skipped') return;
   const s = record.summary;
-  const tally = s ? `: ${s.create} to create, ${s.update} to update, ${s.prune} to prune, ${s.hold} held, ${s.errors} errors, ${s.warnings} warnings` : '';
+  const tally = s ? `: ${s.create} to create, ${s.update} to update, ${s.prune} to prune, ${s.hold} held, ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}` : '';
   const revision = record.revision !== undefined && record.revision !== null ? ` (revision ${record.revision})` : '';
   const error = record.error ? `: ${record.error}` : '';
   io.stdout(`pass ${record.id} ${record.trigger} ${record.outcome}${revision}${tally}${error} [${record.durationMs} ms]\n`);
+}
+
+/**
+ * printNew writes on stderr the diagnostics of a pass that the pass before did not have, so
+ * that a watcher says once why an edit was refused or what it warns about, not every interval.
+ * It gives back what this pass found, for the next to compare with.
+ */
+function printNew(diagnostics: readonly Diagnostic[], before: ReadonlySet<string>, io: Io): ReadonlySet<string> {
+  const now = new Set<string>();
+  const fresh = diagnostics.filter((d) => {
+    const key = JSON.stringify([d.code, d.source, d.message]);
+    now.add(key);
+    return !before.has(key);
+  });
+  if (fresh.length > 0) io.stderr(renderDiagnostics(fresh, palette(false)));
+  return now;
 }
