@@ -46,7 +46,7 @@ export function checkSource(source: SourceFile, hash = contentHash(source.bytes)
   const parsed = parseSource(source);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const documents: ManifestDocument[] = [];
-  const invalidObjects: ObjectRef[] = [];
+  const invalidObjects: ObjectRef[] = [...(parsed.declared ?? [])];
   for (const doc of parsed.documents) {
     const checked = checkDocument(doc);
     diagnostics.push(...checked.diagnostics);

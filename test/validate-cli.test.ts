@@ -65,6 +65,31 @@ describe('sitectl validate', () => {
     expect(result.stdout.split('\n').every((l) => l.length === 0 || lines.includes(l) || l.startsWith('invalid:'))).toBe(true);
   });
 
+  describe('a Windows account in double quotes', () => {
+    const proxy = (account: string) => `apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: corp\nspec:\n  server: proxy.contoso.com\n  account: ${account}\n`;
+    const user = `apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: cm02.contoso.com\nspec:\n  site: P01\n  proxy: { ref: corp }\n`;
+
+    it('that YAML cannot read is one error that says how to write it, and the Proxy it declares still counts', async () => {
+      const file = await write('dq-escape/all.yaml', `${SITE_P01}---\n${proxy('"CONTOSO\\svc-cmproxy"')}---\n${user}`);
+      const result = await sitectl(['validate', '-f', file, '-o', 'json']);
+      expect(result.code).toBe(2);
+      const diagnostics = JSON.parse(result.stdout).diagnostics as { code: string; message: string; source: { line: number } }[];
+      expect(diagnostics.map((d) => d.code)).toEqual(['YamlSyntax']);
+      expect(diagnostics[0]!.message).toContain('write DOMAIN\\user without quotes or in single quotes');
+      expect(diagnostics[0]!.source.line).toBe(16);
+    });
+
+    it('that YAML reads as a line break is refused, saying so', async () => {
+      const file = await write('dq-newline/all.yaml', `${SITE_P01}---\n${proxy('"CONTOSO\\new-proxy"')}---\n${user}`);
+      const result = await sitectl(['validate', '-f', file, '-o', 'json']);
+      expect(result.code).toBe(2);
+      const diagnostics = JSON.parse(result.stdout).diagnostics as { code: string; message: string; path: string }[];
+      expect(diagnostics.map((d) => `${d.code} ${d.path}`)).toEqual(['SchemaViolation /spec/account']);
+      expect(diagnostics[0]!.message).toContain('it holds a line break or another control character');
+      expect(diagnostics[0]!.message).toContain('without quotes or in single quotes');
+    });
+  });
+
   it('points an error in the third document of a file at its line in the file', async () => {
     const text = `${SITE_P01}---\n# a comment\n---\napiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: corp\nspec:\n  server: proxy.contoso.com\n  port: 0\n`;
     const file = await write('multi.yaml', text);

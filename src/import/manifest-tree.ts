@@ -68,7 +68,7 @@ export function importLiveState(live: LiveState, options: ImportOptions): Import
     const kept = options.kept.sites.get(siteKey(site.code));
     tree.add(`${folders.get(siteKey(site.code))!}/site.yaml`, 'site', siteReview(site, kept), [siteDocument(site, kept)]);
   }
-  const bySite = groupBy([...live.servers].sort(byName), (s) => siteKey(s.site));
+  const bySite = groupBy(sortedByName(live.servers), (s) => siteKey(s.site));
   for (const [code, servers] of [...bySite.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     for (const [file, inFile] of serverFiles(servers)) {
       tree.add(`${folders.get(code)!}/${file}`, 'sitesystemserver', [], inFile.map((s) => serverDocument(s, proxies, options)));
@@ -264,11 +264,13 @@ class TreeBuilder {
 }
 
 const byCode = (a: LiveSite, b: LiveSite): number => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
-const byName = (a: LiveServer, b: LiveServer): number => {
-  const x = a.name.toLowerCase();
-  const y = b.name.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
-};
+/** sortedByName sorts servers by lower-case name, lower-casing each name once rather than at every comparison. */
+function sortedByName(servers: readonly LiveServer[]): LiveServer[] {
+  return servers
+    .map((server) => ({ key: server.name.toLowerCase(), server }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ server }) => server);
+}
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

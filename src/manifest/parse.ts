@@ -1,6 +1,6 @@
 import type { Document, LineCounter, YAMLError } from 'yaml';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
-import type { Locator } from '../model/manifest.js';
+import { KINDS, type Kind, type Locator, type ObjectRef } from '../model/manifest.js';
 import { decodeText, lineAndColumn } from './decode.js';
 import { fastValues, lazyLocators, PRECISE_OPTIONS } from './fast-parse.js';
 import { makeLocator, positionAt } from './locate.js';
@@ -29,6 +29,8 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
   /** `fast` when js-yaml read the file and positions come from lazy locators; `precise` otherwise. */
   readonly parser: ParseMode;
+  /** Objects that documents left out for a syntax error still declare (kind and name). */
+  readonly declared?: readonly ObjectRef[];
 }
 
 /**
@@ -69,6 +71,7 @@ function parsePrecise(file: string, text: string): ParseResult {
   const lines = new LineCounter();
   const documents: ParsedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
+  const declared: ObjectRef[] = [];
   const yamlDocs = parseAllDocuments(text, { ...PRECISE_OPTIONS, lineCounter: lines });
   const list: Document[] = Array.isArray(yamlDocs) ? yamlDocs : [];
   list.forEach((doc, index) => {
@@ -78,6 +81,8 @@ function parsePrecise(file: string, text: string): ParseResult {
     );
     if (problems.length > 0) {
       for (const problem of problems) diagnostics.push(yamlProblem(file, text, lines, problem));
+      const object = declaredObject(doc);
+      if (object) declared.push(object);
       return;
     }
     if (doc.contents === null) return; // an empty document is skipped (SPEC section 1)
@@ -92,7 +97,24 @@ function parsePrecise(file: string, text: string): ParseResult {
     if (value === null || value === undefined) return; // `---` followed by nothing, or only comments
     documents.push({ file, index, value, locate: makeLocator(file, doc, lines) });
   });
-  return { documents, diagnostics, parser: 'precise' };
+  return { documents, diagnostics, declared, parser: 'precise' };
+}
+
+/**
+ * declaredObject is the kind and name a document with a syntax error still declares, when the
+ * parser could read that much: references to it are then not reported as unknown as well.
+ */
+function declaredObject(doc: Document): ObjectRef | undefined {
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return undefined;
+  }
+  const record = value as { kind?: unknown; metadata?: { name?: unknown } } | null;
+  const kind = record?.kind;
+  const name = record?.metadata?.name;
+  return typeof kind === 'string' && (KINDS as readonly string[]).includes(kind) && typeof name === 'string' ? { kind: kind as Kind, name } : undefined;
 }
 
 function yamlProblem(file: string, text: string, lines: LineCounter, problem: YAMLError): Diagnostic {
@@ -103,6 +125,7 @@ function yamlProblem(file: string, text: string, lines: LineCounter, problem: YA
     message = `duplicate key '${key}': a key may appear only once in a mapping`;
   }
   if (problem.code === 'TAG_RESOLVE_FAILED') message = `${message}: sitectl manifests are plain data, remove the tag`;
+  if (problem.code === 'BAD_DQ_ESCAPE') message = `${message}: inside double quotes a backslash starts an escape; write DOMAIN\\user without quotes or in single quotes ('CONTOSO\\svc-cmproxy')`;
   let offset = problem.pos[0];
   if (problem.code === 'RESOURCE_EXHAUSTION') {
     message = 'document is nested too deeply to be a manifest';
