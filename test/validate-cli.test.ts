@@ -90,6 +90,40 @@ describe('sitectl validate', () => {
     });
   });
 
+  describe('a repository with YAML files of its own', () => {
+    const pipeline = 'trigger: [main]\npool:\n  vmImage: ubuntu-latest\nsteps:\n  - script: npx sitectl diff -f .\n';
+    const proxy = 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec: { server: proxy.contoso.com }\n';
+
+    it('leaves out, in a folder, a YAML file that holds no sitectl manifest, and says so in one line', async () => {
+      const repo = path.join(dir, 'repo-ci');
+      await write('repo-ci/azure-pipelines.yml', pipeline);
+      await write('repo-ci/proxies/proxies.yaml', proxy);
+      const result = await sitectl(['validate', '-f', repo]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('valid: 1 document in 1 file');
+      expect(result.stderr).toBe(`sitectl: info: left out 1 YAML file that holds no sitectl manifests: ${path.join(repo, 'azure-pipelines.yml')} (list them in .sitectlignore to leave them out quietly)\n`);
+      // Named itself, the file is still read, and refused.
+      const named = await sitectl(['validate', '-f', path.join(repo, 'azure-pipelines.yml')]);
+      expect(named.code).toBe(2);
+      expect(named.stdout).toContain('SchemaViolation');
+    });
+
+    it("leaves out quietly what .sitectlignore lists, and still reads a sitectl manifest with a misspelt kind", async () => {
+      const repo = path.join(dir, 'repo-ignore');
+      await write('repo-ignore/.sitectlignore', '# not manifests\nazure-pipelines.yml\ndrafts/\n');
+      await write('repo-ignore/azure-pipelines.yml', pipeline);
+      await write('repo-ignore/drafts/broken.yaml', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: x }\nspec: {}\n');
+      await write('repo-ignore/proxies.yaml', proxy);
+      const clean = await sitectl(['validate', '-f', repo]);
+      expect(clean.stderr).toBe('');
+      expect(clean.code).toBe(0);
+      await write('repo-ignore/typo.yaml', 'apiVersion: sitectl/v1\nkind: Proxi\nmetadata: { name: y }\nspec: {}\n');
+      const typo = await sitectl(['validate', '-f', repo]);
+      expect(typo.code).toBe(2);
+      expect(typo.stdout).toContain('unknown kind "Proxi"');
+    });
+  });
+
   it('points an error in the third document of a file at its line in the file', async () => {
     const text = `${SITE_P01}---\n# a comment\n---\napiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: corp\nspec:\n  server: proxy.contoso.com\n  port: 0\n`;
     const file = await write('multi.yaml', text);

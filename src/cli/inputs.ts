@@ -6,7 +6,7 @@ import { packageFile } from '../package-files.js';
 import { BACKENDS, type BackendKind } from './backend-kinds.js';
 import type { ManifestInput, PassOptions } from '../reconcile/pass.js';
 import { cacheFolder, ManifestCache } from '../sources/manifest-cache.js';
-import { readSources } from '../sources/read-sources.js';
+import { IGNORE_FILE, readSources } from '../sources/read-sources.js';
 import { parseDuration } from './duration.js';
 import { UsageError, type Io } from './io.js';
 import { today } from './today.js';
@@ -35,7 +35,11 @@ export interface StateFlags {
 export async function readManifests(flags: ManifestFlags, io: Io, command: string): Promise<ManifestInput> {
   const paths = flags.filename ?? [];
   if (paths.length === 0) throw new UsageError(`${command} needs at least one -f PATH (a manifest file, a folder, or - for standard input)`);
-  const { sources, diagnostics } = await readSources(paths, io.readStdin, io.cwd);
+  const { sources, diagnostics, leftOut } = await readSources(paths, io.readStdin, io.cwd);
+  if (leftOut.length > 0) {
+    const listed = leftOut.length > 5 ? `${leftOut.slice(0, 5).join(', ')} and ${leftOut.length - 5} more` : leftOut.join(', ');
+    io.stderr(`sitectl: info: left out ${leftOut.length} YAML file${leftOut.length === 1 ? '' : 's'} that hold${leftOut.length === 1 ? 's' : ''} no sitectl manifests: ${listed} (list them in ${IGNORE_FILE} to leave them out quietly)\n`);
+  }
   const folder = cacheFolder(io.env, io.cwd);
   const store = folder ? ManifestCache.open(folder, paths, io.cwd) : undefined;
   return { sources, diagnostics, ...(store ? { store } : {}) };

@@ -24,33 +24,33 @@ const text = (bytes: Uint8Array | undefined) => Buffer.from(bytes!).toString('ut
 
 describe('readSources with the bytes read before', () => {
   it('gives back the very buffer of a file that holds the same bytes, and new bytes for one that changed', async () => {
-    await writeFile(path.join(dir, 'a.yaml'), 'kind: Site\n');
-    await writeFile(path.join(dir, 'b.yaml'), 'kind: Proxy\n');
-    await writeFile(path.join(dir, 'c.yaml'), 'kind: Site\n');
+    await writeFile(path.join(dir, 'a.yaml'), 'apiVersion: sitectl/v1\nkind: Site\n');
+    await writeFile(path.join(dir, 'b.yaml'), 'apiVersion: sitectl/v1\nkind: Proxy\n');
+    await writeFile(path.join(dir, 'c.yaml'), 'apiVersion: sitectl/v1\nkind: Site\n');
     const first = await read();
 
-    await writeFile(path.join(dir, 'b.yaml'), 'kind: Proxx\n'); // same size, other bytes
-    await writeFile(path.join(dir, 'c.yaml'), 'kind: SiteSystemServer\n'); // grew
+    await writeFile(path.join(dir, 'b.yaml'), 'apiVersion: sitectl/v1\nkind: Proxx\n'); // same size, other bytes
+    await writeFile(path.join(dir, 'c.yaml'), 'apiVersion: sitectl/v1\nkind: SiteSystemServer\n'); // grew
     const second = await read(first);
     expect(second.get('a.yaml')).toBe(first.get('a.yaml'));
-    expect(text(second.get('b.yaml'))).toBe('kind: Proxx\n');
-    expect(text(second.get('c.yaml'))).toBe('kind: SiteSystemServer\n');
+    expect(text(second.get('b.yaml'))).toBe('apiVersion: sitectl/v1\nkind: Proxx\n');
+    expect(text(second.get('c.yaml'))).toBe('apiVersion: sitectl/v1\nkind: SiteSystemServer\n');
 
     // A buffer given back never shares memory with the next read.
-    await writeFile(path.join(dir, 'b.yaml'), 'kind: Proxz\n');
+    await writeFile(path.join(dir, 'b.yaml'), 'apiVersion: sitectl/v1\nkind: Proxz\n');
     const third = await read(second);
-    expect(text(second.get('b.yaml'))).toBe('kind: Proxx\n');
-    expect(text(third.get('b.yaml'))).toBe('kind: Proxz\n');
+    expect(text(second.get('b.yaml'))).toBe('apiVersion: sitectl/v1\nkind: Proxx\n');
+    expect(text(third.get('b.yaml'))).toBe('apiVersion: sitectl/v1\nkind: Proxz\n');
     expect(third.get('a.yaml')).toBe(first.get('a.yaml'));
   });
 
   it('reads a file that shrank, or that the known bytes do not name, as it is', async () => {
-    await writeFile(path.join(dir, 'a.yaml'), 'kind: SiteSystemServer\n');
+    await writeFile(path.join(dir, 'a.yaml'), 'apiVersion: sitectl/v1\nkind: SiteSystemServer\n');
     const first = await read();
-    await writeFile(path.join(dir, 'a.yaml'), 'kind: Site\n');
-    await writeFile(path.join(dir, 'new.yaml'), 'kind: Proxy\n');
+    await writeFile(path.join(dir, 'a.yaml'), 'apiVersion: sitectl/v1\nkind: Site\n');
+    await writeFile(path.join(dir, 'new.yaml'), 'apiVersion: sitectl/v1\nkind: Proxy\n');
     const second = await read(first);
-    expect(text(second.get('a.yaml'))).toBe('kind: Site\n');
-    expect(text(second.get('new.yaml'))).toBe('kind: Proxy\n');
+    expect(text(second.get('a.yaml'))).toBe('apiVersion: sitectl/v1\nkind: Site\n');
+    expect(text(second.get('new.yaml'))).toBe('apiVersion: sitectl/v1\nkind: Proxy\n');
   });
 });

@@ -1,18 +1,25 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import { KINDS } from '../model/manifest.js';
 import type { SourceFile } from '../manifest/source.js';
 
 /** STDIN names standard input among the manifest paths, as `-f -`. */
 export const STDIN = '-';
 
-/** SourceSet is what `-f` paths yield: the files' bytes, and problems finding them. */
+/** SourceSet is what `-f` paths yield: the files' bytes, problems finding them, and the files a folder walk left out. */
 export interface SourceSet {
   readonly sources: SourceFile[];
   readonly diagnostics: Diagnostic[];
+  /** YAML files found in folders that hold no sitectl manifest (a pipeline's own files), as shown to the user. */
+  readonly leftOut: string[];
 }
 
 const MANIFEST_FILE = /\.ya?ml$/i;
+
+/** IGNORE_FILE, in a folder given with -f, lists in gitignore syntax the files below it that are not manifests. */
+export const IGNORE_FILE = '.sitectlignore';
 
 /** MAX_MANIFEST_BYTES bounds one file, so a runaway file is an error rather than a memory blow-up. */
 export const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
@@ -20,46 +27,57 @@ export const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
 /** KnownBytes are files as read before, by the name a SourceFile gives them. */
 export type KnownBytes = ReadonlyMap<string, Uint8Array>;
 
+/** Walk is one folder walk's context: where results go, and the folder given with -f, with its ignore rules. */
+interface Walk {
+  readonly cwd: string;
+  readonly visited: Set<string>;
+  readonly set: SourceSet;
+  readonly known: KnownBytes | undefined;
+  readonly root: string;
+  readonly ignored: Ignore | undefined;
+}
+
 /**
  * readSources reads every manifest file the `-f` paths name: a file as given, a folder
  * recursively (`.yaml`/`.yml` only, sorted, hidden folders skipped, each real folder once so
- * symlink loops end), `-` from standard input. A missing path, or no manifests at all, is
- * NoManifests. A file that holds the same bytes as in `known` is given back as that very
- * buffer: a watcher that reads hundreds of unchanged files every pass then neither keeps
- * new copies of them nor hashes them again.
+ * symlink loops end), `-` from standard input. A folder walk leaves out the files its
+ * `.sitectlignore` lists and the YAML files that hold something other than sitectl manifests
+ * (a repository's CI pipeline, say), and names the latter in `leftOut`; a file named itself is
+ * always read. A missing path, or no manifests at all, is NoManifests. A file that holds the
+ * same bytes as in `known` is given back as that very buffer: a watcher that reads hundreds
+ * of unchanged files every pass then neither keeps new copies of them nor hashes them again.
  */
 export async function readSources(paths: readonly string[], readStdin: () => Promise<Uint8Array>, cwd = process.cwd(), known?: KnownBytes): Promise<SourceSet> {
-  const sources: SourceFile[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const set: SourceSet = { sources: [], diagnostics: [], leftOut: [] };
   const visited = new Set<string>();
   for (const given of paths) {
     if (given === STDIN) {
-      sources.push({ file: STDIN, bytes: await readStdin() });
+      set.sources.push({ file: STDIN, bytes: await readStdin() });
       continue;
     }
     const absolute = path.resolve(cwd, given);
     const info = statOrError(absolute);
     if (info instanceof Error) {
       const why = info.code === 'ENOENT' ? 'does not exist' : `cannot be read (${info.code ?? info.message})`;
-      diagnostics.push(diagnostic('NoManifests', `${given} ${why}`));
+      set.diagnostics.push(diagnostic('NoManifests', `${given} ${why}`));
       continue;
     }
-    const before = sources.length;
-    if (info.isDirectory()) walk(absolute, cwd, visited, sources, diagnostics, known);
-    else readOne(absolute, cwd, sources, diagnostics, known);
-    if (sources.length === before && info.isDirectory()) {
-      diagnostics.push(diagnostic('NoManifests', `no .yaml or .yml files found under ${given}`));
+    const before = set.sources.length;
+    if (info.isDirectory()) walk(absolute, { cwd, visited, set, known, root: absolute, ignored: ignoreRules(absolute) });
+    else readOne(absolute, cwd, set, known);
+    if (set.sources.length === before && info.isDirectory()) {
+      set.diagnostics.push(diagnostic('NoManifests', `no .yaml or .yml files with sitectl manifests found under ${given}`));
     }
   }
-  return { sources, diagnostics };
+  return set;
 }
 
 // Files are read synchronously: a folder of hundreds of small files reads several times faster
 // than with one awaited read per file, and a command has nothing else to do meanwhile.
-function walk(folder: string, cwd: string, visited: Set<string>, sources: SourceFile[], diagnostics: Diagnostic[], known: KnownBytes | undefined): void {
+function walk(folder: string, ctx: Walk): void {
   const real = realpathSync(folder);
-  if (visited.has(real)) return; // a symlink back into a folder already read
-  visited.add(real);
+  if (ctx.visited.has(real)) return; // a symlink back into a folder already read
+  ctx.visited.add(real);
   const entries = readdirSync(folder, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
@@ -73,12 +91,48 @@ function walk(folder: string, cwd: string, visited: Set<string>, sources: Source
       isDirectory = target.isDirectory();
       isFile = target.isFile();
     }
-    if (isDirectory) walk(full, cwd, visited, sources, diagnostics, known);
-    else if (isFile && MANIFEST_FILE.test(entry.name)) readOne(full, cwd, sources, diagnostics, known);
+    const relative = path.relative(ctx.root, full).split(path.sep).join('/');
+    if (ctx.ignored?.ignores(isDirectory ? `${relative}/` : relative)) continue;
+    if (isDirectory) walk(full, ctx);
+    else if (isFile && MANIFEST_FILE.test(entry.name)) {
+      const before = ctx.set.sources.length;
+      readOne(full, ctx.cwd, ctx.set, ctx.known);
+      const read = ctx.set.sources[before];
+      if (read && !mayHoldManifests(read.bytes)) {
+        ctx.set.sources.pop();
+        ctx.set.leftOut.push(read.file);
+      }
+    }
   }
 }
 
-function readOne(absolute: string, cwd: string, sources: SourceFile[], diagnostics: Diagnostic[], known: KnownBytes | undefined): void {
+/** ignoreRules reads a folder's .sitectlignore, if it has one. */
+function ignoreRules(folder: string): Ignore | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path.join(folder, IGNORE_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return ignore().add(text);
+}
+
+/**
+ * mayHoldManifests tells whether a file found in a folder can be sitectl's: it names the
+ * sitectl apiVersion or one of its kinds, holds nothing but comments and separators, or is
+ * not UTF-8 text (the parser then says what it is). Anything else is someone else's YAML.
+ */
+function mayHoldManifests(bytes: Uint8Array): boolean {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+  if (text.includes('\u0000') || text.includes('\ufffd')) return true;
+  if (SITECTL_API_VERSION.test(text) || SITECTL_KIND.test(text)) return true;
+  return !/^(?!\s*(#|---|\.\.\.|$)).+/m.test(text);
+}
+
+const SITECTL_API_VERSION = /(^|[\s{,])["']?apiVersion["']?\s*:\s*["']?sitectl\//m;
+const SITECTL_KIND = new RegExp(`(^|[\\s{,])["']?kind["']?\\s*:\\s*["']?(${KINDS.join('|')})["']?\\s*($|[,}#])`, 'm');
+
+function readOne(absolute: string, cwd: string, { sources, diagnostics }: SourceSet, known: KnownBytes | undefined): void {
   const file = displayPath(absolute, cwd);
   const at = { source: { file, line: 1, column: 1 } };
   try {
