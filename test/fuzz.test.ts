@@ -47,4 +47,10 @@ describe('validate under mutation', () => {
       { numRuns: 1500 },
     );
   });
+
+  it('reports, without throwing, a text the two parsers read differently (found by this fuzzer)', () => {
+    const text = "apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: corp\nspec:\n  server: proxy.contoso.com\n  port: '\n  port: '\n---\nkind: Proxy\n";
+    const result = validate([{ file: 'fuzz.yaml', bytes: new TextEncoder().encode(text) }], { today: TODAY });
+    expect(result.diagnostics.map((d) => d.code)).toContain('SchemaViolation');
+  });
 });

@@ -47,6 +47,10 @@ export function lazyLocators(file: string, text: string): (ordinal: number) => L
   };
   return (ordinal) => (pointer, target) => {
     const { documents, lines } = precise();
-    return makeLocator(file, documents[ordinal]!, lines)(pointer, target);
+    const document = documents[ordinal];
+    // js-yaml read a text the precise parser does not read the same way (a multi-line quoted
+    // scalar indented too little, say): the problem is still reported, at the file's start.
+    if (!document) return { file, line: 1, column: 1 };
+    return makeLocator(file, document, lines)(pointer, target);
   };
 }
