@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { sitectl } from './support/cli.js';
+import { buildProgram } from '../src/cli/program.js';
+import { ROOT, sitectl } from './support/cli.js';
+import { describeWithPowerShell, runCommand } from './support/powershell.js';
 
 // Every command's --help lists the flags SPEC.md and the README document, with an example.
 const FLAGS: Record<string, string[]> = {
@@ -57,15 +59,42 @@ describe('sitectl explain', () => {
 });
 
 describe('sitectl completion', () => {
-  it('prints a bash script that bash accepts', async () => {
-    const result = await sitectl(['completion', 'bash']);
-    expect(result.code).toBe(0);
-    expect(() => execFileSync('bash', ['-n'], { input: result.stdout })).not.toThrow();
-  });
+  // What the scripts must offer, read from the program's definitions: every command, every flag, every fixed value.
+  const program = buildProgram({ stdout: () => {}, stderr: () => {}, readStdin: async () => new Uint8Array(), env: {}, cwd: ROOT, stdoutIsTTY: false, onStopSignal: () => {} }, () => {});
+  const expected = program.commands.flatMap((c) => [c.name(), ...c.options.flatMap((o) => [o.long!, ...(o.argChoices ?? [])])]);
 
-  it.each(['zsh', 'pwsh'])('prints a %s script', async (shell) => {
+  it.each(['bash', 'zsh', 'pwsh'])('offers in %s every command, flag and allowed value that sitectl has', async (shell) => {
     const result = await sitectl(['completion', shell]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('sitectl');
+    const missing = expected.filter((word) => !new RegExp(`(^|[\\s'"(|])${word.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}($|[\\s'")|;])`, 'm').test(result.stdout));
+    expect(missing).toEqual([]);
+  });
+
+  it('completes in bash: commands, a command\'s flags, and a flag\'s values', async () => {
+    const script = (await sitectl(['completion', 'bash'])).stdout;
+    expect(() => execFileSync('bash', ['-n'], { input: script })).not.toThrow();
+    const complete = (...words: string[]) =>
+      execFileSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `"${w}"`).join(' ')}); COMP_CWORD=${words.length - 1}; _sitectl; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' }).trim().split(' ');
+    expect(complete('sitectl', 'gr')).toEqual(['graph']);
+    expect(complete('sitectl', 'im')).toEqual(['import']);
+    expect(complete('sitectl', 'graph', '--only')).toEqual(['--only-changes']);
+    expect(complete('sitectl', 'graph', '-o', '')).toEqual(['mermaid', 'dot']);
+    expect(complete('sitectl', 'diff', '-o', 'm')).toEqual(['markdown']);
+    expect(complete('sitectl', 'plan', '--det')).toEqual(['--detailed-exitcode']);
+    expect(complete('sitectl', 'get', 's')).toEqual(['servers', 'sites']);
+  });
+});
+
+describeWithPowerShell('sitectl completion pwsh', () => {
+  it('completes in PowerShell: commands, a flag\'s values and a command\'s flags', async () => {
+    const script = (await sitectl(['completion', 'pwsh'])).stdout;
+    const complete = async (line: string) => {
+      const result = await runCommand(`${script}\n(TabExpansion2 -inputScript '${line}' -cursorColumn ${line.length}).CompletionMatches.CompletionText -join ' '`);
+      expect(result.stderr).toBe('');
+      return result.stdout.trim().split(' ');
+    };
+    expect(await complete('sitectl gr')).toEqual(['graph']);
+    expect(await complete('sitectl graph -o ')).toEqual(['mermaid', 'dot']);
+    expect(await complete('sitectl diff --pr')).toEqual(['--provider', '--prune']);
   });
 });

@@ -214,7 +214,7 @@ Examples:
 Examples:
   source <(sitectl completion bash)
   sitectl completion pwsh | Out-String | Invoke-Expression`)
-    .action(async (shell: string) => exit((await import('./commands/completion.js')).runCompletion(shell, io)));
+    .action(async (shell: string) => exit((await import('./commands/completion.js')).runCompletion(shell, program, io)));
 
   return program;
 }

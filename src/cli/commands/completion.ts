@@ -1,58 +1,116 @@
+import type { Command } from 'commander';
+import { KINDS } from '../../model/manifest.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
 
-const COMMANDS = ['validate', 'diff', 'plan', 'apply', 'watch', 'get', 'events', 'import', 'schema', 'explain', 'completion'];
-const FLAGS = ['-f', '--filename', '-o', '--output', '--strict', '--prune', '--state', '--live', '--lock-timeout', '--force-unlock', '--out', '--interval', '--debounce', '--mode', '--health-addr', '--for', '--force', '--leave-unset', '--log-level', '--log-format', '--no-color', '--help'];
-const KINDS = ['Site', 'Proxy', 'SiteSystemServer', 'SiteSystemRole'];
+/** CommandWords is what completion offers for one command: its flags, the values of flags that have a fixed set, and its arguments' words. */
+interface CommandWords {
+  readonly name: string;
+  readonly flags: readonly string[];
+  /** Allowed values by flag (both its short and long form). */
+  readonly values: ReadonlyMap<string, readonly string[]>;
+  /** Flags whose value is a file or folder. */
+  readonly files: readonly string[];
+  readonly args: readonly string[];
+}
 
-const SCRIPTS: Readonly<Record<string, string>> = {
-  bash: `# sitectl bash completion: source <(sitectl completion bash)
+// Arguments take free text that commander does not enumerate; these are the words they accept.
+const ARGUMENT_WORDS: Readonly<Record<string, readonly string[]>> = {
+  get: ['servers', 'sites', 'proxies'],
+  schema: KINDS,
+  explain: KINDS,
+  completion: ['bash', 'zsh', 'pwsh'],
+};
+
+const FILE_VALUE = /<(path|file|dir|plan-file)>/;
+
+/** wordsOf reads every command, flag and allowed value from the program's own definitions, so completion cannot fall behind them. */
+function wordsOf(program: Command): CommandWords[] {
+  return program.commands.map((command) => {
+    const flags: string[] = [];
+    const values = new Map<string, readonly string[]>();
+    const files: string[] = [];
+    for (const option of command.options) {
+      const forms = [option.short, option.long].filter((f): f is string => typeof f === 'string');
+      flags.push(...forms);
+      if (option.argChoices) for (const form of forms) values.set(form, option.argChoices);
+      if (FILE_VALUE.test(option.flags)) files.push(...forms);
+    }
+    flags.push('--help');
+    return { name: command.name(), flags, values, files, args: ARGUMENT_WORDS[command.name()] ?? [] };
+  });
+}
+
+/** runCompletion prints a shell completion script for bash, zsh or PowerShell, made from the program's command definitions. */
+export function runCompletion(shell: string, program: Command, io: Io): ExitCode {
+  const render = SHELLS[shell];
+  if (!render) throw new UsageError(`completion is available for bash, zsh and pwsh, not ${shell}`);
+  io.stdout(render(wordsOf(program)));
+  return 0;
+}
+
+const SHELLS: Readonly<Record<string, (commands: readonly CommandWords[]) => string>> = { bash, zsh, pwsh };
+
+function bash(commands: readonly CommandWords[]): string {
+  const valueCases = commands.flatMap((c) => [...c.values].map(([flag, values]) => `    "${c.name} ${flag}") COMPREPLY=( $(compgen -W "${values.join(' ')}" -- "$cur") ); return ;;`));
+  const fileCases = commands.filter((c) => c.files.length > 0).map((c) => `    ${c.files.map((f) => `"${c.name} ${f}"`).join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;`);
+  const wordCases = commands.map((c) => `    ${c.name}) words="${[...c.args, ...c.flags].join(' ')}" ;;`);
+  return `# sitectl bash completion: source <(sitectl completion bash)
 _sitectl() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  case "$prev" in
-    -f|--filename|--state|--live|--out) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
-    -o|--output) COMPREPLY=( $(compgen -W "text json yaml patch powershell table" -- "$cur") ); return ;;
-    --mode) COMPREPLY=( $(compgen -W "autocorrect monitor" -- "$cur") ); return ;;
-    get) COMPREPLY=( $(compgen -W "servers sites proxies" -- "$cur") ); return ;;
-    schema|explain) COMPREPLY=( $(compgen -W "${KINDS.join(' ')}" -- "$cur") ); return ;;
-    completion) COMPREPLY=( $(compgen -W "bash zsh pwsh" -- "$cur") ); return ;;
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" command="\${COMP_WORDS[1]}" words=""
+  if [ "$COMP_CWORD" -eq 1 ]; then COMPREPLY=( $(compgen -W "${commands.map((c) => c.name).join(' ')}" -- "$cur") ); return; fi
+  case "$command $prev" in
+${[...valueCases, ...fileCases].join('\n')}
   esac
-  if [ "$COMP_CWORD" -eq 1 ]; then COMPREPLY=( $(compgen -W "${COMMANDS.join(' ')}" -- "$cur") )
-  else COMPREPLY=( $(compgen -W "${FLAGS.join(' ')}" -- "$cur") ); fi
+  case "$command" in
+${wordCases.join('\n')}
+  esac
+  COMPREPLY=( $(compgen -W "$words" -- "$cur") )
 }
 complete -F _sitectl sitectl
-`,
-  zsh: `#compdef sitectl
+`;
+}
+
+function zsh(commands: readonly CommandWords[]): string {
+  const valueCases = commands.flatMap((c) => [...c.values].map(([flag, values]) => `    "${c.name} ${flag}") compadd -- ${values.join(' ')}; return ;;`));
+  const fileCases = commands.filter((c) => c.files.length > 0).map((c) => `    ${c.files.map((f) => `"${c.name} ${f}"`).join('|')}) _files; return ;;`);
+  const wordCases = commands.map((c) => `    ${c.name}) compadd -- ${[...c.args, ...c.flags].join(' ')} ;;`);
+  return `#compdef sitectl
 # sitectl zsh completion: source <(sitectl completion zsh)
 _sitectl() {
-  if (( CURRENT == 2 )); then compadd ${COMMANDS.join(' ')}; return; fi
-  case "$words[CURRENT-1]" in
-    -f|--filename|--state|--live|--out) _files; return ;;
-    -o|--output) compadd text json yaml patch powershell table; return ;;
-    --mode) compadd autocorrect monitor; return ;;
-    get) compadd servers sites proxies; return ;;
-    schema|explain) compadd ${KINDS.join(' ')}; return ;;
+  if (( CURRENT == 2 )); then compadd -- ${commands.map((c) => c.name).join(' ')}; return; fi
+  case "$words[2] $words[CURRENT-1]" in
+${[...valueCases, ...fileCases].join('\n')}
   esac
-  compadd -- ${FLAGS.join(' ')}
+  case "$words[2]" in
+${wordCases.join('\n')}
+  esac
 }
 compdef _sitectl sitectl
-`,
-  pwsh: `# sitectl PowerShell completion: sitectl completion pwsh | Out-String | Invoke-Expression
+`;
+}
+
+function pwsh(commands: readonly CommandWords[]): string {
+  const list = (words: readonly string[]) => `@(${words.map((w) => `'${w}'`).join(', ')})`;
+  const values = commands.flatMap((c) => [...c.values].map(([flag, v]) => `    '${c.name} ${flag}' = ${list(v)}`));
+  const words = commands.map((c) => `    '${c.name}' = ${list([...c.args, ...c.flags])}`);
+  return `# sitectl PowerShell completion: sitectl completion pwsh | Out-String | Invoke-Expression
 Register-ArgumentCompleter -Native -CommandName sitectl -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
-    $words = @($commandAst.CommandElements | ForEach-Object { $_.ToString() })
-    $candidates = if ($words.Count -le 2 -and -not $wordToComplete.StartsWith('-')) { @(${COMMANDS.map((c) => `'${c}'`).join(', ')}) }
-                  else { @(${FLAGS.map((f) => `'${f}'`).join(', ')}) }
+    $commands = ${list(commands.map((c) => c.name))}
+    $values = @{
+${values.join('\n')}
+    }
+    $words = @{
+${words.join('\n')}
+    }
+    $typed = @($commandAst.CommandElements | Where-Object { $_.Extent.EndOffset -lt $cursorPosition -or $_.Extent.Text -ne $wordToComplete } | ForEach-Object { $_.Extent.Text })
+    $candidates = if ($typed.Count -le 1) { $commands }
+                  elseif ($values.ContainsKey("$($typed[1]) $($typed[-1])")) { $values["$($typed[1]) $($typed[-1])"] }
+                  elseif ($words.ContainsKey($typed[1])) { $words[$typed[1]] }
+                  else { @() }
     $candidates | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
         [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
     }
 }
-`,
-};
-
-/** runCompletion prints a shell completion script for bash, zsh or PowerShell. */
-export function runCompletion(shell: string, io: Io): ExitCode {
-  const script = SCRIPTS[shell];
-  if (!script) throw new UsageError(`completion is available for bash, zsh and pwsh, not ${shell}`);
-  io.stdout(script);
-  return 0;
+`;
 }
