@@ -58,6 +58,17 @@ describe('sitectl explain', () => {
   });
 });
 
+describe('sitectl explain and schema', () => {
+  it('suggest the field or kind that was meant', async () => {
+    const field = await sitectl(['explain', 'SiteSystemServer.spec.rols']);
+    expect(field.code).toBe(2);
+    expect(field.stderr).toContain('did you mean SiteSystemServer.spec.roles?');
+    const kind = await sitectl(['schema', 'SiteSystemServr']);
+    expect(kind.code).toBe(2);
+    expect(kind.stderr).toContain('did you mean SiteSystemServer?');
+  });
+});
+
 describe('sitectl completion', () => {
   // What the scripts must offer, read from the program's definitions: every command, every flag, every fixed value.
   const program = buildProgram({ stdout: () => {}, stderr: () => {}, readStdin: async () => new Uint8Array(), env: {}, cwd: ROOT, stdoutIsTTY: false, onStopSignal: () => {} }, () => {});

@@ -65,6 +65,59 @@ describe('sitectl validate', () => {
     expect(result.stdout.split('\n').every((l) => l.length === 0 || lines.includes(l) || l.startsWith('invalid:'))).toBe(true);
   });
 
+  describe('messages that name the fix', () => {
+    const site = 'apiVersion: sitectl/v1\nkind: Site\nmetadata: { name: P01 }\nspec: { type: PrimarySite, version: 2509, siteServer: cm01.contoso.com }\n';
+    const messages = async (name: string, text: string | Buffer) => {
+      const result = await sitectl(['validate', '-f', await write(`fix/${name}`, text), '-o', 'json']);
+      expect(result.code).toBe(2);
+      return (JSON.parse(result.stdout).diagnostics as { code: string; message: string; source?: { line: number; column: number } }[]).map((d) => ({ code: d.code, message: d.message, at: d.source ? `${d.source.line}:${d.source.column}` : '' }));
+    };
+
+    it('says how to refer to a Proxy, how to mean System, and which value or name was meant', async () => {
+      const found = await messages(
+        'mistakes.yaml',
+        `${site}---\napiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec:\n  server: proxy.contoso.com\n  account: System\n---\n` +
+          'apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata: { name: cm02.contoso.com }\nspec:\n  site: P01\n  proxy: corp\n---\n' +
+          'apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata: { name: cm03.contoso.com }\nspec:\n  site: P01\n  roles: [{ type: ManagmentPoint }]\n---\n' +
+          'apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata: { name: cm04.contoso.com }\nspec:\n  site: P10\n  proxy: { ref: crop }\n',
+      );
+      const text = found.map((d) => `${d.code}: ${d.message}`);
+      expect(text).toContainEqual(expect.stringMatching(/^SchemaViolation: spec\.account: .*; for the computer \(System\) account, leave account out$/));
+      expect(text).toContainEqual(expect.stringMatching(/^SchemaViolation: spec\.proxy: .*; to use the Proxy document named corp, write proxy: \{ ref: corp \}$/));
+      expect(text).toContainEqual(expect.stringMatching(/^SchemaViolation: spec\.roles\[0\]\.type: .*; did you mean 'ManagementPoint'\?$/));
+      expect(text).toContainEqual("UnknownReference: site 'P10' is not declared (did you mean 'P01'?); add a Site document for it or fix the site code");
+      expect(text).toContainEqual("UnknownReference: proxy 'crop' is not declared (did you mean 'corp'?); add a Proxy document named 'crop' or fix the ref");
+    });
+
+    it('gives a misspelt required field one message, not a second about the missing one', async () => {
+      const found = await messages('sever.yaml', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec:\n  sever: proxy.contoso.com\n');
+      expect(found).toEqual([{ code: 'SchemaViolation', message: "unknown field 'sever' in spec; did you mean 'server'?", at: '5:3' }]);
+    });
+
+    it('gives one line indented wrongly one message, with that line', async () => {
+      const server = (indent: string) => `apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: cm02.contoso.com\nspec:\n  site: P01\n${indent}proxy: { ref: corp }\n  roles: []\n`;
+      for (const [name, indent, column] of [['more', '   ', 4], ['less', ' ', 2]] as const) {
+        expect(await messages(`indent-${name}.yaml`, server(indent))).toEqual([
+          { code: 'YamlSyntax', message: 'line 7 is indented differently from the keys around it: keys of one mapping start in the same column', at: `7:${column}` },
+        ]);
+      }
+    });
+
+    it('says a UTF-16 file is UTF-16 and to save it as UTF-8', async () => {
+      const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('apiVersion: sitectl/v1\n', 'utf16le')]);
+      const found = await messages('utf16.yaml', utf16);
+      expect(found).toEqual([{ code: 'YamlSyntax', message: expect.stringContaining('file is UTF-16 text: save it as UTF-8'), at: '1:1' }]);
+    });
+
+    it('says to use -f when a folder is given without it', async () => {
+      for (const command of ['validate', 'diff', 'plan', 'graph']) {
+        const result = await sitectl([command, 'examples/contoso']);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toBe(`sitectl: ${command} reads manifests named with -f: sitectl ${command} -f examples/contoso\n`);
+      }
+    });
+  });
+
   describe('a Windows account in double quotes', () => {
     const proxy = (account: string) => `apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: corp\nspec:\n  server: proxy.contoso.com\n  account: ${account}\n`;
     const user = `apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: cm02.contoso.com\nspec:\n  site: P01\n  proxy: { ref: corp }\n`;

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { KINDS } from '../model/manifest.js';
-import type { ExitCode, Io } from './io.js';
+import { UsageError, type ExitCode, type Io } from './io.js';
 import { BACKENDS } from './backend-kinds.js';
 import { LOG_LEVELS } from './log-levels.js';
 import { PLAN_FORMATS } from './render/formats.js';
@@ -8,10 +8,18 @@ import { VERSION } from './version.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-function withManifests(command: Command): Command {
+function withManifests(command: Command, options: { stdin: boolean } = { stdin: true }): Command {
+  const stdin = options.stdin ? '; - reads standard input' : '';
   return command
-    .addOption(new Option('-f, --filename <path>', 'manifest file or folder (searched recursively for .yaml/.yml); repeatable; - reads standard input').argParser(collect))
+    .addOption(new Option('-f, --filename <path>', `manifest file or folder (searched recursively for .yaml/.yml); repeatable${stdin}`).argParser(collect))
     .option('--strict', 'treat warnings as errors (exit 2)');
+}
+
+/** manifestsOnlyWithF turns `sitectl validate DIR` (a path without -f) into a usage error that says to write -f DIR. */
+function manifestsOnlyWithF(command: Command): Command {
+  return command.allowExcessArguments(true).hook('preAction', (self) => {
+    if (self.args.length > 0) throw new UsageError(`${self.name()} reads manifests named with -f: sitectl ${self.name()} -f ${self.args.join(' -f ')}`);
+  });
 }
 
 function withState(command: Command, options: { live: boolean; lock: boolean; site?: boolean }): Command {
@@ -62,7 +70,7 @@ Environment:
   SITECTL_NOW     today's date (YYYY-MM-DD) for the support-date rule, for reproducible runs
   NO_COLOR        never colour the output`);
 
-  withManifests(program.command('validate'))
+  manifestsOnlyWithF(withManifests(program.command('validate')))
     .description('Check manifests against the JSON Schemas and the ConfigMgr rules. Reads no live state and changes nothing.')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-color', 'never colour the output (also: NO_COLOR)')
@@ -76,7 +84,7 @@ Examples:
     .action(async (flags) => exit(await (await import('./commands/validate.js')).runValidate(flags, io)));
 
   for (const name of ['diff', 'plan'] as const) {
-    const command = withLogs(withState(withManifests(program.command(name)), { live: true, lock: false }))
+    const command = manifestsOnlyWithF(withLogs(withState(withManifests(program.command(name)), { live: true, lock: false })))
       .option(PRUNE, PRUNE_HELP)
       .addOption(new Option('-o, --output <format>', 'output format').choices(PLAN_FORMATS).default('text'));
     if (name === 'plan') {
@@ -112,7 +120,7 @@ Examples:
   sitectl apply plan.json`)
     .action(async (planFile: string | undefined, flags) => exit(await (await import('./commands/apply.js')).runApply(planFile, flags, io)));
 
-  withLogs(withState(withManifests(program.command('watch')), { live: false, lock: true }))
+  manifestsOnlyWithF(withLogs(withState(withManifests(program.command('watch'), { stdin: false }), { live: false, lock: true })))
     .description('Keep the site in line with a folder: reconcile on start, on every manifest change, and every interval, until stopped.')
     .option(PRUNE, PRUNE_HELP)
     .option('--interval <duration>', 'resync this often, to catch changes made on the site itself (±10% jitter)', '5m')
@@ -183,7 +191,7 @@ Examples:
   sitectl schema > sitectl-schemas.json`)
     .action(async (kind: string | undefined) => exit((await import('./commands/schema.js')).runSchema(kind, io)));
 
-  withState(withManifests(program.command('graph')), { live: true, lock: false })
+  manifestsOnlyWithF(withState(withManifests(program.command('graph')), { live: true, lock: false }))
     .description('Draw the sites, servers, roles and proxies, with held servers and pending changes marked.')
     .addOption(new Option('-o, --output <format>', 'mermaid renders in GitHub and Azure DevOps markdown; dot is for Graphviz').choices(['mermaid', 'dot']).default('mermaid'))
     .option('--only-changes', 'only the servers the plan changes or holds, with their sites and proxies (for a PR summary)')

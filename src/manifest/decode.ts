@@ -8,6 +8,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * rather than letting the YAML parser make sense of garbage. A UTF-8 BOM is dropped.
  */
 export function decodeText(bytes: Uint8Array): DecodeResult {
+  if (isUtf16(bytes)) return { ok: false, offset: 0, reason: UTF16 };
   const nul = bytes.indexOf(0);
   if (nul !== -1) return { ok: false, offset: nul, reason: 'contains a NUL byte: this looks like a binary file, not YAML' };
   try {
@@ -15,6 +16,17 @@ export function decodeText(bytes: Uint8Array): DecodeResult {
   } catch {
     return { ok: false, offset: firstInvalidUtf8(bytes), reason: 'is not valid UTF-8 text' };
   }
+}
+
+const UTF16 = 'is UTF-16 text: save it as UTF-8 (Notepad: Save as, Encoding UTF-8; PowerShell: Set-Content -Encoding utf8)';
+
+/** isUtf16 spots UTF-16 by its byte order mark, or by a NUL beside each of the first ASCII characters, as Windows PowerShell's Out-File writes it. */
+function isUtf16(bytes: Uint8Array): boolean {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return true;
+  if (bytes.length < 4) return false;
+  const evenNul = bytes[1] === 0 && bytes[3] === 0 && bytes[0] !== 0 && bytes[2] !== 0;
+  const oddNul = bytes[0] === 0 && bytes[2] === 0 && bytes[1] !== 0 && bytes[3] !== 0;
+  return evenNul || oddNul;
 }
 
 /** firstInvalidUtf8 finds the offset of the first byte that breaks UTF-8, by decoding growing prefixes' boundaries. */

@@ -80,7 +80,8 @@ function parsePrecise(file: string, text: string): ParseResult {
       (problem, i, all) => problem.code !== 'RESOURCE_EXHAUSTION' || all.findIndex((p) => p.code === problem.code) === i,
     );
     if (problems.length > 0) {
-      for (const problem of problems) diagnostics.push(yamlProblem(file, text, lines, problem));
+      // The first problem of a document is the mistake; the parser's later ones mostly follow from it.
+      diagnostics.push(yamlProblem(file, text, lines, problems[0]!));
       const object = declaredObject(doc);
       if (object) declared.push(object);
       return;
@@ -120,19 +121,43 @@ function declaredObject(doc: Document): ObjectRef | undefined {
 function yamlProblem(file: string, text: string, lines: LineCounter, problem: YAMLError): Diagnostic {
   const firstLine = problem.message.split('\n')[0] ?? problem.message;
   let message = firstLine.replace(/ at line \d+, column \d+:?$/, '');
+  let offset = problem.pos[0];
   if (problem.code === 'DUPLICATE_KEY') {
     const key = /^[^:\n]*/.exec(text.slice(problem.pos[0]))![0].trim();
     message = `duplicate key '${key}': a key may appear only once in a mapping`;
   }
   if (problem.code === 'TAG_RESOLVE_FAILED') message = `${message}: sitectl manifests are plain data, remove the tag`;
+  if (problem.code === 'BLOCK_AS_IMPLICIT_KEY' || problem.code === 'MULTILINE_IMPLICIT_KEY' || problem.code === 'BAD_INDENT') {
+    // A line indented less than its neighbours is where the parser stops (BAD_INDENT); one
+    // indented more is read as the line above's value continued, and reported there.
+    const culprit = problem.code === 'BAD_INDENT' ? firstContentAt(text, problem.pos[0]) : nextContentLine(text, problem.pos[0]);
+    if (culprit !== undefined) {
+      offset = culprit;
+      const { line } = lines.linePos(culprit);
+      message = `line ${line} is indented differently from the keys around it: keys of one mapping start in the same column`;
+    }
+  }
   if (problem.code === 'BAD_DQ_ESCAPE') message = `${message}: inside double quotes a backslash starts an escape; write DOMAIN\\user without quotes or in single quotes ('CONTOSO\\svc-cmproxy')`;
-  let offset = problem.pos[0];
   if (problem.code === 'RESOURCE_EXHAUSTION') {
     message = 'document is nested too deeply to be a manifest';
     // The parser ran out of stack somewhere that varies from run to run; point at a place that does not.
     offset = tooDeepOffset(text, offset) ?? offset;
   }
   return diagnostic('YamlSyntax', message, { source: positionAt(file, lines, offset) });
+}
+
+/** firstContentAt is the offset of the first non-blank character of the line holding `offset`. */
+function firstContentAt(text: string, offset: number): number {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  return start + (/^[ \t]*/.exec(text.slice(start))?.[0].length ?? 0);
+}
+
+/** nextContentLine is the offset of the first non-blank character on the lines after the one holding `offset`. */
+function nextContentLine(text: string, offset: number): number | undefined {
+  const match = /\n[ \t]*(?=[^\s#])/g;
+  match.lastIndex = offset;
+  const found = match.exec(text);
+  return found ? found.index + found[0].length : undefined;
 }
 
 function conversionMessage(error: unknown): string {

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { ObjectRef } from '../model/manifest.js';
+import { closest } from '../model/suggest.js';
 import { splitPointer } from './locate.js';
 import type { ParsedDocument } from './parse.js';
 
@@ -12,7 +13,13 @@ interface Finding {
   readonly target: 'key' | 'value';
   readonly message: string;
   readonly custom: boolean;
+  /** A required field that is missing. */
+  readonly missing?: string;
+  /** The field an unknown field's did-you-mean names. */
+  readonly suggests?: string;
 }
+
+const parentOf = (pointer: string): string => pointer.slice(0, pointer.lastIndexOf('/'));
 
 /**
  * schemaDiagnostics turns ajv's errors for one document into SchemaViolation diagnostics:
@@ -26,6 +33,13 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], doc: ParsedDoc
     const seen = byNode.get(key);
     // One message per node; a schema's own errorMessage says it best.
     if (!seen || (finding.custom && !seen.custom)) byNode.set(key, finding);
+  }
+  // A misspelt required field is one mistake: the unknown field's did-you-mean names it, so
+  // "missing required field" at the same mapping would only say it again.
+  for (const [key, finding] of byNode) {
+    if (finding.missing === undefined) continue;
+    const misspelt = [...byNode.values()].some((f) => f.suggests === finding.missing && parentOf(f.pointer) === finding.pointer);
+    if (misspelt) byNode.delete(key);
   }
   return [...byNode.values()].map((f) =>
     diagnostic('SchemaViolation', f.message, { object, source: doc.locate(f.pointer, f.target), path: f.pointer }),
@@ -44,15 +58,40 @@ function describe(error: ErrorObject): Finding {
   if (error.keyword === 'additionalProperties') {
     const field = String((error.params as { additionalProperty: string }).additionalProperty);
     const pointer = `${error.instancePath}/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    return { pointer, target: 'key', message: unknownField(field, error, at), custom: false };
+    const suggests = closest(field, allowedFields(error));
+    return { pointer, target: 'key', message: unknownField(field, error, at), custom: false, ...(suggests ? { suggests } : {}) };
   }
   if (error.keyword === 'required') {
     const field = String((error.params as { missingProperty: string }).missingProperty);
     const message = custom ?? `missing required field '${field}'`;
-    return { pointer: error.instancePath, target: 'value', message: `${at}: ${message}`, custom: custom !== undefined };
+    return { pointer: error.instancePath, target: 'value', message: `${at}: ${message}`, custom: custom !== undefined, missing: field };
   }
-  const message = custom ? `${custom}${got(error.data)}` : genericMessage(error);
+  const message = `${custom ? `${custom}${got(error.data)}` : genericMessage(error)}${whatToWrite(error)}`;
   return { pointer: error.instancePath, target: 'value', message: `${at}: ${message}`, custom: custom !== undefined };
+}
+
+/**
+ * whatToWrite adds the fix to the mistakes people make most: a proxy named where a mapping
+ * belongs, the System account written out, an allowed value misspelt.
+ */
+function whatToWrite(error: ErrorObject): string {
+  const field = error.instancePath.slice(error.instancePath.lastIndexOf('/') + 1);
+  const data = error.data;
+  if (field === 'proxy' && error.keyword === 'type' && typeof data === 'string') {
+    return `; to use the Proxy document named ${data}, write proxy: { ref: ${data} }`;
+  }
+  if (field === 'account' && typeof data === 'string' && /^(nt authority\\)?(local ?)?system$/i.test(data)) {
+    return '; for the computer (System) account, leave account out';
+  }
+  if (error.keyword === 'enum' && typeof data === 'string') {
+    const near = closest(data, ((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).map(String));
+    if (near !== undefined) return `; did you mean '${near}'?`;
+  }
+  return '';
+}
+
+function allowedFields(error: ErrorObject): string[] {
+  return Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
 }
 
 function customMessage(error: ErrorObject): string | undefined {
@@ -65,7 +104,7 @@ function unknownField(field: string, error: ErrorObject, at: string): string {
   if (SECRET_KEY.test(field)) {
     return `'${field}' is not allowed${where}: sitectl never takes secrets. Reference the ConfigMgr account by name (account: DOMAIN\\user); its password stays in ConfigMgr`;
   }
-  const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+  const allowed = allowedFields(error);
   const suggestion = closest(field, allowed);
   const hint = suggestion ? `; did you mean '${suggestion}'?` : allowed.length > 0 ? `; allowed: ${allowed.join(', ')}` : '';
   return `unknown field '${field}'${where}${hint}`;
@@ -123,30 +162,4 @@ export function fieldName(pointer: string): string {
   const segments = splitPointer(pointer);
   if (segments.length === 0) return '(document)';
   return segments.reduce((acc, s) => (/^\d+$/.test(s) ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '');
-}
-
-/** closest suggests the allowed name nearest to a misspelt one, if it is near enough to be a typo. */
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

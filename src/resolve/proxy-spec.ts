@@ -1,10 +1,14 @@
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { ManifestDocument, ObjectRef, ProxySpec } from '../model/manifest.js';
 import { DEFAULT_PROXY_PORT, type DesiredProxy, type ProxySettings } from '../model/proxy.js';
+import { whatExists } from '../model/suggest.js';
 import { normaliseHost } from './names.js';
 
-/** ProxyLookup answers what a `ref` names: settings, `invalid` for a Proxy document that failed its schema, or nothing. */
-export type ProxyLookup = (name: string) => ProxySettings | 'invalid' | undefined;
+/** ProxyLookup answers what a `ref` names: settings, `invalid` for a Proxy document that failed its schema, or nothing; and which names are declared. */
+export interface ProxyLookup {
+  (name: string): ProxySettings | 'invalid' | undefined;
+  readonly declared: () => readonly string[];
+}
 
 /** settingsFrom completes inline proxy fields with ConfigMgr's defaults: port 80, System account. */
 export function settingsFrom(spec: { server: string; port?: number | undefined; account?: string | undefined }): ProxySettings {
@@ -29,7 +33,8 @@ export function resolveProxySpec(
     const found = lookup(ref);
     if (found === undefined) {
       const where = { object, source: doc.locate(`${pointer}/ref`), path: `${pointer}/ref` };
-      diagnostics.push(diagnostic('UnknownReference', `proxy '${spec.ref}' is not declared; add a Proxy document named '${ref}' or fix the ref`, where));
+      const hint = whatExists(ref, lookup.declared(), 'Proxy document');
+      diagnostics.push(diagnostic('UnknownReference', `proxy '${spec.ref}' is not declared${hint}; add a Proxy document named '${ref}' or fix the ref`, where));
       return null;
     }
     return found === 'invalid' ? null : { enabled: true, settings: found, ref };

@@ -1,3 +1,4 @@
+import { whatExists } from '../model/suggest.js';
 import { diagnostic, type Diagnostic, type SourcePosition } from '../model/diagnostic.js';
 import type { Locator, ManifestDocument, ObjectRef, RoleDocSpec, RoleSpec, ServerSpec } from '../model/manifest.js';
 import type { CloudDistributionPoint, Origin, Role, RoleType, SiteSystemServer } from '../model/server.js';
@@ -40,7 +41,7 @@ export function resolveServers(index: DocumentIndex, lookup: ProxyLookup, diagno
       if (roles) roles.push(role);
       else merged.set(server, [role]);
     } else if (!isKnown(index, 'SiteSystemServer', server)) {
-      const message = `server '${server}' is not declared; a SiteSystemRole needs a SiteSystemServer document for its host`;
+      const message = `server '${server}' is not declared${whatExists(server, [...serverDocs.keys()], 'SiteSystemServer')}; a SiteSystemRole needs a SiteSystemServer document for its host`;
       diagnostics.push(diagnostic('UnknownReference', message, { object, source: doc.locate('/spec/server'), path: '/spec/server' }));
     }
   }
@@ -87,7 +88,7 @@ function resolveRole(spec: RoleSpec, doc: ManifestDocument, object: ObjectRef, p
 
 function checkSite(index: DocumentIndex, site: string, doc: ManifestDocument, object: ObjectRef, pointer: string, diagnostics: Diagnostic[]): void {
   if (isKnown(index, 'Site', site)) return;
-  const message = `site '${site}' is not declared; add a Site document for it or fix the site code`;
+  const message = `site '${site}' is not declared${whatExists(site, [...index.byKind.get('Site')!.keys()], 'Site')}; add a Site document for it or fix the site code`;
   diagnostics.push(diagnostic('UnknownReference', message, { object, source: doc.locate(pointer), path: pointer }));
 }
 

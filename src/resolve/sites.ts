@@ -1,3 +1,4 @@
+import { whatExists } from '../model/suggest.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { ManifestDocument, SiteSpec } from '../model/manifest.js';
 import type { Site, SiteType } from '../model/site.js';
@@ -12,7 +13,8 @@ export function resolveSites(index: DocumentIndex, diagnostics: Diagnostic[], me
     const site = memo ? memo.site(doc, () => siteFrom(code, doc)) : siteFrom(code, doc);
     if (site.parent !== null && !isKnown(index, 'Site', site.parent)) {
       const where = { object: { kind: 'Site' as const, name: code }, source: doc.locate('/spec/parent'), path: '/spec/parent' };
-      diagnostics.push(diagnostic('UnknownReference', `parent site '${site.parent}' is not declared; add its Site document or fix the code`, where));
+      const hint = whatExists(site.parent, [...index.byKind.get('Site')!.keys()], 'Site');
+      diagnostics.push(diagnostic('UnknownReference', `parent site '${site.parent}' is not declared${hint}; add its Site document or fix the code`, where));
     }
     sites.set(code, site);
   }

@@ -1,4 +1,5 @@
 import { SCHEMAS, type JsonSchema } from '../../manifest/schemas.js';
+import { closest } from '../../model/suggest.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
 import { findKind } from './schema.js';
 
@@ -20,6 +21,14 @@ function child(root: JsonSchema, schema: JsonSchema, field: string): JsonSchema 
   const holder = resolved.type === 'array' && items ? deref(root, items) : resolved;
   const properties = holder.properties as Record<string, JsonSchema> | undefined;
   return properties?.[field];
+}
+
+/** fieldsBelow lists the fields directly below a schema (of its list's items, for a list). */
+function fieldsBelow(root: JsonSchema, schema: JsonSchema): string[] {
+  const resolved = deref(root, schema);
+  const items = resolved.items as JsonSchema | undefined;
+  const holder = resolved.type === 'array' && items ? deref(root, items) : resolved;
+  return Object.keys((holder.properties as Record<string, JsonSchema> | undefined) ?? {});
 }
 
 /** typeOf names a field's type the way kubectl explain does: <string>, <boolean>, <[]Object>. */
@@ -44,7 +53,12 @@ export function runExplain(target: string, io: Io): ExitCode {
   let schema: JsonSchema = root;
   for (const field of path) {
     const next = child(root, schema, field);
-    if (!next) throw new UsageError(`${kind} has no field ${path.slice(0, path.indexOf(field) + 1).join('.')}; run sitectl explain ${[kind, ...path.slice(0, path.indexOf(field))].join('.')}`);
+    if (!next) {
+      const above = [kind, ...path.slice(0, path.indexOf(field))].join('.');
+      const near = closest(field, fieldsBelow(root, schema));
+      const hint = near ? `did you mean ${[above, near].join('.')}? ` : '';
+      throw new UsageError(`${kind} has no field ${path.slice(0, path.indexOf(field) + 1).join('.')}; ${hint}run sitectl explain ${above} for the fields there`);
+    }
     schema = next;
   }
   const field = deref(root, schema);
