@@ -57,6 +57,29 @@ describe('event log', () => {
   });
 });
 
+describe('event log rotation', () => {
+  it('stays bounded: rotates past its size, keeps three old logs, and reads the kept ones back in order', async () => {
+    const file = path.join(dir, 'events.jsonl');
+    const log = new EventLog(file, 1000);
+    const event = (i: number) => ({ type: 'Normal' as const, reason: 'ProxyConfigured' as const, message: `set ${i}`, object: { kind: 'SiteSystemServer' as const, name: `s${i}` } });
+    for (let i = 0; i < 60; i++) await log.record([event(i)], `2026-11-26T10:00:${String(i).padStart(2, '0')}.000Z`);
+    const files = (await readdir(dir)).filter((f) => f.startsWith('events')).sort();
+    expect(files).toEqual(['events.1.jsonl', 'events.2.jsonl', 'events.3.jsonl', 'events.jsonl']);
+    for (const f of files) expect((await stat(path.join(dir, f))).size).toBeLessThan(1000 + 300);
+    const events = await readEvents(file);
+    // The newest events are all there, in order; the oldest were dropped with the fourth log back.
+    expect(events.at(-1)!.message).toBe('set 59');
+    expect(events.map((e) => e.message)).toEqual([...events.map((e) => e.message)].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))));
+    expect(events.length).toBeLessThan(60);
+    expect(events.length).toBeGreaterThanOrEqual(15);
+
+    // Repeats are counted within the newest log (reading it alone is what keeps appends cheap).
+    await log.record([event(60)], '2026-11-26T11:00:00.000Z');
+    await log.record([event(60)], '2026-11-26T11:00:01.000Z');
+    expect((await readEvents(file)).at(-1)).toMatchObject({ message: 'set 60', count: 2, firstTimestamp: '2026-11-26T11:00:00.000Z' });
+  });
+});
+
 describe('state file', () => {
   it('reads a missing file as the empty state and creates nothing', async () => {
     const backend = new FileStateBackend(path.join(dir, 'sub', 'state.json'), { lockTimeoutMs: 100 });

@@ -1,4 +1,4 @@
-import { appendFile, readFile, stat } from 'node:fs/promises';
+import { appendFile, readFile, rename, rm, stat } from 'node:fs/promises';
 import { eventKey, type SiteEvent } from '../model/event.js';
 import type { NewEvent } from '../apply/events.js';
 
@@ -23,21 +23,40 @@ function foldEvents(text: string): Map<string, SiteEvent> {
   return latest;
 }
 
-/** readEvents reads the folded events of a log; a missing log has none. */
+/** MAX_LOG_BYTES is the size past which events.jsonl is rotated before the next append. */
+export const MAX_LOG_BYTES = 8 * 1024 * 1024;
+
+/** KEPT_LOGS is how many rotated logs are kept (events.1.jsonl, the newest, to events.3.jsonl). */
+export const KEPT_LOGS = 3;
+
+/** rotated is the name of the n-th rotated log: events.jsonl becomes events.1.jsonl. */
+export function rotated(path: string, n: number): string {
+  return path.replace(/(\.jsonl)?$/, `.${n}$1`);
+}
+
+/** readEvents reads the folded events of a log and of the logs rotated from it, oldest first; a missing log has none. */
 export async function readEvents(path: string): Promise<SiteEvent[]> {
-  return [...(await new EventLog(path).known()).values()];
+  const texts: string[] = [];
+  for (let n = KEPT_LOGS; n >= 1; n--) texts.push(await readFile(rotated(path, n), 'utf8').catch(() => ''));
+  texts.push(await readFile(path, 'utf8').catch(() => ''));
+  return [...foldEvents(texts.join('\n')).values()];
 }
 
 /**
  * EventLog appends events to events.jsonl, counting repeats of an event already in the log
  * instead of adding a new one. It remembers the log as it last saw it, so a long-running
  * watcher does not re-read the whole log on every pass; another writer's append changes the
- * file's size and makes it read again.
+ * file's size and makes it read again. Past `maxBytes` the log is rotated (events.1.jsonl and
+ * on, KEPT_LOGS of them), so it stays bounded; repeats are counted within the newest log.
+ * Writers append under the state lock, so one rotation never meets another.
  */
 export class EventLog {
   private cache: { size: number; events: Map<string, SiteEvent> } | undefined;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly maxBytes = MAX_LOG_BYTES,
+  ) {}
 
   async known(): Promise<Map<string, SiteEvent>> {
     const size = await stat(this.path).then(
@@ -55,6 +74,7 @@ export class EventLog {
 
   async record(events: readonly NewEvent[], now: string): Promise<void> {
     if (events.length === 0) return;
+    if ((await this.known(), this.cache!.size) >= this.maxBytes) await this.rotate();
     const known = await this.known();
     const lines = events.map((event) => {
       const previous = known.get(eventKey(event));
@@ -69,4 +89,16 @@ export class EventLog {
     await appendFile(this.path, text);
     if (this.cache) this.cache.size += Buffer.byteLength(text);
   }
+
+  /** rotate moves each log one place down (the oldest kept one is dropped) and starts an empty one. */
+  private async rotate(): Promise<void> {
+    await rm(rotated(this.path, KEPT_LOGS), { force: true });
+    for (let n = KEPT_LOGS - 1; n >= 1; n--) await rename(rotated(this.path, n), rotated(this.path, n + 1)).catch(ignoreMissing);
+    await rename(this.path, rotated(this.path, 1));
+    this.cache = { size: 0, events: new Map() };
+  }
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error;
 }
