@@ -299,6 +299,9 @@ describe('sitectl get', () => {
     const site = JSON.parse((await sitectl(['get', 'site', 'p01', '--live', live, '-o', 'json'])).stdout);
     expect(site).toMatchObject({ code: 'P01', type: 'PrimarySite', parent: 'CAS' });
     expect((await sitectl(['get', 'proxies', '--live', live])).stdout).toMatch(/^proxy-us\.contoso\.com\s+3128\s+System\s+2$/m);
+    // In hierarchy order: the CAS, then each primary followed by its secondaries.
+    const sites = await sitectl(['get', 'sites', '--live', 'examples/gitops-repo/live/export.json']);
+    expect(sites.stdout.split('\n').slice(1, 4).map((line) => line.split(/\s+/)[0])).toEqual(['CAS', 'P01', 'S01']);
     const missing = await sitectl(['get', 'sites', 'X99', '--live', live]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('site X99 not found');

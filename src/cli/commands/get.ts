@@ -36,8 +36,23 @@ export async function runGet(resource: string, name: string | undefined, flags: 
 function select(kind: Resource, live: LiveState, name: string | undefined): unknown[] {
   const wanted = name?.toLowerCase();
   if (kind === 'servers') return live.servers.filter((s) => wanted === undefined || s.name.toLowerCase() === wanted);
-  if (kind === 'sites') return live.sites.filter((s) => wanted === undefined || s.code.toLowerCase() === wanted);
+  if (kind === 'sites') return hierarchyOrder(live.sites).filter((s) => wanted === undefined || s.code.toLowerCase() === wanted);
   return proxiesInUse(live).filter((p) => wanted === undefined || p.proxy.server.toLowerCase() === wanted);
+}
+
+/** hierarchyOrder lists sites as the hierarchy reads: the CAS, then each primary followed by its secondaries; sites whose parent is not listed come last. */
+function hierarchyOrder(sites: readonly LiveSite[]): LiveSite[] {
+  const byCode = (a: LiveSite, b: LiveSite) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  const children = (parent: string | null) => sites.filter((s) => (s.parent ?? null) === parent).sort(byCode);
+  const ordered: LiveSite[] = [];
+  const visit = (site: LiveSite) => {
+    if (ordered.includes(site)) return;
+    ordered.push(site);
+    for (const child of children(site.code)) visit(child);
+  };
+  for (const top of children(null)) visit(top);
+  for (const rest of [...sites].sort(byCode)) visit(rest);
+  return ordered;
 }
 
 /** proxiesInUse groups the live servers by the proxy configuration they have. */
