@@ -289,6 +289,20 @@ describe('sitectl apply', () => {
   });
 });
 
+describe('sitectl diff', () => {
+  it('tells a proxy that { enabled: false } removes from one that nobody states', async () => {
+    const m = await manifests('m', {
+      'm.yaml': `${SITE_P01}---\n${server('off.contoso.com', '  site: P01\n  proxy: { enabled: false }\n')}---\n${server('unset.contoso.com', '  site: P01\n')}`,
+    });
+    const result = await sitectl(['diff', '-f', m, '--state', state]);
+    expect(result.code).toBe(1);
+    const [off, unset] = result.stdout.split('\n\n');
+    expect(off).toContain('+ SiteSystemServer off.contoso.com (create)\n  + name: off.contoso.com');
+    expect(off).not.toContain('not managed');
+    expect(unset).toContain('+ SiteSystemServer unset.contoso.com (create)\n  # proxy not managed: neither the server nor its roles state one, so sitectl leaves it as the site has it');
+  });
+});
+
 describe('sitectl get', () => {
   it('shows servers, sites and proxies from a snapshot, and exits 2 for a name it does not have', async () => {
     const live = 'test/fixtures/export/live.json';

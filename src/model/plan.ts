@@ -23,7 +23,7 @@ export interface Change {
   readonly patch: Operation[];
   readonly before: Partial<LiveServer>;
   readonly after: Partial<LiveServer>;
-  /** Why a server is held or pruned, in words. */
+  /** Why a server is held or pruned, or that its proxy is not managed, in words. */
   readonly reason?: string;
   /** True when the live server had drifted from what sitectl last applied. */
   readonly drift?: boolean;

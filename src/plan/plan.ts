@@ -128,6 +128,8 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
   };
 }
 
+const UNMANAGED_PROXY = 'proxy not managed: neither the server nor its roles state one, so sitectl leaves it as the site has it';
+
 /** planEntry plans one server; an unchanged server needs no drift check, so drift is looked at only once a change is found. */
 function planEntry(server: SiteSystemServer, current: LiveServer | undefined, record: ManagedRecord | undefined): Planned {
   return { server, current, record, change: planServer(server, current, () => drifted(record, current)) };
@@ -148,7 +150,9 @@ function planServer(server: SiteSystemServer, current: LiveServer | undefined, d
     roles: server.roles.map(roleSettings),
   };
   const drift = drifted();
-  return { kind: 'SiteSystemServer', name: server.name, action: current ? 'update' : 'create', patch, before, after, record, ...(drift ? { drift } : {}) };
+  // `proxy: null` reads the same for `{ enabled: false }` and for a proxy nobody states: say which.
+  const unmanaged = server.effectiveProxy.state === 'unmanaged' ? { reason: UNMANAGED_PROXY } : {};
+  return { kind: 'SiteSystemServer', name: server.name, action: current ? 'update' : 'create', patch, before, after, record, ...unmanaged, ...(drift ? { drift } : {}) };
 }
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

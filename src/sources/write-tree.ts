@@ -36,7 +36,7 @@ export function writeTree(root: string, files: readonly TreeFile[], options: { f
       folders.add(folder);
     }
     // A write through a link would land wherever it points, which may be outside.
-    if (statIfAny(target, lstatSync)?.isSymbolicLink()) throw new Error(`${target} is a link; no file was written`);
+    if (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink()) throw new Error(`${target} is a link; no file was written`);
     return { target, text: file.text };
   });
   for (const { target, text } of targets) writeWhole(target, text);
@@ -51,7 +51,7 @@ function makeFolderInside(root: string, folder: string): void {
   let at = root;
   for (const part of path.relative(root, folder).split(path.sep).filter(Boolean)) {
     at = path.join(at, part);
-    if (!statIfAny(at)) mkdirSync(at);
+    if (!statSync(at, { throwIfNoEntry: false })) mkdirSync(at);
     if (!inside(root, realpathSync(at))) throw new Error(`${at} leads outside ${root}; no file was written`);
   }
 }
@@ -90,11 +90,6 @@ function inside(root: string, target: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
-function statIfAny(file: string, stat: typeof statSync = statSync): ReturnType<typeof statSync> | undefined {
-  try {
-    return stat(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+function statIfAny(file: string): ReturnType<typeof statSync> | undefined {
+  return statSync(file, { throwIfNoEntry: false });
 }

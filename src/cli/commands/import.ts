@@ -71,25 +71,25 @@ export async function runImport(flags: ImportFlags, io: Io): Promise<ExitCode> {
 }
 
 /**
- * planImport reads the written files and plans them against the live state they came from. The
- * documents of a file that holds exactly what the import rendered are taken as rendered, once
- * checked against their schemas, instead of parsed again: the check then costs less than the
- * diff a user runs next, which parses every file.
+ * planImport plans the written files against the live state they came from, as `diff -f DIR`
+ * would. A file's documents are taken as rendered, once checked against their schemas,
+ * instead of parsed again; a file with a document that fails its schema is parsed, so that
+ * every diagnostic has the position the user will see in the file.
  */
 async function planImport(tree: ImportedTree, root: string, snapshot: LiveSnapshot, io: Io): Promise<Plan> {
   const rendered = new Map<string, StoredSource>();
-  for (const file of tree.files) {
+  const sources = tree.files.map((file) => {
     const shown = displayPath(path.join(root, ...file.path.split('/')), io.cwd);
+    const bytes = Buffer.from(file.text);
     const locator = lazyLocators(shown, file.text);
     const checked = file.documents.map((value, index) => checkDocument({ file: shown, index, value, locate: locator(index) }).document);
     const stored = checked.every((d): d is ManifestDocument => d !== undefined) ? storedForm(checked.length, checked) : undefined;
-    if (stored) rendered.set(contentHash(Buffer.from(file.text)), stored);
-  }
-  // Only the files the import wrote: anything else in the folder is not about the site.
-  const { sources, diagnostics } = await readSources(tree.files.map((f) => path.join(root, ...f.path.split('/'))), io.readStdin, io.cwd);
+    if (stored) rendered.set(contentHash(bytes), stored);
+    return { file: shown, bytes };
+  });
   const store = { get: (hash: string) => rendered.get(hash), put: () => {}, save: () => {} };
   const live = { location: 'the imported live state', read: () => Promise.resolve(snapshot) };
-  return (await planManifests({ sources, diagnostics, store }, live, { ...passOptions({}, io) })).plan;
+  return (await planManifests({ sources, diagnostics: [], store }, live, { ...passOptions({}, io) })).plan;
 }
 
 /** report is the import's summary: counts, the rules' findings as a to-do list, what to review and what to run next. */
