@@ -303,6 +303,19 @@ describe('sitectl diff', () => {
   });
 });
 
+describe('warnings about a Proxy document', () => {
+  it('point at the Proxy document that a server refers to, where the fix goes', async () => {
+    const proxy = 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec:\n  server: proxy.contoso.com\n  account: CONTOSO\\missing\n';
+    const m = await manifests('m', { 'proxies.yaml': proxy, 'servers.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { ref: corp }\n')}` });
+    const live = path.join(dir, 'live.json');
+    await writeFile(live, JSON.stringify({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 1, sites: [], accounts: ['CONTOSO\\svc'], servers: [{ name: 'cm02.contoso.com', site: 'P01', proxy: { server: 'old.contoso.com', port: 8080, account: null }, roles: [] }] }));
+    const plan = JSON.parse((await sitectl(['diff', '-f', m, '--live', live, '-o', 'json'])).stdout);
+    const where = (code: string) => plan.diagnostics.find((d: { code: string }) => d.code === code);
+    expect(where('AccountNotFound')).toMatchObject({ object: { kind: 'Proxy', name: 'corp' }, source: { file: expect.stringMatching(/proxies\.yaml$/), line: 6, column: 12 }, path: '/spec/account' });
+    expect(where('ProxyResetOnOverwrite')).toMatchObject({ object: { kind: 'Proxy', name: 'corp' }, source: { file: expect.stringMatching(/proxies\.yaml$/), line: 5 }, path: '/spec' });
+  });
+});
+
 describe('sitectl get', () => {
   it('shows servers, sites and proxies from a snapshot, and exits 2 for a name it does not have', async () => {
     const live = 'test/fixtures/export/live.json';

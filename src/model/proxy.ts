@@ -1,3 +1,5 @@
+import type { Origin } from './server.js';
+
 /** DEFAULT_PROXY_PORT is the port ConfigMgr writes when a proxy leaves its port out. */
 export const DEFAULT_PROXY_PORT = 80;
 
@@ -10,10 +12,11 @@ export interface ProxySettings {
 
 /**
  * DesiredProxy is what a server's single proxy configuration should be: settings, or none
- * (`{ enabled: false }`). `ref` remembers the Proxy document it came from, for messages only.
+ * (`{ enabled: false }`). `ref` and `document` remember the Proxy document it came from and
+ * where its spec is, for messages only.
  */
 export type DesiredProxy =
-  | { readonly enabled: true; readonly settings: ProxySettings; readonly ref?: string }
+  | { readonly enabled: true; readonly settings: ProxySettings; readonly ref?: string; readonly document?: Origin }
   | { readonly enabled: false };
 
 /** sameSettings compares two proxies the way ConfigMgr does: server and account case-insensitively, port exactly. */

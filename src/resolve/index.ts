@@ -6,6 +6,7 @@ import { indexDocuments, type DocumentIndex } from './index-documents.js';
 import type { ResolveMemo } from './memo.js';
 import { settingsFrom, type ProxyLookup } from './proxy-spec.js';
 import { resolveServers } from './servers.js';
+import { origin } from './origin.js';
 import { resolveSites } from './sites.js';
 
 /** Resolution is the desired state and the reference problems found on the way. */
@@ -32,6 +33,10 @@ export function resolve(documents: readonly ManifestDocument[], invalidObjects: 
   }
   const lookup: ProxyLookup = Object.assign((name: string) => proxies.get(name) ?? (index.invalid.get('Proxy')!.has(name) ? 'invalid' : undefined), {
     declared: () => [...proxies.keys(), ...index.invalid.get('Proxy')!],
+    origin: (name: string) => {
+      const doc = index.byKind.get('Proxy')!.get(name);
+      return doc ? origin(doc, { kind: 'Proxy', name }, '/spec') : undefined;
+    },
   });
   const { servers, cloudDistributionPoints } = resolveServers(index, lookup, diagnostics, memo);
   memo?.end();

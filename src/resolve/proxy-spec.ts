@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { ManifestDocument, ObjectRef, ProxySpec } from '../model/manifest.js';
+import type { Origin } from '../model/server.js';
 import { DEFAULT_PROXY_PORT, type DesiredProxy, type ProxySettings } from '../model/proxy.js';
 import { whatExists } from '../model/suggest.js';
 import { normaliseHost } from './names.js';
@@ -8,6 +9,8 @@ import { normaliseHost } from './names.js';
 export interface ProxyLookup {
   (name: string): ProxySettings | 'invalid' | undefined;
   readonly declared: () => readonly string[];
+  /** Where the Proxy document of that name states its settings. */
+  readonly origin: (name: string) => Origin | undefined;
 }
 
 /** settingsFrom completes inline proxy fields with ConfigMgr's defaults: port 80, System account. */
@@ -37,7 +40,9 @@ export function resolveProxySpec(
       diagnostics.push(diagnostic('UnknownReference', `proxy '${spec.ref}' is not declared${hint}; add a Proxy document named '${ref}' or fix the ref`, where));
       return null;
     }
-    return found === 'invalid' ? null : { enabled: true, settings: found, ref };
+    if (found === 'invalid') return null;
+    const document = lookup.origin(ref);
+    return document ? { enabled: true, settings: found, ref, document } : { enabled: true, settings: found, ref };
   }
   return { enabled: true, settings: settingsFrom({ server: spec.server!, port: spec.port, account: spec.account }) };
 }

@@ -26,7 +26,11 @@ describe('resolve', () => {
   it("takes the server's own spec.proxy, following the ref with defaults filled in", () => {
     const { server: s } = effective('  site: p01\n  proxy: { ref: CORP-US }\n');
     expect(s.site).toBe('P01');
-    expect(s.effectiveProxy).toEqual({ state: 'managed', from: 'server', proxy: { enabled: true, ref: 'corp-us', settings: { server: 'proxy-us.contoso.com', port: 80, account: null } } });
+    expect(s.effectiveProxy).toEqual({
+      state: 'managed',
+      from: 'server',
+      proxy: { enabled: true, ref: 'corp-us', settings: { server: 'proxy-us.contoso.com', port: 80, account: null }, document: expect.objectContaining({ document: { kind: 'Proxy', name: 'corp-us' }, path: '/spec' }) },
+    });
   });
 
   it('takes the proxy all roles agree on; a ref and identical inline settings agree', () => {

@@ -1,10 +1,11 @@
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import type { ManifestDocument, ObjectRef, RoleDocSpec, RoleSpec, ServerSpec } from '../model/manifest.js';
+import type { CloudDistributionPoint, Role, RoleType, SiteSystemServer } from '../model/server.js';
 import { whatExists } from '../model/suggest.js';
-import { diagnostic, type Diagnostic, type SourcePosition } from '../model/diagnostic.js';
-import type { Locator, ManifestDocument, ObjectRef, RoleDocSpec, RoleSpec, ServerSpec } from '../model/manifest.js';
-import type { CloudDistributionPoint, Origin, Role, RoleType, SiteSystemServer } from '../model/server.js';
 import { effectiveProxy } from './effective-proxy.js';
 import { isKnown, type DocumentIndex } from './index-documents.js';
 import { normaliseHost, normaliseSiteCode } from './names.js';
+import { origin } from './origin.js';
 import type { ResolveMemo, Resolved } from './memo.js';
 import { resolveProxySpec, type ProxyLookup } from './proxy-spec.js';
 
@@ -90,23 +91,4 @@ function checkSite(index: DocumentIndex, site: string, doc: ManifestDocument, ob
   if (isKnown(index, 'Site', site)) return;
   const message = `site '${site}' is not declared${whatExists(site, [...index.byKind.get('Site')!.keys()], 'Site')}; add a Site document for it or fix the site code`;
   diagnostics.push(diagnostic('UnknownReference', message, { object, source: doc.locate(pointer), path: pointer }));
-}
-
-/** LazyOrigin records where something was declared; its file position is found only when a message needs it. */
-class LazyOrigin implements Origin {
-  private position: SourcePosition | undefined;
-
-  constructor(
-    readonly document: ObjectRef,
-    readonly path: string,
-    readonly locate: Locator,
-  ) {}
-
-  get source(): SourcePosition {
-    return (this.position ??= this.locate(this.path));
-  }
-}
-
-function origin(doc: ManifestDocument, object: ObjectRef, path: string): Origin {
-  return new LazyOrigin(object, path, doc.locate);
 }

@@ -1,7 +1,7 @@
-import { whatExists } from '../model/suggest.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { ManifestDocument, SiteSpec } from '../model/manifest.js';
 import type { Site, SiteType } from '../model/site.js';
+import { whatExists } from '../model/suggest.js';
 import { isKnown, type DocumentIndex } from './index-documents.js';
 import type { ResolveMemo } from './memo.js';
 import { normaliseHost, normaliseSiteCode } from './names.js';

@@ -9,11 +9,15 @@ import { at } from './where.js';
 
 // These rules compare the manifests with the live state; `validate` reads none, so they stay silent there.
 
-/** managedSettings gives the proxy settings sitectl will write to a server, and where they were stated. */
+/**
+ * managedSettings gives the proxy settings sitectl will write to a server and where they were
+ * stated: the Proxy document when the server or role refers to one (that is where a port or
+ * account is added), else the inline proxy.
+ */
 function managedSettings(server: SiteSystemServer): { settings: ProxySettings; origin: Origin } | undefined {
   const effective = server.effectiveProxy;
   if (effective.state !== 'managed' || !effective.proxy.enabled) return undefined;
-  const origin = effective.from === 'server' ? server.declaredProxy!.origin : server.roles.find((r) => r.proxy)!.proxy!.origin;
+  const origin = effective.proxy.document ?? (effective.from === 'server' ? server.declaredProxy!.origin : server.roles.find((r) => r.proxy)!.proxy!.origin);
   return { settings: effective.proxy.settings, origin };
 }
 
@@ -51,7 +55,7 @@ export const accountNotFound: Rule = (ctx) => {
     const message =
       `proxy account ${account} (used by ${servers} server${servers === 1 ? '' : 's'}) does not exist in ConfigMgr; create it under ` +
       `Administration > Security > Accounts before applying, or the proxy cannot authenticate (see SMSProv.log and hman.log).`;
-    ctx.report(diagnostic('AccountNotFound', message, at(origin)));
+    ctx.report(diagnostic('AccountNotFound', message, at(origin, 'account')));
   }
 };
 
