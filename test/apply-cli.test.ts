@@ -329,6 +329,10 @@ describe('sitectl get', () => {
     // In hierarchy order: the CAS, then each primary followed by its secondaries.
     const sites = await sitectl(['get', 'sites', '--live', 'examples/gitops-repo/live/export.json']);
     expect(sites.stdout.split('\n').slice(1, 4).map((line) => line.split(/\s+/)[0])).toEqual(['CAS', 'P01', 'S01']);
+    // With -f, proxies are named after the Proxy documents that declare them, and found by that name.
+    const gitops = ['--live', 'examples/gitops-repo/live/export.json', '-f', 'examples/gitops-repo/proxies'];
+    expect((await sitectl(['get', 'proxies', ...gitops])).stdout).toMatch(/^corp-anonymous\s+proxy\.contoso\.com\s+3128\s+System\s+1$/m);
+    expect(JSON.parse((await sitectl(['get', 'proxies', 'corp', ...gitops, '-o', 'json'])).stdout)).toMatchObject({ names: ['corp'], servers: ['cm-cas.contoso.com', 'cm-s01.contoso.com'] });
     const missing = await sitectl(['get', 'sites', 'X99', '--live', live]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('site X99 not found');

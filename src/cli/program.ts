@@ -139,13 +139,15 @@ Examples:
   withState(program.command('get'), { live: true, lock: false })
     .description('Show the live servers, sites, or the proxies in use.')
     .argument('<resource>', 'servers, sites or proxies')
-    .argument('[name]', 'one server FQDN, site code or proxy host')
+    .argument('[name]', 'one server FQDN, site code, or proxy host (or, with -f, Proxy document name)')
+    .addOption(new Option('-f, --filename <path>', 'proxies: manifests whose Proxy documents name the proxies in use; repeatable').argParser(collect))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
     .addHelpText('after', `
 Examples:
   sitectl get servers
   sitectl get servers cm02.contoso.com -o yaml
-  sitectl get proxies --live export.json`)
+  sitectl get proxies --live export.json
+  sitectl get proxies corp -f ./site-config`)
     .action(async (resource: string, name: string | undefined, flags) => exit(await (await import('./commands/get.js')).runGet(resource, name, flags, io)));
 
   withLogs(withState(program.command('import'), { live: true, lock: false }))

@@ -1,6 +1,6 @@
 import type { SiteSystemServer, CloudDistributionPoint } from './server.js';
 import type { Site } from './site.js';
-import type { ProxySettings } from './proxy.js';
+import { describeSettings, type ProxySettings } from './proxy.js';
 
 /** DesiredState is everything the manifests ask for, resolved and keyed by normalised name. */
 export interface DesiredState {
@@ -8,4 +8,14 @@ export interface DesiredState {
   readonly proxies: ReadonlyMap<string, ProxySettings>;
   readonly servers: ReadonlyMap<string, SiteSystemServer>;
   readonly cloudDistributionPoints: readonly CloudDistributionPoint[];
+}
+
+/** proxyNamesBySettings gives, by settings (as describeSettings writes them, lower case), the names of the Proxy documents that declare them. */
+export function proxyNamesBySettings(desired: DesiredState): Map<string, string[]> {
+  const names = new Map<string, string[]>();
+  for (const [name, settings] of desired.proxies) {
+    const key = describeSettings(settings).toLowerCase();
+    names.set(key, [...(names.get(key) ?? []), name].sort());
+  }
+  return names;
 }

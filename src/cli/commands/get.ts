@@ -1,18 +1,24 @@
 import { yaml } from '../../manifest/yaml-library.js';
+import { proxyNamesBySettings } from '../../model/desired.js';
 import type { LiveServer, LiveSite, LiveState } from '../../model/live.js';
+import { loadManifests } from '../../validate.js';
 import { describeSettings, type ProxySettings } from '../../model/proxy.js';
-import { readLive, type StateFlags } from '../inputs.js';
+import { readLive, readManifests, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
 import { renderTable } from '../render/table.js';
 
 /** GetFlags are `sitectl get`'s options. */
 export interface GetFlags extends StateFlags {
   readonly output: 'table' | 'json' | 'yaml';
+  /** Manifests whose Proxy documents name the proxies in use. */
+  readonly filename?: readonly string[];
 }
 
 /** ProxyInUse is one distinct proxy configuration of the live site and the servers that use it. */
 interface ProxyInUse {
   readonly proxy: ProxySettings;
+  /** The Proxy documents that declare these settings, when manifests were given. */
+  readonly names?: readonly string[];
   readonly servers: string[];
 }
 
@@ -25,7 +31,8 @@ export async function runGet(resource: string, name: string | undefined, flags: 
   const kind = RESOURCES.find((r) => r === resource.toLowerCase() || SINGULAR[r] === resource.toLowerCase());
   if (!kind) throw new UsageError(`get shows ${RESOURCES.join(', ')}; not ${resource}`);
   const live = (await readLive(flags, io)).state;
-  const items = select(kind, live, name);
+  const names = kind === 'proxies' && flags.filename?.length ? await proxyNames(flags, io) : undefined;
+  const items = select(kind, live, name, names);
   if (name !== undefined && items.length === 0) throw new UsageError(`${SINGULAR[kind]} ${name} not found in the live state (sitectl get ${kind} lists them)`);
   if (flags.output === 'json') io.stdout(JSON.stringify(name !== undefined ? items[0] : items, null, 2) + '\n');
   else if (flags.output === 'yaml') io.stdout(yaml().stringify(name !== undefined ? items[0] : items));
@@ -33,11 +40,17 @@ export async function runGet(resource: string, name: string | undefined, flags: 
   return 0;
 }
 
-function select(kind: Resource, live: LiveState, name: string | undefined): unknown[] {
+function select(kind: Resource, live: LiveState, name: string | undefined, names: ReadonlyMap<string, string[]> | undefined): unknown[] {
   const wanted = name?.toLowerCase();
   if (kind === 'servers') return live.servers.filter((s) => wanted === undefined || s.name.toLowerCase() === wanted);
   if (kind === 'sites') return hierarchyOrder(live.sites).filter((s) => wanted === undefined || s.code.toLowerCase() === wanted);
-  return proxiesInUse(live).filter((p) => wanted === undefined || p.proxy.server.toLowerCase() === wanted);
+  return proxiesInUse(live, names).filter((p) => wanted === undefined || p.proxy.server.toLowerCase() === wanted || p.names?.includes(wanted));
+}
+
+/** proxyNames reads the manifests given with -f for the names their Proxy documents give to proxy settings. */
+async function proxyNames(flags: GetFlags, io: Io): Promise<Map<string, string[]>> {
+  const input = await readManifests(flags, io, 'get');
+  return proxyNamesBySettings(loadManifests(input.sources).desired);
 }
 
 /** hierarchyOrder lists sites as the hierarchy reads: the CAS, then each primary followed by its secondaries; sites whose parent is not listed come last. */
@@ -56,12 +69,13 @@ function hierarchyOrder(sites: readonly LiveSite[]): LiveSite[] {
 }
 
 /** proxiesInUse groups the live servers by the proxy configuration they have. */
-function proxiesInUse(live: LiveState): ProxyInUse[] {
+function proxiesInUse(live: LiveState, names: ReadonlyMap<string, string[]> | undefined): ProxyInUse[] {
   const byKey = new Map<string, ProxyInUse>();
   for (const server of live.servers) {
     if (!server.proxy) continue;
     const key = describeSettings(server.proxy).toLowerCase();
-    const entry = byKey.get(key) ?? { proxy: server.proxy, servers: [] };
+    const named = names?.get(key);
+    const entry = byKey.get(key) ?? { proxy: server.proxy, ...(names ? { names: named ?? [] } : {}), servers: [] };
     entry.servers.push(server.name);
     byKey.set(key, entry);
   }
@@ -77,6 +91,9 @@ function table(kind: Resource, items: unknown[]): string {
     const rows = (items as LiveSite[]).map((s) => [s.code, s.type, String(s.version), s.parent ?? '', s.siteServer]);
     return renderTable(['CODE', 'TYPE', 'VERSION', 'PARENT', 'SITE SERVER'], rows);
   }
-  const rows = (items as ProxyInUse[]).map((p) => [p.proxy.server, String(p.proxy.port), p.proxy.account ?? 'System', String(p.servers.length)]);
+  const proxies = items as ProxyInUse[];
+  const rows = proxies.map((p) => [p.proxy.server, String(p.proxy.port), p.proxy.account ?? 'System', String(p.servers.length)]);
+  // With manifests, a first column names each proxy after its Proxy documents (<none> for settings no document declares).
+  if (proxies.some((p) => p.names)) return renderTable(['NAME', 'SERVER', 'PORT', 'ACCOUNT', 'SERVERS'], rows.map((row, i) => [proxies[i]!.names?.join(',') || '<none>', ...row]));
   return renderTable(['SERVER', 'PORT', 'ACCOUNT', 'SERVERS'], rows);
 }

@@ -1,4 +1,4 @@
-import type { DesiredState } from '../../model/desired.js';
+import { proxyNamesBySettings, type DesiredState } from '../../model/desired.js';
 import type { LiveState } from '../../model/live.js';
 import type { Plan } from '../../model/plan.js';
 import { describeSettings, type ProxySettings } from '../../model/proxy.js';
@@ -25,9 +25,13 @@ export function buildGraph(desired: DesiredState, plan: Plan, live: LiveState, o
   const marks = new Map<string, Mark>(plan.changes.map((c) => [c.name, c.action === 'hold' ? 'held' : 'pending']));
   const liveProxies = new Map<string, ProxySettings | null>(live.servers.map((s) => [s.name.toLowerCase(), s.proxy]));
   const proxies = new Map<string, string>();
+  const names = proxyNamesBySettings(desired);
   const proxyId = (settings: ProxySettings | null): string | null => {
     if (!settings) return null;
-    const label = describeSettings(settings);
+    const described = describeSettings(settings);
+    // A proxy that Proxy documents name is shown with those names above its settings.
+    const named = names.get(described.toLowerCase());
+    const label = named ? `${named.join(', ')}\n${described}` : described;
     if (!proxies.has(label)) proxies.set(label, `proxy${proxies.size + 1}`);
     return proxies.get(label)!;
   };
