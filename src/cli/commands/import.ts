@@ -132,8 +132,8 @@ function sameSource(flags: ImportFlags): string {
 /** keptIn reads the manifests already in the folder, for what they say that a live state cannot; a folder without any gives nothing. */
 async function keptIn(root: string, io: Io): Promise<Kept> {
   if (!existsSync(root)) return NOTHING_KEPT;
-  // A repository's root may hold node_modules, whose YAML files are nobody's manifests.
-  const entries = readdirSync(root).filter((name) => name !== 'node_modules').map((name) => path.join(root, name));
+  // A repository's root may hold node_modules and .git, whose YAML files are nobody's manifests.
+  const entries = readdirSync(root).filter((name) => name !== 'node_modules' && !name.startsWith('.')).map((name) => path.join(root, name));
   const { sources } = await readSources(entries, io.readStdin, io.cwd);
   return keptFrom(loadManifests(sources).desired);
 }
