@@ -333,6 +333,10 @@ describe('sitectl get', () => {
     const gitops = ['--live', 'examples/gitops-repo/live/export.json', '-f', 'examples/gitops-repo/proxies'];
     expect((await sitectl(['get', 'proxies', ...gitops])).stdout).toMatch(/^corp-anonymous\s+proxy\.contoso\.com\s+3128\s+System\s+1$/m);
     expect(JSON.parse((await sitectl(['get', 'proxies', 'corp', ...gitops, '-o', 'json'])).stdout)).toMatchObject({ names: ['corp'], servers: ['cm-cas.contoso.com', 'cm-s01.contoso.com'] });
+    // -f with manifests that have errors is refused, and -f is only for proxies.
+    const broken = await manifests('broken', { 'p.yaml': 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec: { sever: x }\n' });
+    expect((await sitectl(['get', 'proxies', '--live', live, '-f', broken])).code).toBe(2);
+    expect((await sitectl(['get', 'servers', '--live', live, '-f', 'examples/gitops-repo/proxies'])).code).toBe(2);
     const missing = await sitectl(['get', 'sites', 'X99', '--live', live]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('site X99 not found');

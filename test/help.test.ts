@@ -93,6 +93,8 @@ describe('sitectl completion', () => {
     expect(complete('sitectl', 'diff', '-o', 'm')).toEqual(['markdown']);
     expect(complete('sitectl', 'plan', '--det')).toEqual(['--detailed-exitcode']);
     expect(complete('sitectl', 'get', 's')).toEqual(['servers', 'sites']);
+    // apply's saved plan is a file (the test runs in the repository root).
+    expect(complete('sitectl', 'apply', 'package.j')).toEqual(['package.json']);
   });
 });
 

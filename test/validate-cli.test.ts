@@ -103,6 +103,11 @@ describe('sitectl validate', () => {
       }
     });
 
+    it("keeps the parser's own message for a key without its colon", async () => {
+      const found = await messages('colon.yaml', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec:\n  server proxy.contoso.com\n  port: 8080\n');
+      expect(found).toEqual([{ code: 'YamlSyntax', message: 'Implicit keys need to be on a single line', at: '5:3' }]);
+    });
+
     it('says a UTF-16 file is UTF-16 and to save it as UTF-8', async () => {
       const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('apiVersion: sitectl/v1\n', 'utf16le')]);
       const found = await messages('utf16.yaml', utf16);
@@ -113,7 +118,7 @@ describe('sitectl validate', () => {
       for (const command of ['validate', 'diff', 'plan', 'graph']) {
         const result = await sitectl([command, 'examples/contoso']);
         expect(result.code).toBe(2);
-        expect(result.stderr).toBe(`sitectl: ${command} reads manifests named with -f: sitectl ${command} -f examples/contoso\n`);
+        expect(result.stderr).toBe(`sitectl: ${command} reads manifests named with -f, one -f before each path: -f examples/contoso\n`);
       }
     });
   });
@@ -130,6 +135,14 @@ describe('sitectl validate', () => {
       expect(diagnostics.map((d) => d.code)).toEqual(['YamlSyntax']);
       expect(diagnostics[0]!.message).toContain('write DOMAIN\\user without quotes or in single quotes');
       expect(diagnostics[0]!.source.line).toBe(16);
+    });
+
+    it('that YAML reads as another character (\\N, \\_, \\L, \\P) is refused, saying how to write it', async () => {
+      const file = await write('dq-other/all.yaml', `${SITE_P01}---\n${proxy('"CONTOSO\\NetSvc"')}`);
+      const result = await sitectl(['validate', '-f', file, '-o', 'json']);
+      expect(result.code).toBe(2);
+      const [only] = JSON.parse(result.stdout).diagnostics as { message: string }[];
+      expect(only!.message).toContain('without quotes or in single quotes');
     });
 
     it('that YAML reads as a line break is refused, saying so', async () => {
@@ -159,6 +172,13 @@ describe('sitectl validate', () => {
       const named = await sitectl(['validate', '-f', path.join(repo, 'azure-pipelines.yml')]);
       expect(named.code).toBe(2);
       expect(named.stdout).toContain('SchemaViolation');
+    });
+
+    it('still reads, and refuses, a manifest whose keys and kind are written in the wrong case', async () => {
+      await write('repo-case/servers.yaml', 'apiversion: sitectl/v1\nkind: sitesystemserver\nmetadata: { name: cm02.contoso.com }\nspec: { site: P01 }\n');
+      const result = await sitectl(['validate', '-f', path.join(dir, 'repo-case')]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe('');
     });
 
     it("leaves out quietly what .sitectlignore lists, and still reads a sitectl manifest with a misspelt kind", async () => {

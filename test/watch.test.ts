@@ -55,12 +55,14 @@ describe('sitectl watch', () => {
   });
 
   it('keeps an invalid edit away from the site, records ManifestsInvalid, and applies the fix', async () => {
-    const w = watch();
+    const w = watch('--interval', '1s');
     await w.waitFor(/pass 1 start applied \(revision 1\)/);
     await writeFile(path.join(folder, 'servers.yaml'), manifest(8081).replace('  site: P01\n  proxy', '  site: P01\n  password: x\n  proxy'));
     // The pass line counts the edit's error, and stderr says what and where, once.
     await w.waitFor(/pass \d+ change invalid \(revision 1\): 0 to create, 0 to update, 0 to prune, 0 held, 1 error, 0 warnings/);
     await w.waitFor(/servers\.yaml:16:3 {2}error {2}SchemaViolation/, 'stderr');
+    // An interval pass finds the same error again, and does not print it again.
+    await w.waitFor(/pass \d+ interval invalid .*1 error/);
     expect(w.stderr.match(/SchemaViolation/g)).toHaveLength(1);
     expect((await readState()).revision).toBe(1);
     const events = JSON.parse((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);

@@ -73,10 +73,13 @@ describe('event log rotation', () => {
     expect(events.length).toBeLessThan(60);
     expect(events.length).toBeGreaterThanOrEqual(15);
 
-    // Repeats are counted within the newest log (reading it alone is what keeps appends cheap).
-    await log.record([event(60)], '2026-11-26T11:00:00.000Z');
-    await log.record([event(60)], '2026-11-26T11:00:01.000Z');
-    expect((await readEvents(file)).at(-1)).toMatchObject({ message: 'set 60', count: 2, firstTimestamp: '2026-11-26T11:00:00.000Z' });
+    // A repeat keeps its count and first time across a rotation, in this process and in the next.
+    const repeated = { ...event(60), message: 'repeated' };
+    for (let i = 0; i < 8; i++) {
+      await new EventLog(file, 1000).record([repeated], `2026-11-26T11:00:0${i}.000Z`);
+      await log.record([event(100 + i)], `2026-11-26T11:00:0${i}.500Z`);
+    }
+    expect((await readEvents(file)).find((e) => e.message === 'repeated')).toMatchObject({ count: 8, firstTimestamp: '2026-11-26T11:00:00.000Z', lastTimestamp: '2026-11-26T11:00:07.000Z' });
   });
 });
 

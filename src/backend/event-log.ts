@@ -47,7 +47,8 @@ export async function readEvents(path: string): Promise<SiteEvent[]> {
  * instead of adding a new one. It remembers the log as it last saw it, so a long-running
  * watcher does not re-read the whole log on every pass; another writer's append changes the
  * file's size and makes it read again. Past `maxBytes` the log is rotated (events.1.jsonl and
- * on, KEPT_LOGS of them), so it stays bounded; repeats are counted within the newest log.
+ * on, KEPT_LOGS of them), so it stays bounded; repeats are counted over the newest log and the
+ * one rotated last, so an event seen within the last two logs keeps its count.
  * Writers append under the state lock, so one rotation never meets another.
  */
 export class EventLog {
@@ -68,7 +69,9 @@ export class EventLog {
     );
     if (this.cache?.size === size) return this.cache.events;
     const text = size === 0 ? '' : await readFile(this.path, 'utf8');
-    this.cache = { size: Buffer.byteLength(text), events: foldEvents(text) };
+    // The log rotated last is read too, so a repeat just after a rotation keeps its count and first time.
+    const previous = await readFile(rotated(this.path, 1), 'utf8').catch(() => '');
+    this.cache = { size: Buffer.byteLength(text), events: foldEvents(`${previous}\n${text}`) };
     return this.cache.events;
   }
 
@@ -95,7 +98,8 @@ export class EventLog {
     await rm(rotated(this.path, KEPT_LOGS), { force: true });
     for (let n = KEPT_LOGS - 1; n >= 1; n--) await rename(rotated(this.path, n), rotated(this.path, n + 1)).catch(ignoreMissing);
     await rename(this.path, rotated(this.path, 1));
-    this.cache = { size: 0, events: new Map() };
+    // What was known stays known: it is now the log rotated last, which known() reads too.
+    this.cache = { size: 0, events: this.cache?.events ?? new Map() };
   }
 }
 

@@ -18,7 +18,7 @@ function withManifests(command: Command, options: { stdin: boolean } = { stdin: 
 /** manifestsOnlyWithF turns `sitectl validate DIR` (a path without -f) into a usage error that says to write -f DIR. */
 function manifestsOnlyWithF(command: Command): Command {
   return command.allowExcessArguments(true).hook('preAction', (self) => {
-    if (self.args.length > 0) throw new UsageError(`${self.name()} reads manifests named with -f: sitectl ${self.name()} -f ${self.args.join(' -f ')}`);
+    if (self.args.length > 0) throw new UsageError(`${self.name()} reads manifests named with -f, one -f before each path: -f ${self.args.join(' -f ')}`);
   });
 }
 

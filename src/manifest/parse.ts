@@ -127,9 +127,10 @@ function yamlProblem(file: string, text: string, lines: LineCounter, problem: YA
     message = `duplicate key '${key}': a key may appear only once in a mapping`;
   }
   if (problem.code === 'TAG_RESOLVE_FAILED') message = `${message}: sitectl manifests are plain data, remove the tag`;
-  if (problem.code === 'BLOCK_AS_IMPLICIT_KEY' || problem.code === 'MULTILINE_IMPLICIT_KEY' || problem.code === 'BAD_INDENT') {
+  if (problem.code === 'BLOCK_AS_IMPLICIT_KEY' || problem.code === 'BAD_INDENT') {
     // A line indented less than its neighbours is where the parser stops (BAD_INDENT); one
-    // indented more is read as the line above's value continued, and reported there.
+    // indented more is read as the line above's value continued, and reported there. (A key
+    // without its colon is MULTILINE_IMPLICIT_KEY, and keeps the parser's own message.)
     const culprit = problem.code === 'BAD_INDENT' ? firstContentAt(text, problem.pos[0]) : nextContentLine(text, problem.pos[0]);
     if (culprit !== undefined) {
       offset = culprit;

@@ -152,9 +152,10 @@ function got(data: unknown): string {
   if (typeof data === 'object') return ' (got a mapping)';
   const text = JSON.stringify(data);
   const shown = ` (got ${text.length > 60 ? text.slice(0, 57) + '...' : text})`;
-  // "CONTOSO\new-proxy" in double quotes is CONTOSO, a line break and ew-proxy: say how to write it.
-  const escaped = typeof data === 'string' && /[\u0000-\u001f\u007f]/.test(data);
-  return escaped ? `${shown}: it holds a line break or another control character, as a double-quoted \\n or \\t makes; write DOMAIN\\user and other values without quotes or in single quotes` : shown;
+  // "CONTOSO\new-proxy" in double quotes is CONTOSO, a line break and ew-proxy; \N, \_, \L
+  // and \P make U+0085, U+00A0, U+2028 and U+2029: say how to write it.
+  const escaped = typeof data === 'string' && /[\u0000-\u001f\u007f-\u00a0\u2028\u2029]/.test(data);
+  return escaped ? `${shown}: it holds a line break or another control character, as a double-quoted \\n, \\t or \\N makes; write DOMAIN\\user and other values without quotes or in single quotes` : shown;
 }
 
 /** fieldName renders a JSON pointer as a dotted field path, e.g. `spec.roles[1].proxy`. */

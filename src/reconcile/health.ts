@@ -23,9 +23,9 @@ export function conditions(status: WatchStatus): Condition[] {
   ];
 }
 
-/** parseHealthAddress reads HOST:PORT (an IPv6 host in brackets), or answers undefined when the address is not one. */
+/** parseHealthAddress reads HOST:PORT (an IPv6 host in brackets; no host, `:9090`, is every interface), or answers undefined when the address is not one. */
 export function parseHealthAddress(address: string): { host: string; port: number } | undefined {
-  const match = /^(.+):(\d{1,5})$/.exec(address);
+  const match = /^(.*):(\d{1,5})$/.exec(address);
   if (!match || Number(match[2]) > 65535) return undefined;
   return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(match[2]) };
 }
@@ -64,7 +64,9 @@ export async function startHealthServer(address: string, status: () => WatchStat
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(parsed.port, host, () => resolve());
+    // No host (`:9090`) listens on every interface, as Node does when it is given none.
+    if (host) server.listen(parsed.port, host, () => resolve());
+    else server.listen(parsed.port, () => resolve());
   });
   const bound = server.address() as AddressInfo;
   return { server, url: `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}` };

@@ -18,8 +18,7 @@ export interface WatcherOptions {
   readonly debounceMs: number;
   readonly options: () => PassOptions;
   readonly log: Logger;
-  /** Called after every pass, e.g. to print it. */
-  /** Called after every pass that acted, with the diagnostics it found. */
+  /** Called after every pass but those that were skipped or superseded, with the diagnostics it found, e.g. to print them. */
   readonly onPass?: (record: PassRecord, diagnostics: readonly Diagnostic[]) => void;
 }
 

@@ -129,8 +129,9 @@ function mayHoldManifests(bytes: Uint8Array): boolean {
   return !/^(?!\s*(#|---|\.\.\.|$)).+/m.test(text);
 }
 
-const SITECTL_API_VERSION = /(^|[\s{,])["']?apiVersion["']?\s*:\s*["']?sitectl\//m;
-const SITECTL_KIND = new RegExp(`(^|[\\s{,])["']?kind["']?\\s*:\\s*["']?(${KINDS.join('|')})["']?\\s*($|[,}#])`, 'm');
+// Case aside, so that a manifest with its keys or kind miswritten is still read, and refused.
+const SITECTL_API_VERSION = /(^|[\s{,])["']?apiVersion["']?\s*:\s*["']?sitectl\//im;
+const SITECTL_KIND = new RegExp(`(^|[\\s{,])["']?kind["']?\\s*:\\s*["']?(${KINDS.join('|')})["']?\\s*($|[,}#])`, 'im');
 
 function readOne(absolute: string, cwd: string, { sources, diagnostics }: SourceSet, known: KnownBytes | undefined): void {
   const file = displayPath(absolute, cwd);

@@ -11,6 +11,8 @@ interface CommandWords {
   /** Flags whose value is a file or folder. */
   readonly files: readonly string[];
   readonly args: readonly string[];
+  /** The command's argument is a file (apply's saved plan). */
+  readonly fileArgument: boolean;
 }
 
 // Arguments take free text that commander does not enumerate; these are the words they accept.
@@ -36,7 +38,8 @@ function wordsOf(program: Command): CommandWords[] {
       if (FILE_VALUE.test(option.flags)) files.push(...forms);
     }
     flags.push('--help');
-    return { name: command.name(), flags, values, files, args: ARGUMENT_WORDS[command.name()] ?? [] };
+    const fileArgument = command.registeredArguments.some((a) => /file|path/.test(a.name()));
+    return { name: command.name(), flags, values, files, args: ARGUMENT_WORDS[command.name()] ?? [], fileArgument };
   });
 }
 
@@ -54,19 +57,22 @@ function bash(commands: readonly CommandWords[]): string {
   const valueCases = commands.flatMap((c) => [...c.values].map(([flag, values]) => `    "${c.name} ${flag}") COMPREPLY=( $(compgen -W "${values.join(' ')}" -- "$cur") ); return ;;`));
   const fileCases = commands.filter((c) => c.files.length > 0).map((c) => `    ${c.files.map((f) => `"${c.name} ${f}"`).join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;`);
   const wordCases = commands.map((c) => `    ${c.name}) words="${[...c.args, ...c.flags].join(' ')}" ;;`);
+  const fileArguments = commands.filter((c) => c.fileArgument).map((c) => c.name);
+  const fileArgumentCase = fileArguments.length > 0 ? `\n  if [[ "$cur" != -* ]]; then case "$command" in ${fileArguments.join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;; esac; fi` : '';
   return `# sitectl bash completion: source <(sitectl completion bash)
 _sitectl() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" command="\${COMP_WORDS[1]}" words=""
   if [ "$COMP_CWORD" -eq 1 ]; then COMPREPLY=( $(compgen -W "${commands.map((c) => c.name).join(' ')}" -- "$cur") ); return; fi
   case "$command $prev" in
 ${[...valueCases, ...fileCases].join('\n')}
-  esac
+  esac${fileArgumentCase}
   case "$command" in
 ${wordCases.join('\n')}
   esac
   COMPREPLY=( $(compgen -W "$words" -- "$cur") )
 }
-complete -F _sitectl sitectl
+# -o filenames: a folder completes with its slash, and names with spaces stay whole.
+complete -o filenames -F _sitectl sitectl
 `;
 }
 

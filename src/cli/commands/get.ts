@@ -5,6 +5,8 @@ import { loadManifests } from '../../validate.js';
 import { describeSettings, type ProxySettings } from '../../model/proxy.js';
 import { readLive, readManifests, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
+import { palette } from '../color.js';
+import { renderDiagnostics } from '../render/diagnostics-text.js';
 import { renderTable } from '../render/table.js';
 
 /** GetFlags are `sitectl get`'s options. */
@@ -30,10 +32,14 @@ const SINGULAR: Readonly<Record<Resource, string>> = { servers: 'server', sites:
 export async function runGet(resource: string, name: string | undefined, flags: GetFlags, io: Io): Promise<ExitCode> {
   const kind = RESOURCES.find((r) => r === resource.toLowerCase() || SINGULAR[r] === resource.toLowerCase());
   if (!kind) throw new UsageError(`get shows ${RESOURCES.join(', ')}; not ${resource}`);
+  if (flags.filename?.length && kind !== 'proxies') throw new UsageError('-f is for get proxies: it names the proxies in use after the Proxy documents');
+  const names = flags.filename?.length ? await proxyNames(flags, io) : undefined;
   const live = (await readLive(flags, io)).state;
-  const names = kind === 'proxies' && flags.filename?.length ? await proxyNames(flags, io) : undefined;
   const items = select(kind, live, name, names);
-  if (name !== undefined && items.length === 0) throw new UsageError(`${SINGULAR[kind]} ${name} not found in the live state (sitectl get ${kind} lists them)`);
+  if (name !== undefined && items.length === 0) {
+    const byName = kind === 'proxies' && !names ? '; to find a proxy by its Proxy document name, add -f with the manifests' : '';
+    throw new UsageError(`${SINGULAR[kind]} ${name} not found in the live state (sitectl get ${kind} lists them)${byName}`);
+  }
   if (flags.output === 'json') io.stdout(JSON.stringify(name !== undefined ? items[0] : items, null, 2) + '\n');
   else if (flags.output === 'yaml') io.stdout(yaml().stringify(name !== undefined ? items[0] : items));
   else io.stdout(table(kind, items));
@@ -47,10 +53,16 @@ function select(kind: Resource, live: LiveState, name: string | undefined, names
   return proxiesInUse(live, names).filter((p) => wanted === undefined || p.proxy.server.toLowerCase() === wanted || p.names?.includes(wanted));
 }
 
-/** proxyNames reads the manifests given with -f for the names their Proxy documents give to proxy settings. */
+/** proxyNames reads the manifests given with -f for the names their Proxy documents give to proxy settings; manifests with errors are refused. */
 async function proxyNames(flags: GetFlags, io: Io): Promise<Map<string, string[]>> {
   const input = await readManifests(flags, io, 'get');
-  return proxyNamesBySettings(loadManifests(input.sources).desired);
+  const loaded = loadManifests(input.sources);
+  const errors = [...input.diagnostics, ...loaded.diagnostics].filter((d) => d.severity === 'error');
+  if (errors.length > 0 || loaded.documents === 0) {
+    io.stderr(renderDiagnostics(errors, palette(false)));
+    throw new UsageError(errors.length > 0 ? 'the manifests given with -f have errors (above); sitectl validate shows them all' : 'no manifests found with -f');
+  }
+  return proxyNamesBySettings(loaded.desired);
 }
 
 /** hierarchyOrder lists sites as the hierarchy reads: the CAS, then each primary followed by its secondaries; sites whose parent is not listed come last. */

@@ -17,7 +17,7 @@ export function renderPlan(plan: Plan, format: PlanFormat, colors: Palette): str
     case 'json':
       return JSON.stringify(plan, null, 2) + '\n';
     case 'yaml':
-      // SPEC's keys only (the bookkeeping record stays in saved plans), and every value written out, without anchors.
+      // No bookkeeping record (it belongs to saved plans), and every value written out, without anchors.
       return yaml().stringify({ ...plan, changes: plan.changes.map(({ record: _record, ...change }) => change) }, { aliasDuplicateObjects: false });
     case 'patch':
       return JSON.stringify(plan.changes.map((c) => ({ object: `${c.kind}/${c.name}`, action: c.action, patch: c.patch })), null, 2) + '\n';
