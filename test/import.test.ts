@@ -238,9 +238,11 @@ describe('sitectl import', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(path.join(dir, 'file'));
 
-    const asFile = await sitectl(['import', '--live', EXPORT, '-o', path.join(dir, 'file')]);
-    expect(asFile.code).toBe(2);
-    expect(asFile.stderr).toContain('is a file, not a folder');
+    for (const force of [[], ['--force']]) {
+      const asFile = await sitectl(['import', '--live', EXPORT, '-o', path.join(dir, 'file'), ...force]);
+      expect(asFile.code).toBe(2);
+      expect(asFile.stderr).toContain('is a file, not a folder');
+    }
   });
 
   it.skipIf(process.getuid?.() === 0)('fails with exit 3 on a folder it may not write to', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { LiveSnapshot } from '../../backend/backend.js';
 import { StateFileError } from '../../backend/errors.js';
@@ -32,7 +32,7 @@ export interface ImportFlags extends StateFlags, LogFlags {
  * runImport writes the manifests that describe a live state into a folder, then plans them
  * against that same live state, as `diff` would, and prints what the rules say about the site
  * as a to-do list. Exit 0 written, 2 invalid input (a live snapshot that is not a LiveState,
- * a folder that is not empty), 3 runtime failure.
+ * a live state with nothing in it, a folder that is not empty), 3 runtime failure.
  */
 export async function runImport(flags: ImportFlags, io: Io): Promise<ExitCode> {
   const log = createLogger(flags, io, 'import');
@@ -63,7 +63,7 @@ export async function runImport(flags: ImportFlags, io: Io): Promise<ExitCode> {
     return 2;
   }
   log.info({ folder: root, files: tree.files.length, removed: written.removed.length, live: source.location }, 'imported');
-  // 4. Read them back and plan them against the same live state, as `diff -f DIR` would.
+  // 4. Plan them against the same live state, as `diff -f DIR` would.
   const plan = await planImport(tree, root, snapshot, io);
   // 5. Say what was written and what is left to do.
   io.stdout(report(tree, written.removed, plan, flags, io, source.location));
@@ -131,7 +131,7 @@ function sameSource(flags: ImportFlags): string {
 
 /** keptIn reads the manifests already in the folder, for what they say that a live state cannot; a folder without any gives nothing. */
 async function keptIn(root: string, io: Io): Promise<Kept> {
-  if (!existsSync(root)) return NOTHING_KEPT;
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return NOTHING_KEPT;
   // A repository's root may hold node_modules and .git, whose YAML files are nobody's manifests.
   const entries = readdirSync(root).filter((name) => name !== 'node_modules' && !name.startsWith('.')).map((name) => path.join(root, name));
   const { sources } = await readSources(entries, io.readStdin, io.cwd);
