@@ -139,6 +139,13 @@ describe('sitectl apply', () => {
     expect(notPlan.stderr).toContain('exists and is not a saved plan');
     expect(await readFile(notes, 'utf8')).toBe('{"mine": true}\n');
 
+    const intoFolder = await sitectl(['plan', '-f', a, '--state', state, '--out', dir]);
+    expect(intoFolder.code).toBe(2);
+    expect(intoFolder.stderr).toContain(`--out ${dir} is a folder; name a file in it`);
+    const noFolder = await sitectl(['plan', '-f', a, '--state', state, '--out', path.join(dir, 'nope', 'p.json')]);
+    expect(noFolder.code).toBe(2);
+    expect(noFolder.stderr).toContain('does not exist; create it first');
+
     const forgotF = await sitectl(['apply', manifest, '--state', state]);
     expect(forgotF.code).toBe(2);
     expect(forgotF.stderr).toContain(`holds manifests, not a saved plan; to apply manifests, name them with -f: sitectl apply -f ${manifest}`);

@@ -103,6 +103,11 @@ describe('sitectl validate', () => {
       }
     });
 
+    it('says that apiVersion and kind are case-sensitive, at the key written', async () => {
+      const found = await messages('case-keys.yaml', 'apiVersion: sitectl/v1\nKind: Proxy\nmetadata: { name: corp }\nspec: { server: proxy.contoso.com }\n');
+      expect(found).toEqual([{ code: 'SchemaViolation', message: "'Kind' must be written 'kind': field names are case-sensitive", at: '2:1' }]);
+    });
+
     it("keeps the parser's own message for a key without its colon", async () => {
       const found = await messages('colon.yaml', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec:\n  server proxy.contoso.com\n  port: 8080\n');
       expect(found).toEqual([{ code: 'YamlSyntax', message: 'Implicit keys need to be on a single line', at: '5:3' }]);

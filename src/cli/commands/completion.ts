@@ -79,7 +79,7 @@ complete -o filenames -F _sitectl sitectl
 function zsh(commands: readonly CommandWords[]): string {
   const valueCases = commands.flatMap((c) => [...c.values].map(([flag, values]) => `    "${c.name} ${flag}") compadd -- ${values.join(' ')}; return ;;`));
   const fileCases = commands.filter((c) => c.files.length > 0).map((c) => `    ${c.files.map((f) => `"${c.name} ${f}"`).join('|')}) _files; return ;;`);
-  const wordCases = commands.map((c) => `    ${c.name}) compadd -- ${[...c.args, ...c.flags].join(' ')} ;;`);
+  const wordCases = commands.map((c) => `    ${c.name}) ${c.fileArgument ? '[[ $words[CURRENT] != -* ]] && _files; ' : ''}compadd -- ${[...c.args, ...c.flags].join(' ')} ;;`);
   return `#compdef sitectl
 # sitectl zsh completion: source <(sitectl completion zsh)
 _sitectl() {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeAtomically } from '../../backend/write-atomically.js';
 import { hasChanges } from '../../model/plan.js';
@@ -59,6 +59,9 @@ async function refuseToOverwrite(target: string, given: string, input: ManifestI
   if (inputs.has(target) || /\.ya?ml$/i.test(target)) {
     throw new UsageError(`--out ${given}: a saved plan is JSON, and this name is ${inputs.has(target) ? 'one of the manifests being planned' : 'a manifest file\'s'}; save it as plan.json or another .json file`);
   }
+  const folder = await stat(path.dirname(target)).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new UsageError(`--out ${given}: the folder ${path.dirname(given) || '.'} does not exist; create it first or save the plan elsewhere`);
+  if ((await stat(target).catch(() => undefined))?.isDirectory()) throw new UsageError(`--out ${given} is a folder; name a file in it, such as ${path.join(given, 'plan.json')}`);
   let text: string;
   try {
     text = await readFile(target, 'utf8');
