@@ -77,8 +77,11 @@ export class EventLog {
 
   async record(events: readonly NewEvent[], now: string): Promise<void> {
     if (events.length === 0) return;
-    if ((await this.known(), this.cache!.size) >= this.maxBytes) await this.rotate();
-    const known = await this.known();
+    let known = await this.known();
+    if (this.cache!.size >= this.maxBytes) {
+      await this.rotate();
+      known = await this.known();
+    }
     const lines = events.map((event) => {
       const previous = known.get(eventKey(event));
       const record: SiteEvent = previous

@@ -1,5 +1,5 @@
 import type { DesiredState } from '../model/desired.js';
-import { proxyKey } from './proxy-names.js';
+import { settingsKey } from '../model/proxy.js';
 
 /** KeptSite is what a Site document says that a live state cannot: requireProxy, hotfixes, and the features that are on. */
 export interface KeptSite {
@@ -16,7 +16,7 @@ export interface KeptSite {
 export interface Kept {
   /** By site code, upper case. */
   readonly sites: ReadonlyMap<string, KeptSite>;
-  /** Proxy document names by proxyKey. */
+  /** Proxy document names by settingsKey. */
   readonly proxyNames: ReadonlyMap<string, string>;
   /** Servers (lower case) whose distribution point has `connectedCache: true`. */
   readonly connectedCache: ReadonlySet<string>;
@@ -34,7 +34,7 @@ export function keptFrom(desired: DesiredState): Kept {
   }
   const proxyNames = new Map<string, string>();
   for (const [name, settings] of [...desired.proxies].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (!proxyNames.has(proxyKey(settings))) proxyNames.set(proxyKey(settings), name);
+    if (!proxyNames.has(settingsKey(settings))) proxyNames.set(settingsKey(settings), name);
   }
   const connectedCache = new Set<string>();
   for (const server of desired.servers.values()) {

@@ -1,8 +1,8 @@
 import type { LiveRole, LiveServer, LiveSite, LiveState } from '../model/live.js';
 import { API_VERSION, type Kind } from '../model/manifest.js';
-import type { ProxySettings } from '../model/proxy.js';
+import { settingsKey, type ProxySettings } from '../model/proxy.js';
 import { SERVER_ROLE_TYPES, type RoleType } from '../model/server.js';
-import { nameProxies, proxyKey } from './proxy-names.js';
+import { nameProxies } from './proxy-names.js';
 import { renderManifestFile } from './render-yaml.js';
 import { stableHash } from './stable-hash.js';
 import type { Kept, KeptSite } from './kept.js';
@@ -130,12 +130,12 @@ interface NamedProxy {
 }
 
 /**
- * namedProxies picks, by proxyKey, the proxies written as Proxy documents: those that two or
+ * namedProxies picks, by settingsKey, the proxies written as Proxy documents: those that two or
  * more servers use, and those the folder's manifests already named (under that name). The
  * others stay inline in their one server.
  */
 function namedProxies(servers: readonly LiveServer[], kept: Kept): Map<string, NamedProxy> {
-  const users = groupBy(servers.filter((s) => s.proxy !== null), (s) => proxyKey(s.proxy!));
+  const users = groupBy(servers.filter((s) => s.proxy !== null), (s) => settingsKey(s.proxy!));
   const chosen = [...users.entries()].filter(([key, list]) => list.length > 1 || kept.proxyNames.has(key));
   // The document spells the proxy as most of its servers do (ConfigMgr ignores case; people do not).
   const spelled = chosen.map(([key, list]) => [key, mostCommonSpelling(list.map((s) => s.proxy!))] as const);
@@ -201,7 +201,7 @@ function proxyDocument(name: string, proxy: ProxySettings): ImportedDocument {
 
 function serverDocument(server: LiveServer, proxies: ReadonlyMap<string, NamedProxy>, options: ImportOptions): ImportedDocument {
   const spec: Record<string, unknown> = { site: siteKey(server.site) };
-  const named = server.proxy && proxies.get(proxyKey(server.proxy));
+  const named = server.proxy && proxies.get(settingsKey(server.proxy));
   if (server.proxy) spec.proxy = named ? { ref: named.name } : settings(server.proxy);
   else if (!options.leaveUnset) spec.proxy = { enabled: false };
   const connectedCache = options.kept.connectedCache.has(server.name.toLowerCase());

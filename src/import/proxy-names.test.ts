@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ProxySettings } from '../model/proxy.js';
-import { nameProxies, proxyKey } from './proxy-names.js';
+import { settingsKey, type ProxySettings } from '../model/proxy.js';
+import { nameProxies } from './proxy-names.js';
 
 const p = (server: string, port: number, account: string | null = null): ProxySettings => ({ server, port, account });
-const names = (...proxies: ProxySettings[]) => proxies.map((proxy) => nameProxies(proxies).get(proxyKey(proxy)));
+const names = (...proxies: ProxySettings[]) => proxies.map((proxy) => nameProxies(proxies).get(settingsKey(proxy)));
 
 describe('nameProxies', () => {
   it('names a proxy from its whole host, its port and its account as DOMAIN-user', () => {
@@ -17,8 +17,8 @@ describe('nameProxies', () => {
 
   it('keeps the name of a proxy when other proxies come or go', () => {
     const corp = p('proxy.contoso.com', 8080, 'CONTOSO\\svc');
-    const alone = nameProxies([corp]).get(proxyKey(corp));
-    const withOthers = nameProxies([p('proxy.fabrikam.com', 8080, 'FABRIKAM\\svc'), corp, p('proxy.contoso.com', 80)]).get(proxyKey(corp));
+    const alone = nameProxies([corp]).get(settingsKey(corp));
+    const withOthers = nameProxies([p('proxy.fabrikam.com', 8080, 'FABRIKAM\\svc'), corp, p('proxy.contoso.com', 80)]).get(settingsKey(corp));
     expect(withOthers).toBe(alone);
   });
 

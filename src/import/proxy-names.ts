@@ -1,15 +1,10 @@
-import type { ProxySettings } from '../model/proxy.js';
+import { settingsKey, type ProxySettings } from '../model/proxy.js';
 import { stableHash } from './stable-hash.js';
-
-/** proxyKey identifies a proxy the way ConfigMgr compares them: host and account case-insensitively, port exactly. */
-export function proxyKey(proxy: ProxySettings): string {
-  return `${proxy.server.toLowerCase()}\n${proxy.port}\n${(proxy.account ?? '').toLowerCase()}`;
-}
 
 const MAX_NAME = 63;
 
 /**
- * nameProxies gives each distinct proxy (by proxyKey) a Proxy document name that a person can
+ * nameProxies gives each distinct proxy (by settingsKey) a Proxy document name that a person can
  * read and that depends on that proxy alone, so that a re-import after another proxy appeared
  * renames nothing: its whole host, its port and its account as DOMAIN-user, e.g.
  * `proxy-contoso-com-8080-contoso-svc-cmproxy`. Two proxies that only punctuation tells apart
@@ -17,7 +12,7 @@ const MAX_NAME = 63;
  */
 export function nameProxies(proxies: readonly ProxySettings[]): Map<string, string> {
   const byKey = new Map<string, ProxySettings>();
-  for (const proxy of proxies) if (!byKey.has(proxyKey(proxy))) byKey.set(proxyKey(proxy), proxy);
+  for (const proxy of proxies) if (!byKey.has(settingsKey(proxy))) byKey.set(settingsKey(proxy), proxy);
   const plain = new Map([...byKey].map(([key, proxy]) => [key, proxyName(proxy)]));
   const uses = countValues(plain);
   const names = new Map<string, string>();
@@ -34,7 +29,7 @@ export function nameProxies(proxies: readonly ProxySettings[]): Map<string, stri
 /** proxyName builds a DNS-label name from a proxy's host, port and account. */
 function proxyName(proxy: ProxySettings): string {
   const name = label(`${label(proxy.server) || 'proxy'}-${proxy.port}${proxy.account !== null ? `-${proxy.account}` : ''}`);
-  return name.length <= MAX_NAME ? name : withSuffix(name, stableHash(proxyKey(proxy)));
+  return name.length <= MAX_NAME ? name : withSuffix(name, stableHash(settingsKey(proxy)));
 }
 
 /** label lower-cases text and turns every run of other characters than a-z and 0-9 into one dash. */

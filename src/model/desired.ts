@@ -1,6 +1,6 @@
 import type { SiteSystemServer, CloudDistributionPoint } from './server.js';
 import type { Site } from './site.js';
-import { describeSettings, type ProxySettings } from './proxy.js';
+import { settingsKey, type ProxySettings } from './proxy.js';
 
 /** DesiredState is everything the manifests ask for, resolved and keyed by normalised name. */
 export interface DesiredState {
@@ -10,11 +10,11 @@ export interface DesiredState {
   readonly cloudDistributionPoints: readonly CloudDistributionPoint[];
 }
 
-/** proxyNamesBySettings gives, by settings (as describeSettings writes them, lower case), the names of the Proxy documents that declare them. */
+/** proxyNamesBySettings gives, by settingsKey, the names of the Proxy documents that declare those settings. */
 export function proxyNamesBySettings(desired: DesiredState): Map<string, string[]> {
   const names = new Map<string, string[]>();
   for (const [name, settings] of desired.proxies) {
-    const key = describeSettings(settings).toLowerCase();
+    const key = settingsKey(settings);
     names.set(key, [...(names.get(key) ?? []), name].sort());
   }
   return names;

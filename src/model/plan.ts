@@ -57,6 +57,12 @@ export interface Plan {
   readonly sites?: readonly LiveSite[];
 }
 
+/** isPlanDocument tells whether a parsed JSON value says it is a sitectl Plan (apiVersion and kind). */
+export function isPlanDocument(value: unknown): value is Partial<Plan> {
+  const plan = value as { apiVersion?: unknown; kind?: unknown } | null;
+  return typeof plan === 'object' && plan !== null && plan.apiVersion === 'sitectl/v1' && plan.kind === 'Plan';
+}
+
 /** hasChanges tells whether applying the plan would write anything (holds are not changes). */
 export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
   return plan.changes.some((c) => c.action !== 'hold');

@@ -30,6 +30,11 @@ function sameText(a: string, b: string): boolean {
   return a === b || a.toLowerCase() === b.toLowerCase();
 }
 
+/** settingsKey identifies proxy settings the way sameSettings compares them: equal keys, equal settings. */
+export function settingsKey(s: ProxySettings): string {
+  return `${s.server.toLowerCase()}\n${s.port}\n${(s.account ?? '').toLowerCase()}`;
+}
+
 /** sameProxy compares desired proxies; a ref and identical inline settings are equal. */
 export function sameProxy(a: DesiredProxy, b: DesiredProxy): boolean {
   if (!a.enabled || !b.enabled) return a.enabled === b.enabled;

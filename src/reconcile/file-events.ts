@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-
-const MANIFEST = /\.ya?ml$/i;
+import { isManifestFile } from '../sources/read-sources.js';
 
 /**
  * isIgnored drops what is not a manifest: hidden files and folders (.git, editor state) and
@@ -11,7 +10,7 @@ export function isIgnored(root: string, file: string, isFile: boolean | undefine
   const relative = path.relative(root, file);
   if (relative === '' || relative.startsWith('..')) return false;
   if (relative.split(path.sep).some((part) => part.startsWith('.') || part.startsWith('#'))) return true;
-  return isFile === true && !MANIFEST.test(file);
+  return isFile === true && !isManifestFile(file);
 }
 
 /**
@@ -25,7 +24,7 @@ export async function watchManifests(roots: readonly string[], changed: () => vo
     ignored: (file, stats) => roots.some((root) => isIgnored(root, file, stats?.isFile())),
   });
   watcher.on('all', (event, file) => {
-    if (event === 'addDir' || (event !== 'unlinkDir' && !MANIFEST.test(file))) return;
+    if (event === 'addDir' || (event !== 'unlinkDir' && !isManifestFile(file))) return;
     changed();
   });
   watcher.on('error', failed);

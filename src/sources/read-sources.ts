@@ -16,7 +16,8 @@ export interface SourceSet {
   readonly leftOut: string[];
 }
 
-const MANIFEST_FILE = /\.ya?ml$/i;
+/** isManifestFile tells a manifest by its name: .yaml or .yml, in any case. */
+export const isManifestFile = (name: string): boolean => /\.ya?ml$/i.test(name);
 
 /** IGNORE_FILE, in a folder given with -f, lists in gitignore syntax the files below it that are not manifests. */
 export const IGNORE_FILE = '.sitectlignore';
@@ -94,7 +95,7 @@ function walk(folder: string, ctx: Walk): void {
     const relative = path.relative(ctx.root, full).split(path.sep).join('/');
     if (ctx.ignored?.ignores(isDirectory ? `${relative}/` : relative)) continue;
     if (isDirectory) walk(full, ctx);
-    else if (isFile && MANIFEST_FILE.test(entry.name)) {
+    else if (isFile && isManifestFile(entry.name)) {
       const before = ctx.set.sources.length;
       readOne(full, ctx.cwd, ctx.set, ctx.known);
       const read = ctx.set.sources[before];

@@ -1,5 +1,6 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isManifestFile } from './read-sources.js';
 
 /** TreeFile is one file to write: its path below the tree's root (with `/`) and its text. */
 export interface TreeFile {
@@ -18,7 +19,7 @@ export type TreeWrite = { readonly written: false; readonly why: string } | { re
  * (temp file and rename) and only inside `root`, even when a folder on the way is a link.
  */
 export function writeTree(root: string, files: readonly TreeFile[], options: { force: boolean; marker: string }): TreeWrite {
-  const info = statIfAny(root);
+  const info = statSync(root, { throwIfNoEntry: false });
   if (info && !info.isDirectory()) return { written: false, why: `${root} is a file, not a folder` };
   const existing = info ? readdirSync(root).filter((name) => name !== '.git') : [];
   if (existing.length > 0 && !options.force) {
@@ -79,7 +80,7 @@ function importedFiles(folder: string, marker: string): string[] {
     const full = path.join(folder, entry.name);
     if (entry.name.startsWith('.') || entry.name === 'node_modules') return [];
     if (entry.isDirectory()) return importedFiles(full, marker);
-    if (!entry.isFile() || !/\.ya?ml$/i.test(entry.name)) return [];
+    if (!entry.isFile() || !isManifestFile(entry.name)) return [];
     const head = readFileSync(full, 'utf8').slice(0, 512).split('\n').slice(0, 3);
     return head.some((line) => line.startsWith(`# ${marker}`)) ? [full] : [];
   });
@@ -88,8 +89,4 @@ function importedFiles(folder: string, marker: string): string[] {
 function inside(root: string, target: string): boolean {
   const relative = path.relative(root, target);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
-
-function statIfAny(file: string): ReturnType<typeof statSync> | undefined {
-  return statSync(file, { throwIfNoEntry: false });
 }

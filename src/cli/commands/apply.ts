@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Plan } from '../../model/plan.js';
+import { isPlanDocument, type Plan } from '../../model/plan.js';
+import { isManifestFile } from '../../sources/read-sources.js';
 import { applyManifests, applySavedPlan, type PassResult } from '../../reconcile/pass.js';
 import { palette, useColor } from '../color.js';
 import { passOptions, readManifests, withSource, writableState, type ManifestFlags, type StateFlags } from '../inputs.js';
@@ -60,10 +61,10 @@ async function readPlan(file: string, io: Io): Promise<Plan> {
   try {
     plan = JSON.parse(text) as Partial<Plan>;
   } catch {
-    if (/\.ya?ml$/i.test(file) || /^\s*apiVersion:/m.test(text)) throw new UsageError(`${file} holds manifests, not a saved plan; ${manifests}`);
+    if (isManifestFile(file) || /^\s*apiVersion:/m.test(text)) throw new UsageError(`${file} holds manifests, not a saved plan; ${manifests}`);
     throw new UsageError(`${file} is not a plan saved by sitectl plan --out (it is not JSON)`);
   }
-  if (plan.kind !== 'Plan' || plan.apiVersion !== 'sitectl/v1' || typeof plan.liveFingerprint !== 'string' || !Array.isArray(plan.changes)) {
+  if (!isPlanDocument(plan) || typeof plan.liveFingerprint !== 'string' || !Array.isArray(plan.changes)) {
     throw new UsageError(`${file} is not a plan saved by sitectl plan --out`);
   }
   if ((plan.summary?.errors ?? 0) > 0) throw new UsageError(`${file} holds a plan with errors; fix the manifests and plan again`);

@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeAtomically } from '../../backend/write-atomically.js';
-import { hasChanges } from '../../model/plan.js';
+import { isManifestFile } from '../../sources/read-sources.js';
+import { hasChanges, isPlanDocument } from '../../model/plan.js';
 import { planManifests, type ManifestInput } from '../../reconcile/pass.js';
 import { palette, useColor } from '../color.js';
 import { liveSource, passOptions, readManifests, withSource, type ManifestFlags, type StateFlags } from '../inputs.js';
@@ -56,7 +57,7 @@ export async function runDiff(flags: DiffFlags, io: Io, command: 'diff' | 'plan'
  */
 async function refuseToOverwrite(target: string, given: string, input: ManifestInput, io: Io): Promise<void> {
   const inputs = new Set(input.sources.map((s) => path.resolve(io.cwd, s.file)));
-  if (inputs.has(target) || /\.ya?ml$/i.test(target)) {
+  if (inputs.has(target) || isManifestFile(target)) {
     throw new UsageError(`--out ${given}: a saved plan is JSON, and this name is ${inputs.has(target) ? 'one of the manifests being planned' : 'a manifest file\'s'}; save it as plan.json or another .json file`);
   }
   const folder = await stat(path.dirname(target)).catch(() => undefined);
@@ -73,8 +74,7 @@ async function refuseToOverwrite(target: string, given: string, input: ManifestI
 
 function isSavedPlan(text: string): boolean {
   try {
-    const value = JSON.parse(text) as { apiVersion?: unknown; kind?: unknown };
-    return value.apiVersion === 'sitectl/v1' && value.kind === 'Plan';
+    return isPlanDocument(JSON.parse(text));
   } catch {
     return false;
   }

@@ -2,7 +2,7 @@ import { yaml } from '../../manifest/yaml-library.js';
 import { proxyNamesBySettings } from '../../model/desired.js';
 import type { LiveServer, LiveSite, LiveState } from '../../model/live.js';
 import { loadManifests } from '../../validate.js';
-import { describeSettings, type ProxySettings } from '../../model/proxy.js';
+import { settingsKey, type ProxySettings } from '../../model/proxy.js';
 import { readLive, readManifests, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
 import { palette } from '../color.js';
@@ -85,7 +85,7 @@ function proxiesInUse(live: LiveState, names: ReadonlyMap<string, string[]> | un
   const byKey = new Map<string, ProxyInUse>();
   for (const server of live.servers) {
     if (!server.proxy) continue;
-    const key = describeSettings(server.proxy).toLowerCase();
+    const key = settingsKey(server.proxy);
     const named = names?.get(key);
     const entry = byKey.get(key) ?? { proxy: server.proxy, ...(names ? { names: named ?? [] } : {}), servers: [] };
     entry.servers.push(server.name);

@@ -89,7 +89,7 @@ async function planImport(tree: ImportedTree, root: string, snapshot: LiveSnapsh
   });
   const store = { get: (hash: string) => rendered.get(hash), put: () => {}, save: () => {} };
   const live = { location: 'the imported live state', read: () => Promise.resolve(snapshot) };
-  return (await planManifests({ sources, diagnostics: [], store }, live, { ...passOptions({}, io) })).plan;
+  return (await planManifests({ sources, diagnostics: [], store }, live, passOptions({}, io))).plan;
 }
 
 /** report is the import's summary: counts, the rules' findings as a to-do list, what to review and what to run next. */

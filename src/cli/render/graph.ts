@@ -1,7 +1,7 @@
 import { proxyNamesBySettings, type DesiredState } from '../../model/desired.js';
 import type { LiveState } from '../../model/live.js';
 import type { Plan } from '../../model/plan.js';
-import { describeSettings, type ProxySettings } from '../../model/proxy.js';
+import { describeSettings, settingsKey, type ProxySettings } from '../../model/proxy.js';
 
 /** GraphFormat is a graph output: Mermaid (renders in GitHub and Azure DevOps markdown) or Graphviz DOT. */
 export type GraphFormat = 'mermaid' | 'dot';
@@ -30,7 +30,7 @@ export function buildGraph(desired: DesiredState, plan: Plan, live: LiveState, o
     if (!settings) return null;
     const described = describeSettings(settings);
     // A proxy that Proxy documents name is shown with those names above its settings.
-    const named = names.get(described.toLowerCase());
+    const named = names.get(settingsKey(settings));
     const label = named ? `${named.join(', ')}\n${described}` : described;
     if (!proxies.has(label)) proxies.set(label, `proxy${proxies.size + 1}`);
     return proxies.get(label)!;
