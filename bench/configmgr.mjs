@@ -73,7 +73,7 @@ export function measureConfigMgr(servers, pwsh) {
     let changed = 0;
     for (const file of generated(repo)) {
       const text = readFileSync(file, 'utf8');
-      const edited = text.replace(/name: (\S+)\n(spec:\n  site: \S+\n  proxy: \{ ref: region-\d+)(-anon)? \}/g, (all, name, head, anon) => {
+      const edited = text.replace(/name: (\S+)\n(spec:\n {2}site: \S+\n {2}proxy: \{ ref: region-\d+)(-anon)? \}/g, (all, name, head, anon) => {
         if (!moved.has(name)) return all;
         changed++;
         return `name: ${name}\n${head}${anon ? '' : '-anon'} }`;

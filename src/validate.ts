@@ -94,7 +94,7 @@ export function loadManifests(sources: readonly SourceFile[], { cache, store, re
   });
   if (cache) {
     cache.clear();
-    sources.forEach((source, i) => cache.set(source.file, checked[i]!));
+    sources.forEach((source, i) => cache.set(source.file, checked[i]));
   }
   const resolution = resolve(
     checked.flatMap((c) => c.documents),

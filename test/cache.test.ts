@@ -10,7 +10,7 @@ import { ROOT, sitectl } from './support/cli.js';
 
 const scratch = () => mkdtempSync(path.join(tmpdir(), 'sitectl-cache-'));
 const cacheFiles = (folder: string) => (existsSync(folder) ? readdirSync(folder).filter((n) => n.endsWith('.json')) : []);
-const readCache = (folder: string) => JSON.parse(readFileSync(path.join(folder, cacheFiles(folder)[0]!), 'utf8')) as { entries: Record<string, { documents: { spec: { proxy?: { port?: number } } }[] }> };
+const readCache = (folder: string) => JSON.parse(readFileSync(path.join(folder, cacheFiles(folder)[0]), 'utf8')) as { entries: Record<string, { documents: { spec: { proxy?: { port?: number } } }[] }> };
 
 const MISTAKES = path.join(ROOT, 'examples/mistakes');
 
@@ -49,7 +49,7 @@ describe('the manifest cache', () => {
     expect(ports(parsed.stdout).has(4242)).toBe(false);
 
     // Change what the cache says about every server with a proxy: only a run that reads the cache can print port 4242.
-    const file = path.join(cache, cacheFiles(cache)[0]!);
+    const file = path.join(cache, cacheFiles(cache)[0]);
     const document = readCache(cache);
     for (const entry of Object.values(document.entries)) for (const doc of entry.documents) if (doc.spec.proxy?.port) doc.spec.proxy.port = 4242;
     writeFileSync(file, JSON.stringify(document));
@@ -67,7 +67,7 @@ describe('the manifest cache', () => {
     const cache = path.join(scratch(), 'cache');
     const args = ['validate', '-f', 'examples/contoso', '-o', 'json'];
     const first = await sitectl(args, { env: { SITECTL_CACHE: cache } });
-    const file = path.join(cache, cacheFiles(cache)[0]!);
+    const file = path.join(cache, cacheFiles(cache)[0]);
     for (const damage of ['{"format":"sitectl-manifest-cache/1","entr', '{"format":"sitectl-manifest-cache/1","build":"x","entries":{}}', 'null']) {
       writeFileSync(file, damage);
       expect(await sitectl(args, { env: { SITECTL_CACHE: cache } })).toEqual(first);
@@ -79,7 +79,7 @@ describe('the manifest cache', () => {
     const cache = path.join(scratch(), 'cache');
     const args = ['diff', '-f', 'examples/contoso', '--state', path.join(scratch(), 'state.json'), '-o', 'json'];
     const first = await sitectl(args, { env: { SITECTL_CACHE: cache } });
-    const file = path.join(cache, cacheFiles(cache)[0]!);
+    const file = path.join(cache, cacheFiles(cache)[0]);
     const document = readCache(cache);
     for (const entry of Object.values(document.entries)) for (const doc of entry.documents) if (doc.spec.proxy?.port) doc.spec.proxy.port = 4242;
     writeFileSync(file, JSON.stringify(document));

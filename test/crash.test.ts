@@ -54,7 +54,7 @@ describe('crash consistency', () => {
         expect(portsOf(live)).toEqual([port]);
         landed++;
       }
-      previous = { revision: live.revision, port: portsOf(live)[0]! };
+      previous = { revision: live.revision, port: portsOf(live)[0] };
     }
     // The lock a killed apply left behind is taken over, and the next apply succeeds.
     const port = previous.port === 8001 ? 8002 : 8001;

@@ -23,7 +23,7 @@ function mutate(text: string, mutations: readonly Mutation[]): string {
   for (const m of mutations) {
     if (lines.length === 0) break;
     const i = m.line % lines.length;
-    const line = lines[i]!;
+    const line = lines[i];
     if (m.op === 'delete') lines.splice(i, 1);
     else if (m.op === 'duplicate') lines.splice(i, 0, line);
     else if (m.op === 'retype') lines[i] = line.includes(':') ? `${line.slice(0, line.indexOf(':') + 1)} ${m.token}` : m.token;
@@ -37,7 +37,7 @@ describe('validate under mutation', () => {
   it('always returns diagnostics or success, never throws', () => {
     fc.assert(
       fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 8 }), (seed, mutations) => {
-        const text = mutate(SEEDS[seed]!, mutations);
+        const text = mutate(SEEDS[seed], mutations);
         const result = validate([{ file: 'fuzz.yaml', bytes: new TextEncoder().encode(text) }], { today: TODAY });
         for (const d of result.diagnostics) {
           expect(d.code).toMatch(/^[A-Z][A-Za-z]+$/);

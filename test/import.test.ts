@@ -143,7 +143,7 @@ describe('sitectl import', () => {
     });
     await sitectl(['import', '--live', live, '-o', path.join(dir, 'managed')]);
     await sitectl(['import', '--live', live, '-o', path.join(dir, 'unset'), '--leave-unset']);
-    const dp = (root: string) => readFileSync(path.join(dir, root, 'sites/P01/servers.yaml'), 'utf8').split('---\n')[1]!;
+    const dp = (root: string) => readFileSync(path.join(dir, root, 'sites/P01/servers.yaml'), 'utf8').split('---\n')[1];
     expect(dp('managed')).toContain('  proxy: { enabled: false }\n');
     expect(dp('unset')).not.toContain('proxy');
     for (const root of ['managed', 'unset']) expect((await sitectl(['diff', '-f', path.join(dir, root), '--live', live])).code).toBe(0);
@@ -159,7 +159,7 @@ describe('sitectl import', () => {
     const before = tree(out);
     const files = Object.keys(before).filter((f) => f.startsWith('sites/P01/servers'));
     expect(files).toEqual(['sites/P01/servers-01.yaml', 'sites/P01/servers-02.yaml', 'sites/P01/servers-03.yaml', 'sites/P01/servers-04.yaml']);
-    const names = files.map((f) => [...before[f]!.matchAll(/^ {2}name: (.+)$/gm)].map((m) => m[1]!));
+    const names = files.map((f) => [...before[f].matchAll(/^ {2}name: (.+)$/gm)].map((m) => m[1]));
     for (const list of names) {
       expect(list.length).toBeGreaterThan(50);
       expect(list.length).toBeLessThan(150);

@@ -47,7 +47,7 @@ describe('examples/mistakes', () => {
     }
     const file = path.relative(ROOT, path.join(dir, expected.file)).split(path.sep).join('/');
     expect(hit!.source).toEqual({ file, line: expected.line, column: expected.column });
-    const lineText = readFileSync(path.join(dir, expected.file), 'utf8').split('\n')[expected.line! - 1]!;
+    const lineText = readFileSync(path.join(dir, expected.file), 'utf8').split('\n')[expected.line! - 1];
     expect(lineText.slice(expected.column! - 1).startsWith(expected.text!)).toBe(true);
   });
 });

@@ -17,8 +17,8 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'sitectl-pack-'));
   const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT });
   const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
-  tarball = path.join(dir, packed!.filename);
-  await writeFile(path.join(dir, 'files.json'), JSON.stringify(packed!.files.map((f) => f.path)));
+  tarball = path.join(dir, packed.filename);
+  await writeFile(path.join(dir, 'files.json'), JSON.stringify(packed.files.map((f) => f.path)));
 }, 120_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

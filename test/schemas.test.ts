@@ -60,10 +60,10 @@ describe('schemas/', () => {
     const files = yamlFiles(path.join(ROOT, folder)).filter((f) => readFileSync(f, 'utf8').includes('apiVersion: sitectl/v1'));
     expect(files.length).toBeGreaterThan(3);
     for (const file of files) {
-      const modeline = /^# yaml-language-server: \$schema=(\S+)$/.exec(readFileSync(file, 'utf8').split('\n')[0]!);
+      const modeline = /^# yaml-language-server: \$schema=(\S+)$/.exec(readFileSync(file, 'utf8').split('\n')[0]);
       expect(modeline, file).not.toBeNull();
       // The template points at the installed package (node_modules/sitectl/schemas); here that is schemas/.
-      const target = path.resolve(path.dirname(file), modeline![1]!).replace(/.*node_modules\/sitectl\/schemas\//, path.join(ROOT, 'schemas') + '/');
+      const target = path.resolve(path.dirname(file), modeline![1]).replace(/.*node_modules\/sitectl\/schemas\//, path.join(ROOT, 'schemas') + '/');
       const schema = JSON.parse(readFileSync(target, 'utf8')) as Schema;
       const check = ajv.getSchema(schema.$id as string) ?? ajv.compile(schema);
       for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
@@ -92,7 +92,7 @@ describe('precompiled validators', () => {
       for (const doc of docs) {
         const kind = (doc as { kind?: string } | null)?.kind;
         if (!kind || !(kind in ids)) continue;
-        const fast = precompiled[kind]! as ((data: unknown) => boolean) & { errors?: unknown };
+        const fast = precompiled[kind] as ((data: unknown) => boolean) & { errors?: unknown };
         const slow = ajv.getSchema(ids[kind as keyof typeof ids])!;
         expect(fast(doc)).toBe(slow(doc));
         expect(JSON.stringify(fast.errors ?? null)).toBe(JSON.stringify(slow.errors ?? null));

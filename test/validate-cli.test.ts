@@ -138,8 +138,8 @@ describe('sitectl validate', () => {
       expect(result.code).toBe(2);
       const diagnostics = JSON.parse(result.stdout).diagnostics as { code: string; message: string; source: { line: number } }[];
       expect(diagnostics.map((d) => d.code)).toEqual(['YamlSyntax']);
-      expect(diagnostics[0]!.message).toContain('write DOMAIN\\user without quotes or in single quotes');
-      expect(diagnostics[0]!.source.line).toBe(16);
+      expect(diagnostics[0].message).toContain('write DOMAIN\\user without quotes or in single quotes');
+      expect(diagnostics[0].source.line).toBe(16);
     });
 
     it('that YAML reads as another character (\\N, \\_, \\L, \\P) is refused, saying how to write it', async () => {
@@ -147,7 +147,7 @@ describe('sitectl validate', () => {
       const result = await sitectl(['validate', '-f', file, '-o', 'json']);
       expect(result.code).toBe(2);
       const [only] = JSON.parse(result.stdout).diagnostics as { message: string }[];
-      expect(only!.message).toContain('without quotes or in single quotes');
+      expect(only.message).toContain('without quotes or in single quotes');
     });
 
     it('that YAML reads as a line break is refused, saying so', async () => {
@@ -156,8 +156,8 @@ describe('sitectl validate', () => {
       expect(result.code).toBe(2);
       const diagnostics = JSON.parse(result.stdout).diagnostics as { code: string; message: string; path: string }[];
       expect(diagnostics.map((d) => `${d.code} ${d.path}`)).toEqual(['SchemaViolation /spec/account']);
-      expect(diagnostics[0]!.message).toContain('it holds a line break or another control character');
-      expect(diagnostics[0]!.message).toContain('without quotes or in single quotes');
+      expect(diagnostics[0].message).toContain('it holds a line break or another control character');
+      expect(diagnostics[0].message).toContain('without quotes or in single quotes');
     });
   });
 
@@ -237,7 +237,7 @@ describe('sitectl validate', () => {
     const result = await sitectl(['validate', '-f', '-'], { input: `${SITE_P01}---\n${SITE_P01}` });
     expect(result.code).toBe(2);
     expect(problemLines(result.stdout)).toEqual([
-      expect.stringMatching(/^-:13:9  error  DuplicateObject  Site 'P01' is declared twice: here and at -:4:9/),
+      expect.stringMatching(/^-:13:9 {2}error {2}DuplicateObject {2}Site 'P01' is declared twice: here and at -:4:9/),
     ]);
   });
 

@@ -53,7 +53,7 @@ const EDITS: [name: string, run: (states: readonly string[]) => Promise<void>][]
   ['the file is fixed', () => edit('P02/servers.yaml', (t) => t.replace('kind: SiteSystemServer\n  bad: [indent', 'kind: SiteSystemServer'))],
   ['the site changes the proxy of a server sitectl manages (drift)', (states) => editState(states, (t) => t.replace('"port":3128', '"port":3129'))],
   ['a site moves to another version', () => edit('P01/site.yaml', (t) => t.replace('version: 2509', 'version: 2603'))],
-  ['a server leaves the manifests', () => edit('P01/servers.yaml', (t) => t.replace(/---\napiVersion: sitectl\/v1\nkind: SiteSystemServer\nmetadata:\n  name: cm-p01-mp2[\s\S]*?(?=---)/, ''))],
+  ['a server leaves the manifests', () => edit('P01/servers.yaml', (t) => t.replace(/---\napiVersion: sitectl\/v1\nkind: SiteSystemServer\nmetadata:\n {2}name: cm-p01-mp2[\s\S]*?(?=---)/, ''))],
   ['a second document names a server already declared', () => edit('P02/site.yaml', (t) => `${t}---\napiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: CM-P01.eu.contoso.com\nspec:\n  site: P01\n`)],
   ['a server is declared again under another proxy', () => edit('P02/site.yaml', (t) => t.replace(/---\napiVersion: sitectl\/v1\nkind: SiteSystemServer[\s\S]*$/, `---\napiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: cm-p01-mp2.eu.contoso.com\nspec:\n  site: P01\n  proxy: { ref: corp-us }\n`))],
 ];
@@ -76,14 +76,14 @@ describe('watch passes with a memo', () => {
       }
 
       // monitor mode plans without writing; autocorrect applies
-      const [liveA, liveB] = [await withMemo!.read(), await fresh!.read()];
+      const [liveA, liveB] = [await withMemo.read(), await fresh.read()];
       expect(planChecked(checked[0], liveA.state, liveA.fingerprint, options, memo), name).toEqual(planChecked(checked[1], liveB.state, liveB.fingerprint, options));
-      const results = [await applyChecked(checked[0], withMemo!, options, memo), await applyChecked(checked[1], fresh!, options)];
+      const results = [await applyChecked(checked[0], withMemo, options, memo), await applyChecked(checked[1], fresh, options)];
       expect(results[0], name).toEqual(results[1]);
-      if (results[0]!.applied) applied++;
-      const written = await readFile(states[0]!, 'utf8');
-      expect(written, name).toBe(await readFile(states[1]!, 'utf8'));
-      expect(JSON.parse(written), name).toEqual((await fresh!.read()).state);
+      if (results[0].applied) applied++;
+      const written = await readFile(states[0], 'utf8');
+      expect(written, name).toBe(await readFile(states[1], 'utf8'));
+      expect(JSON.parse(written), name).toEqual((await fresh.read()).state);
     }
     // The series must have exercised what it names: applies, and the two invalid steps.
     expect(applied).toBeGreaterThanOrEqual(6);

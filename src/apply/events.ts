@@ -1,5 +1,4 @@
 import type { EventReason, SiteEvent } from '../model/event.js';
-import type { LiveServer } from '../model/live.js';
 import type { Change } from '../model/plan.js';
 import { describeSettings, sameSettings } from '../model/proxy.js';
 import { roleChanges } from '../model/role-changes.js';
@@ -15,8 +14,8 @@ function event(reason: EventReason, change: Change, message: string, extra: Part
 
 /** eventsFor says what one executed change did, in the events of SPEC section 6. */
 export function eventsFor(change: Change, revision: number): NewEvent[] {
-  const before = change.before as Partial<LiveServer>;
-  const after = change.after as Partial<LiveServer>;
+  const before = change.before;
+  const after = change.after;
   const previous = before.proxy ?? null;
   const next = after.proxy ?? null;
   const at = { revision };

@@ -47,15 +47,15 @@ const hierarchy: fc.Arbitrary<Shape> = fc
     let next = 0;
     const site = (type: string, parent: string | null): string => {
       const at = next++;
-      sites.push({ code: codes[at]!, type, version: versions[at]!, parent, siteServer: servers[at]!, ...(at === 0 && hotfixes.length ? { hotfixes: [...new Set(hotfixes)] } : {}), ...(at === 0 && features ? { features } : {}) });
-      return codes[at]!;
+      sites.push({ code: codes[at], type, version: versions[at], parent, siteServer: servers[at], ...(at === 0 && hotfixes.length ? { hotfixes: [...new Set(hotfixes)] } : {}), ...(at === 0 && features ? { features } : {}) });
+      return codes[at];
     };
     const top = cas ? site('CentralAdministrationSite', null) : undefined;
     for (let p = 0; p < (cas ? primaries : 1); p++) {
       const primary = site('PrimarySite', top ?? null);
-      for (let s = 0; s < secondaries[p]!; s++) site('SecondarySite', primary);
+      for (let s = 0; s < secondaries[p]; s++) site('SecondarySite', primary);
     }
-    return { sites, top: top ?? sites[0]!.code };
+    return { sites, top: top ?? sites[0].code };
   });
 
 /** connectedCacheAllowed is DOMAIN.md's Connected Cache rule: which proxies a DP with it may have on a site's version. */
@@ -164,7 +164,7 @@ function shuffle<T>(items: readonly T[], seed: number): T[] {
   for (let i = out.length - 1; i > 0; i--) {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
     const j = state % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
+    [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
 }

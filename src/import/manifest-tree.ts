@@ -105,7 +105,7 @@ function siteReview(site: LiveSite, kept: KeptSite | undefined): string[] {
     ...(hasFeatures(site.features) || hasFeatures(kept?.features) ? [] : ['features']),
   ];
   if (missing.length === 0) return [];
-  const listed = missing.length === 1 ? missing[0]! : `${missing.slice(0, -1).join(', ')} or ${missing.at(-1)!}`;
+  const listed = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} or ${missing.at(-1)!}`;
   return [`Review: the live state does not say ${listed}; add ${missing.length === 1 ? 'it if it applies' : 'those that apply'} to this site.`];
 }
 
@@ -153,8 +153,8 @@ function namedProxies(servers: readonly LiveServer[], kept: Kept): Map<string, N
 
 function mostCommonSpelling(proxies: readonly ProxySettings[]): ProxySettings {
   const counts = groupBy(proxies, (p) => `${p.server}\n${p.account ?? ''}`);
-  const [, best] = [...counts.entries()].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : a > b ? 1 : 0))[0]!;
-  return best[0]!;
+  const [, best] = [...counts.entries()].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : a > b ? 1 : 0))[0];
+  return best[0];
 }
 
 /** siteKey is how sites and their servers are matched: a site code upper case, as the manifests normalise it. */

@@ -35,7 +35,7 @@ function mapping(value: Record<string, unknown>, indent: string): string {
 function nested(key: string, value: Record<string, unknown>, head: string, indent: string): string {
   const keys = Object.keys(value).filter((k) => value[k] !== undefined);
   if (keys.length === 0) return `${head} {}\n`;
-  if (keys.length === 1 && FLOW.has(key) && isScalar(value[keys[0]!])) return `${head} { ${scalar(keys[0]!)}: ${scalar(value[keys[0]!])} }\n`;
+  if (keys.length === 1 && FLOW.has(key) && isScalar(value[keys[0]])) return `${head} { ${scalar(keys[0])}: ${scalar(value[keys[0]])} }\n`;
   return `${head}\n${mapping(value, `${indent}  `)}`;
 }
 

@@ -31,7 +31,7 @@ export function tooDeepOffset(text: string, near: number): number | undefined {
       if (item.value) children.push(item.value);
     }
     // Pushed last-first so the walk visits them in document order.
-    for (let i = children.length - 1; i >= 0; i--) pending.push([children[i]!, depth + 1]);
+    for (let i = children.length - 1; i >= 0; i--) pending.push([children[i], depth + 1]);
   }
   return undefined;
 }

@@ -15,7 +15,7 @@ describe('parseSource', () => {
 
   it('locates nodes of a later document by their line in the file', () => {
     const result = parse('a: 1\n---\nspec:\n  roles:\n    - type: X\n      proxy: { ref: corp }\n');
-    const doc = result.documents[1]!;
+    const doc = result.documents[1];
     expect(doc.locate('/spec/roles/0/proxy/ref')).toEqual({ file: 'm.yaml', line: 6, column: 21 });
     expect(doc.locate('/spec/roles/0/proxy', 'key')).toEqual({ file: 'm.yaml', line: 6, column: 7 });
     // A missing key falls back to the deepest node that exists: the mapping that lacks it.
@@ -24,14 +24,14 @@ describe('parseSource', () => {
 
   it('counts columns after a BOM the way editors do, and handles CRLF', () => {
     const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('a: 1\r\nb:\r\n  c: 2\r\n')]);
-    const doc = parse(bom).documents[0]!;
+    const doc = parse(bom).documents[0];
     expect(doc.value).toEqual({ a: 1, b: { c: 2 } });
     expect(doc.locate('/a')).toEqual({ file: 'm.yaml', line: 1, column: 4 });
     expect(doc.locate('/b/c')).toEqual({ file: 'm.yaml', line: 3, column: 6 });
   });
 
   it('reads YAML 1.1 booleans and octal-looking numbers as YAML 1.2 does', () => {
-    expect(parse('a: yes\nb: on\nc: 0755\nd: 0o17\n').documents[0]!.value).toEqual({ a: 'yes', b: 'on', c: 755, d: 15 });
+    expect(parse('a: yes\nb: on\nc: 0755\nd: 0o17\n').documents[0].value).toEqual({ a: 'yes', b: 'on', c: 755, d: 15 });
   });
 
   it.each([
@@ -43,7 +43,7 @@ describe('parseSource', () => {
     const result = parse(text);
     expect(result.documents).toEqual([]);
     expect(result.diagnostics[0]).toMatchObject({ code: 'YamlSyntax', severity: 'error', source: { file: 'm.yaml', line, column } });
-    expect(result.diagnostics[0]!.message).toContain(words);
+    expect(result.diagnostics[0].message).toContain(words);
   });
 
   it('reports a document nested too deeply at the same place however much stack is left', () => {
@@ -60,7 +60,7 @@ describe('parseSource', () => {
     const result = parse('a: 1\n---\nb: [1\n---\nc: 3\n');
     expect(result.documents.map((d) => d.value)).toEqual([{ a: 1 }, { c: 3 }]);
     expect(result.diagnostics).toHaveLength(1);
-    expect(result.diagnostics[0]!.source!.line).toBe(4);
+    expect(result.diagnostics[0].source!.line).toBe(4);
   });
 
   it('refuses invalid UTF-8 at the offending byte', () => {

@@ -81,7 +81,7 @@ function parsePrecise(file: string, text: string): ParseResult {
     );
     if (problems.length > 0) {
       // The first problem of a document is the mistake; the parser's later ones mostly follow from it.
-      diagnostics.push(yamlProblem(file, text, lines, problems[0]!));
+      diagnostics.push(yamlProblem(file, text, lines, problems[0]));
       const object = declaredObject(doc);
       if (object) declared.push(object);
       return;

@@ -5,7 +5,7 @@ import { checkDocument } from './validate-document.js';
 function check(text: string) {
   const parsed = parseSource({ file: 'm.yaml', bytes: new TextEncoder().encode(text) });
   expect(parsed.diagnostics).toEqual([]);
-  return checkDocument(parsed.documents[0]!);
+  return checkDocument(parsed.documents[0]);
 }
 
 const serverDoc = (spec: string) => `apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: cm02.contoso.com\nspec:\n${spec}`;
@@ -36,13 +36,13 @@ describe('checkDocument', () => {
     const result = check(`apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: corp\nspec:\n  server: proxy.contoso.com\n  ${key}: x\n`);
     expect(result.diagnostics).toHaveLength(1);
     expect(result.diagnostics[0]).toMatchObject({ code: 'SchemaViolation', source: { line: 7, column: 3 } });
-    expect(result.diagnostics[0]!.message).toMatch(/never takes secrets.*account by name/);
+    expect(result.diagnostics[0].message).toMatch(/never takes secrets.*account by name/);
   });
 
   it('explains YAML 1.1 booleans', () => {
     const result = check(serverDoc('  site: P01\n  roles:\n    - type: SoftwareUpdatePoint\n      useProxy: yes\n'));
     expect(result.diagnostics[0]).toMatchObject({ path: '/spec/roles/0/useProxy', source: { line: 9, column: 17 } });
-    expect(result.diagnostics[0]!.message).toContain('write true or false');
+    expect(result.diagnostics[0].message).toContain('write true or false');
   });
 
   it('refuses a type-specific field on another role type', () => {
@@ -55,7 +55,7 @@ describe('checkDocument', () => {
   it('refuses a cloud distribution point on a server with a pointer to SiteSystemRole', () => {
     const result = check(serverDoc('  site: P01\n  roles:\n    - type: CloudDistributionPoint\n'));
     expect(result.diagnostics).toHaveLength(1);
-    expect(result.diagnostics[0]!.message).toContain('declare it as a SiteSystemRole document with `site:`');
+    expect(result.diagnostics[0].message).toContain('declare it as a SiteSystemRole document with `site:`');
   });
 
   it.each([
@@ -70,7 +70,7 @@ describe('checkDocument', () => {
     const result = check(serverDoc(spec));
     expect(result.diagnostics).toHaveLength(1);
     expect(result.diagnostics[0]).toMatchObject({ code: 'SchemaViolation', path });
-    expect(result.diagnostics[0]!.message).toContain(words);
+    expect(result.diagnostics[0].message).toContain(words);
   });
 
   it('reports a SiteSystemRole that names both server and site, or a cloud DP without site', () => {
@@ -87,7 +87,7 @@ describe('checkDocument', () => {
   it.each([[2510], [1906], ['"2509"']])('refuses site version %s', (version) => {
     const result = check(`apiVersion: sitectl/v1\nkind: Site\nmetadata:\n  name: P01\nspec:\n  type: PrimarySite\n  version: ${version}\n  siteServer: cm01.contoso.com\n`);
     expect(result.diagnostics).toEqual([expect.objectContaining({ path: '/spec/version', source: { file: 'm.yaml', line: 7, column: 12 } })]);
-    expect(result.diagnostics[0]!.message).toContain('YYMM');
+    expect(result.diagnostics[0].message).toContain('YYMM');
   });
 
   it('refuses a document that is not a mapping', () => {

@@ -73,7 +73,7 @@ export class LiveServerIndex {
   withServers(servers: readonly LiveServer[], appended: number): LiveServerIndex {
     if (appended === 0) return new LiveServerIndex(servers, this.positions);
     const positions = new Map(this.positions);
-    for (let at = servers.length - appended; at < servers.length; at++) positions.set(servers[at]!.name.toLowerCase(), at);
+    for (let at = servers.length - appended; at < servers.length; at++) positions.set(servers[at].name.toLowerCase(), at);
     return new LiveServerIndex(servers, positions);
   }
 }

@@ -40,7 +40,7 @@ function withRoleSettings(live: readonly LiveRole[], declared: readonly Role[]):
   for (const role of declared) {
     const wanted = roleSettings(role);
     const index = roles.findIndex((r) => r.type === role.type);
-    if (index !== -1 && holds(roles[index]!, wanted)) continue;
+    if (index !== -1 && holds(roles[index], wanted)) continue;
     if (roles === live) roles = [...live];
     if (index === -1) roles.push(wanted);
     else roles[index] = { ...roles[index], ...wanted };

@@ -19,7 +19,7 @@ export function conditions(status: WatchStatus): Condition[] {
   return [
     { type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? 'ReconciliationSucceeded' : last === null ? 'Progressing' : last.outcome === 'invalid' ? 'ManifestsInvalid' : 'ReconciliationFailed', message: why },
     { type: 'Reconciling', status: status.running ? 'True' : 'False', reason: status.running ? 'Progressing' : 'Idle', message: status.running ? 'a pass is running' : 'waiting for a change or the interval' },
-    { type: 'Stalled', status: stalled ? 'True' : 'False', reason: stalled ? (last!.outcome === 'invalid' ? 'ManifestsInvalid' : 'ReconciliationFailed') : 'None', message: stalled ? why : '' },
+    { type: 'Stalled', status: stalled ? 'True' : 'False', reason: stalled ? (last.outcome === 'invalid' ? 'ManifestsInvalid' : 'ReconciliationFailed') : 'None', message: stalled ? why : '' },
   ];
 }
 
@@ -27,7 +27,7 @@ export function conditions(status: WatchStatus): Condition[] {
 export function parseHealthAddress(address: string): { host: string; port: number } | undefined {
   const match = /^(.*):(\d{1,5})$/.exec(address);
   if (!match || Number(match[2]) > 65535) return undefined;
-  return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(match[2]) };
+  return { host: match[1].replace(/^\[(.*)\]$/, '$1'), port: Number(match[2]) };
 }
 
 /**
@@ -47,7 +47,7 @@ export async function startHealthServer(address: string, status: () => WatchStat
     const url = (request.url ?? '/').split('?')[0];
     if (url === '/healthz') return send(200, 'ok');
     if (url === '/readyz') {
-      const ready = conditions(current)[0]!;
+      const ready = conditions(current)[0];
       return send(ready.status === 'True' ? 200 : 503, ready.status === 'True' ? 'ok' : `not ready: ${ready.message}`);
     }
     if (url === '/status') {

@@ -165,7 +165,7 @@ function driftDetected(change: Change): NewEvent {
 function sameInput(a: ManifestInput, b: ManifestInput): boolean {
   return (
     a.sources.length === b.sources.length &&
-    a.sources.every((source, i) => source.file === b.sources[i]!.file && (source.bytes === b.sources[i]!.bytes || Buffer.compare(source.bytes, b.sources[i]!.bytes) === 0)) &&
+    a.sources.every((source, i) => source.file === b.sources[i].file && (source.bytes === b.sources[i].bytes || Buffer.compare(source.bytes, b.sources[i].bytes) === 0)) &&
     JSON.stringify(a.diagnostics) === JSON.stringify(b.diagnostics)
   );
 }

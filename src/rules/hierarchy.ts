@@ -16,7 +16,7 @@ export const siteHierarchy: Rule = (ctx) => {
   const sites = [...ctx.sites];
   const cas = sites.filter((s) => s.type === 'CentralAdministrationSite');
   for (const extra of cas.slice(1)) {
-    const message = `a hierarchy has at most one central administration site, and ${cas[0]!.code} (${formatPosition(cas[0]!.origin)}) is one already; one repository describes one hierarchy.`;
+    const message = `a hierarchy has at most one central administration site, and ${cas[0].code} (${formatPosition(cas[0].origin)}) is one already; one repository describes one hierarchy.`;
     ctx.report(diagnostic('InvalidHierarchy', message, siteWhere(extra, '/spec/type')));
   }
   const children = new Map<string, number>();

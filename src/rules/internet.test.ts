@@ -38,7 +38,7 @@ describe('internetRoleWithoutProxy', () => {
     const siteServer = server('cm01.contoso.com', '  site: P01\n  proxy: { enabled: false }\n');
     const found = only(check({ 'site.yaml': REQUIRING, 'cdp.yaml': cdp, 's.yaml': siteServer }), 'InternetRoleWithoutProxy');
     expect(found).toEqual([expect.objectContaining({ source: { file: 'cdp.yaml', line: 6, column: 3 } })]);
-    expect(found[0]!.message).toContain('cm01.contoso.com');
+    expect(found[0].message).toContain('cm01.contoso.com');
   });
 });
 
@@ -47,10 +47,10 @@ describe('adrDownloadWithoutProxy', () => {
   it('warns at the option when it is off', () => {
     const found = only(check({ 'site.yaml': REQUIRING, 's.yaml': sup('      useProxyForAutomaticDeploymentRules: false\n') }), 'AdrDownloadWithoutProxy');
     expect(found).toEqual([expect.objectContaining({ path: '/spec/roles/0/useProxyForAutomaticDeploymentRules', source: { file: 's.yaml', line: 11, column: 44 } })]);
-    expect(found[0]!.message).toContain('Error = 12007');
+    expect(found[0].message).toContain('Error = 12007');
   });
   it('warns at the role when the option is left out, and not when it is on', () => {
-    expect(only(check({ 'site.yaml': REQUIRING, 's.yaml': sup('') }), 'AdrDownloadWithoutProxy')[0]!.source).toEqual({ file: 's.yaml', line: 9, column: 7 });
+    expect(only(check({ 'site.yaml': REQUIRING, 's.yaml': sup('') }), 'AdrDownloadWithoutProxy')[0].source).toEqual({ file: 's.yaml', line: 9, column: 7 });
     expect(only(check({ 'site.yaml': REQUIRING, 's.yaml': sup('      useProxyForAutomaticDeploymentRules: true\n') }), 'AdrDownloadWithoutProxy')).toEqual([]);
   });
 });

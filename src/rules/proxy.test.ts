@@ -12,9 +12,9 @@ describe('proxyConflict', () => {
     });
     const conflicts = only(result, 'ProxyConflict');
     expect(conflicts).toEqual([expect.objectContaining({ severity: 'warning', path: '/spec/roles/0/proxy', source: { file: 's.yaml', line: 12, column: 14 } })]);
-    expect(conflicts[0]!.message).toContain('SoftwareUpdatePoint on cm02.contoso.com (s.yaml:9) needs proxy-us.contoso.com:80 as System');
-    expect(conflicts[0]!.message).toContain("the server's spec.proxy (s.yaml:7) is proxy-eu.contoso.com:8080 as System");
-    expect(conflicts[0]!.message).toContain('separate site system servers');
+    expect(conflicts[0].message).toContain('SoftwareUpdatePoint on cm02.contoso.com (s.yaml:9) needs proxy-us.contoso.com:80 as System');
+    expect(conflicts[0].message).toContain("the server's spec.proxy (s.yaml:7) is proxy-eu.contoso.com:8080 as System");
+    expect(conflicts[0].message).toContain('separate site system servers');
   });
 
   it('warns when roles disagree and names every role, its proxy and where it was declared', () => {
@@ -27,9 +27,9 @@ describe('proxyConflict', () => {
     const [conflict, ...rest] = only(result, 'ProxyConflict');
     expect(rest).toEqual([]);
     expect(conflict).toMatchObject({ source: { file: 'r.yaml', line: 8, column: 10 }, object: { kind: 'SiteSystemRole', name: 'exch' } });
-    expect(conflict!.message).toContain('SoftwareUpdatePoint (s.yaml:8) needs proxy-eu.contoso.com:8080 as System');
-    expect(conflict!.message).toContain('ExchangeServerConnector (r.yaml:6) needs proxy-us.contoso.com:3128 as System');
-    expect(conflict!.message).toContain('holds');
+    expect(conflict.message).toContain('SoftwareUpdatePoint (s.yaml:8) needs proxy-eu.contoso.com:8080 as System');
+    expect(conflict.message).toContain('ExchangeServerConnector (r.yaml:6) needs proxy-us.contoso.com:3128 as System');
+    expect(conflict.message).toContain('holds');
   });
 });
 
@@ -57,7 +57,7 @@ describe('proxyNotConfigurableOnRole', () => {
     const cdp = `apiVersion: sitectl/v1\nkind: SiteSystemRole\nmetadata:\n  name: cdp\nspec:\n  site: p01\n  type: CloudDistributionPoint\n  proxy: { server: proxy.contoso.com }\n`;
     const [d] = only(check({ 'site.yaml': SITE_P01, 'cdp.yaml': cdp }), 'ProxyNotConfigurableOnRole');
     expect(d).toMatchObject({ severity: 'error', path: '/spec/proxy', source: { file: 'cdp.yaml', line: 8, column: 10 } });
-    expect(d!.message).toContain('cm01.contoso.com, the site server of P01');
+    expect(d.message).toContain('cm01.contoso.com, the site server of P01');
   });
 });
 

@@ -23,7 +23,7 @@ export const proxyConflict: Rule = (ctx) => {
       continue;
     }
     if (server.effectiveProxy.state !== 'held') continue;
-    const first = needs[0]!;
+    const first = needs[0];
     const overruled = needs.find(({ need }) => !sameProxy(need.proxy, first.need.proxy))!;
     const list = needs.map(({ role, need }) => `${role.type} (${declaredAt(role.origin)}) needs ${describeProxy(need.proxy)}`).join('; ');
     const message =

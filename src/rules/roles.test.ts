@@ -10,7 +10,7 @@ describe('duplicateRole', () => {
       's.yaml': server('cm02.contoso.com', `  site: P01\n${PROXY}  roles:\n    - type: DistributionPoint\n    - type: ManagementPoint\n    - type: DistributionPoint\n`),
     });
     expect(only(result, 'DuplicateRole')).toEqual([expect.objectContaining({ severity: 'error', path: '/spec/roles/2/type', source: { file: 's.yaml', line: 11, column: 13 } })]);
-    expect(only(result, 'DuplicateRole')[0]!.message).toContain('(s.yaml:9)');
+    expect(only(result, 'DuplicateRole')[0].message).toContain('(s.yaml:9)');
   });
 });
 
@@ -22,7 +22,7 @@ describe('singletonRoleDuplicated', () => {
       'b.yaml': server('cm02.contoso.com', `  site: P01\n${PROXY}  roles:\n    - type: ${type}\n`),
     });
     expect(only(result, 'SingletonRoleDuplicated')).toEqual([expect.objectContaining({ source: { file: 'b.yaml', line: 9, column: 13 } })]);
-    expect(only(result, 'SingletonRoleDuplicated')[0]!.message).toContain('cm01.contoso.com (a.yaml:9)');
+    expect(only(result, 'SingletonRoleDuplicated')[0].message).toContain('cm01.contoso.com (a.yaml:9)');
   });
 });
 
@@ -40,8 +40,8 @@ describe('roleDeprecated', () => {
 
   it('warns about the Asset Intelligence synchronization point, noting its removal on 2603', () => {
     const aisp = server('cm01.contoso.com', `  site: P01\n${PROXY}  roles:\n    - type: AssetIntelligenceSynchronizationPoint\n`);
-    expect(only(check({ 'site.yaml': SITE_P01, 'a.yaml': aisp }), 'RoleDeprecated')[0]!.message).not.toContain('2603');
-    expect(only(check({ 'site.yaml': SITE_P01.replace('2509', '2603'), 'a.yaml': aisp }), 'RoleDeprecated')[0]!.message).toContain('2603');
+    expect(only(check({ 'site.yaml': SITE_P01, 'a.yaml': aisp }), 'RoleDeprecated')[0].message).not.toContain('2603');
+    expect(only(check({ 'site.yaml': SITE_P01.replace('2509', '2603'), 'a.yaml': aisp }), 'RoleDeprecated')[0].message).toContain('2603');
   });
 });
 

@@ -95,7 +95,7 @@ function readCacheFile(file: string, build: string): Record<string, StoredSource
     if (!ownFile(file)) return {};
     const document = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
     const usable = document?.format === FORMAT && document.build === build && typeof document.entries === 'object' && document.entries !== null;
-    return usable ? document.entries! : {};
+    return usable ? document.entries : {};
   } catch {
     return {};
   }

@@ -94,7 +94,7 @@ const setCalls = () => site.calls()['Set-CMSiteSystemServer'] ?? 0;
 
 const proxyOf = (name: string) => {
   const p = site.systemProps(name);
-  return p['UseProxy']!.Value === 1 ? { server: p['ProxyName']!.Value2, port: p['ProxyServerPort']!.Value, account: p['AnonymousProxyAccess']!.Value === 1 ? null : p['ProxyUserName']!.Value2 } : null;
+  return p['UseProxy'].Value === 1 ? { server: p['ProxyName'].Value2, port: p['ProxyServerPort'].Value, account: p['AnonymousProxyAccess'].Value === 1 ? null : p['ProxyUserName'].Value2 } : null;
 };
 
 describeWithPowerShell('--backend configmgr against a simulated site', () => {
@@ -105,7 +105,7 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('applied: live state is now at revision 1');
     for (const server of onSite) expect(proxyOf(server.name)).toEqual(CORP);
-    expect([site.supProps('dp0000.contoso.com')['UseProxy']!.Value, site.supProps('dp0000.contoso.com')['UseProxyForADR']!.Value]).toEqual([1, 1]);
+    expect([site.supProps('dp0000.contoso.com')['UseProxy'].Value, site.supProps('dp0000.contoso.com')['UseProxyForADR'].Value]).toEqual([1, 1]);
 
     const again = await run(['apply', '-f', 'config']);
     expect(again.code).toBe(0);

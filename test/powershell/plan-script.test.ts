@@ -123,15 +123,15 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
 
     const proxy = (name: string) => {
       const p = site.systemProps(name);
-      return [p['UseProxy']!.Value, p['ProxyName']!.Value2, p['ProxyServerPort']!.Value, p['AnonymousProxyAccess']!.Value, p['ProxyUserName']!.Value2];
+      return [p['UseProxy'].Value, p['ProxyName'].Value2, p['ProxyServerPort'].Value, p['AnonymousProxyAccess'].Value, p['ProxyUserName'].Value2];
     };
     expect(proxy('sup.contoso.com')).toEqual([1, 'proxy.contoso.com', 8080, 0, 'CONTOSO\\svc-proxy']);
     expect(proxy('new.contoso.com')).toEqual([1, 'proxy.contoso.com', 8080, 0, 'CONTOSO\\svc-proxy']);
     // Writing without an account makes it the System account; the old name stays behind, unused.
     expect(proxy('acct.contoso.com')).toEqual([1, 'proxy.contoso.com', 8080, 1, 'CONTOSO\\svc-old']);
     expect(proxy('dp.contoso.com')[0]).toBe(0);
-    expect([site.supProps('sup.contoso.com')['UseProxy']!.Value, site.supProps('sup.contoso.com')['UseProxyForADR']!.Value]).toEqual([1, 1]);
-    expect([site.supProps('supopt.contoso.com')['UseProxy']!.Value, site.supProps('supopt.contoso.com')['UseProxyForADR']!.Value]).toEqual([1, 1]);
+    expect([site.supProps('sup.contoso.com')['UseProxy'].Value, site.supProps('sup.contoso.com')['UseProxyForADR'].Value]).toEqual([1, 1]);
+    expect([site.supProps('supopt.contoso.com')['UseProxy'].Value, site.supProps('supopt.contoso.com')['UseProxyForADR'].Value]).toEqual([1, 1]);
   });
 
   it('skips a server changed since the plan and reports one whose write fails; the others are applied and it exits 1', async () => {
@@ -149,9 +149,9 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
     expect(output).toContain('dp.contoso.com: no longer what the plan saw; skipped.');
     expect(output).toContain('new.contoso.com: not a site system server of site P01 yet');
     expect(output).toContain('sup.contoso.com: The SMS Provider reported an error.');
-    expect(site.systemProps('dp.contoso.com')['ProxyServerPort']!.Value).toBe(3128);
-    expect(site.systemProps('dp.contoso.com')['UseProxy']!.Value).toBe(1);
-    expect(site.systemProps('acct.contoso.com')['AnonymousProxyAccess']!.Value).toBe(1);
+    expect(site.systemProps('dp.contoso.com')['ProxyServerPort'].Value).toBe(3128);
+    expect(site.systemProps('dp.contoso.com')['UseProxy'].Value).toBe(1);
+    expect(site.systemProps('acct.contoso.com')['AnonymousProxyAccess'].Value).toBe(1);
   });
 
   it('skips a server whose update point options changed since the plan', async () => {
@@ -163,7 +163,7 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
     });
     const run = await runPlan(script);
     expect(run.stdout.replace(/\s+/g, ' ')).toContain('supopt.contoso.com: no longer what the plan saw; skipped.');
-    expect(site.supProps('supopt.contoso.com')['UseProxy']!.Value).toBe(0);
+    expect(site.supProps('supopt.contoso.com')['UseProxy'].Value).toBe(0);
   });
 
   it('changes nothing with -WhatIf', async () => {
@@ -186,7 +186,7 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('sitectl: 3 applied, 0 skipped, 2 failed');
     expect(run.stderr.replace(/\s+/g, ' ')).toContain('sup.contoso.com: the account CONTOSO\\svc-proxy does not exist at site P01 in ConfigMgr');
-    expect(site.systemProps('sup.contoso.com')['ProxyName']!.Value2).toBe('old-proxy.contoso.com');
+    expect(site.systemProps('sup.contoso.com')['ProxyName'].Value2).toBe('old-proxy.contoso.com');
   });
 
   it('never writes the proxy of a new server whose proxy sitectl does not manage', async () => {
@@ -197,7 +197,7 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
     site.resetCalls();
     const run = await runPlan(script);
     expect(run.code).toBe(0);
-    expect(site.systemProps('new.contoso.com')['ProxyName']!.Value2).toBe('their-proxy.contoso.com');
+    expect(site.systemProps('new.contoso.com')['ProxyName'].Value2).toBe('their-proxy.contoso.com');
     expect(site.calls()['Set-CMSiteSystemServer']).toBe(3); // sup, dp and acct: not new
     expect(run.stdout).toContain('sitectl: 4 applied, 0 skipped, 0 failed');
   });
@@ -242,7 +242,7 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
     const run = await runScript(script, [], { cwd: dir, env: { ...site.env, SITECTL_CANARY: canary } });
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('sitectl: 1 applied, 0 skipped, 0 failed');
-    expect(site.systemProps('sup.contoso.com')['ProxyUserName']!.Value2).toBe(hostile);
+    expect(site.systemProps('sup.contoso.com')['ProxyUserName'].Value2).toBe(hostile);
     expect(existsSync(canary)).toBe(false);
   });
 });

@@ -51,8 +51,8 @@ describeWithPowerShell('PowerShell syntax', () => {
     const newer = path.join(dir, 'newer.ps1');
     await writeFile(newer, ['$a = $b ?? 1', '$c ??= 2', '$d = $e ? 1 : 2', '$f = ${g}?.Name', 'Get-Item x && Get-Item y', '1..3 | ForEach-Object -Parallel { $_ }', '$h = $i | ConvertFrom-Json -AsHashtable'].join('\n'));
     const [report] = await parse(newer);
-    expect(report!.errors).toEqual([]);
-    expect(report!.newer.map((n) => n.split(' ')[0])).toEqual(['QuestionQuestion', 'QuestionQuestionEquals', 'QuestionDot', 'AndAnd', 'TernaryExpressionAst', 'PipelineChainAst', 'ForEach-Object', 'ConvertFrom-Json']);
+    expect(report.errors).toEqual([]);
+    expect(report.newer.map((n) => n.split(' ')[0])).toEqual(['QuestionQuestion', 'QuestionQuestionEquals', 'QuestionDot', 'AndAnd', 'TernaryExpressionAst', 'PipelineChainAst', 'ForEach-Object', 'ConvertFrom-Json']);
   });
 
   it('the export script and every rendered script parse, with nothing 5.1 lacks', async () => {
@@ -75,9 +75,9 @@ describeWithPowerShell('PowerShell syntax', () => {
     await writeFile(utf8, bytes);
     await writeFile(ansi, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(asAnsi, 'utf8')]));
     const [asWritten, asRead] = await parse(utf8, ansi);
-    expect(asWritten!.commands).toContain('Set-CMSiteSystemServer -SiteSystemServerName -SiteCode -EnableProxy -ProxyServerName -ProxyServerPort -ProxyAccessAccount (13 elements)');
-    expect(asRead!.errors).toEqual([]);
-    expect(asRead!.commands).toEqual(asWritten!.commands);
+    expect(asWritten.commands).toContain('Set-CMSiteSystemServer -SiteSystemServerName -SiteCode -EnableProxy -ProxyServerName -ProxyServerPort -ProxyAccessAccount (13 elements)');
+    expect(asRead.errors).toEqual([]);
+    expect(asRead.commands).toEqual(asWritten.commands);
     // The reason it holds in every code page, not only this one.
     expect([...bytes].every((b) => b === 0x0a || (b >= 0x20 && b <= 0x7e))).toBe(true);
   });

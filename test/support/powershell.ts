@@ -59,7 +59,7 @@ function runPowerShell(args: readonly string[], options: PowerShellRun): Promise
   if (!POWERSHELL) throw new Error(MISSING_POWERSHELL);
   const env = { ...process.env, NO_COLOR: '1', POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', ...options.env };
   return new Promise((resolve, reject) => {
-    execFile(POWERSHELL!, ['-NoLogo', '-NoProfile', '-NonInteractive', ...args], { cwd: options.cwd ?? ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(POWERSHELL, ['-NoLogo', '-NoProfile', '-NonInteractive', ...args], { cwd: options.cwd ?? ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') return reject(error);
       resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
     });

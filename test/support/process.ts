@@ -26,25 +26,25 @@ export function startSitectl(args: readonly string[], cwd = ROOT, env: Record<st
           const match = running[stream].match(pattern);
           if (!match) return false;
           clearTimeout(timer);
-          child.stdout!.off('data', check);
-          child.stderr!.off('data', check);
+          child.stdout.off('data', check);
+          child.stderr.off('data', check);
           resolve(match);
           return true;
         };
         const timer = setTimeout(() => {
-          child.stdout!.off('data', check);
-          child.stderr!.off('data', check);
+          child.stdout.off('data', check);
+          child.stderr.off('data', check);
           reject(new Error(`timed out waiting for ${pattern} in ${stream}:\n${running[stream]}\n--- stderr:\n${running.stderr}`));
         }, timeoutMs);
-        child.stdout!.on('data', check);
-        child.stderr!.on('data', check);
+        child.stdout.on('data', check);
+        child.stderr.on('data', check);
         setImmediate(check);
       });
     },
     exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
   };
-  child.stdout!.on('data', (chunk: Buffer) => (running.stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (running.stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (running.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (running.stderr += chunk.toString()));
   return running;
 }
 

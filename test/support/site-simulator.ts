@@ -140,7 +140,7 @@ export class SimulatedSite {
     const counts: Record<string, number> = {};
     if (!existsSync(log)) return counts;
     for (const line of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
-      const name = line.split('\t')[0]!; // the milliseconds the call took follow a tab
+      const name = line.split('\t')[0]; // the milliseconds the call took follow a tab
       if (!name.startsWith('(')) counts[name] = (counts[name] ?? 0) + 1; // '(module import)' is no cmdlet
     }
     return counts;

@@ -21,7 +21,7 @@ function update(before: LiveServer, proxy: LiveServer['proxy']): Change {
 describe('siteWrites', () => {
   it('writes the servers the plan wrote, judged against another, equal read of the site (a watcher plans ahead)', () => {
     const planned = live([server('a.contoso.com', null), server('b.contoso.com', CORP)]);
-    const { next } = applyPlan(planned, planOf([update(planned.servers[0]!, CORP)]), { copySites: false });
+    const { next } = applyPlan(planned, planOf([update(planned.servers[0], CORP)]), { copySites: false });
     const readAgain = JSON.parse(JSON.stringify(planned)) as LiveState; // the same site, other objects
     const { writes, ended } = siteWrites(readAgain, next!);
     expect(writes.map((w) => [w.server, w.writeProxy, w.expectedProxy, w.proxy])).toEqual([['a.contoso.com', true, null, CORP]]);
@@ -30,7 +30,7 @@ describe('siteWrites', () => {
 
   it('ends applied, with no cmdlet, a server the plan changed that the site already has as wanted', () => {
     const planned = live([server('a.contoso.com', { ...CORP, server: 'PROXY.contoso.com' })]);
-    const { next } = applyPlan(planned, planOf([update(planned.servers[0]!, CORP)]), { copySites: false });
+    const { next } = applyPlan(planned, planOf([update(planned.servers[0], CORP)]), { copySites: false });
     expect(siteWrites(planned, next!)).toEqual({ writes: [], ended: [{ server: 'a.contoso.com', outcome: 'applied', message: '' }] });
   });
 });
@@ -38,7 +38,7 @@ describe('siteWrites', () => {
 describe('settle', () => {
   it('keeps the records and events of the servers the site took, and reports the others instead', () => {
     const planned = live([server('a.contoso.com', null), server('b.contoso.com', null)]);
-    const changes = [update(planned.servers[0]!, CORP), update(planned.servers[1]!, CORP)];
+    const changes = [update(planned.servers[0], CORP), update(planned.servers[1], CORP)];
     const { next, events } = applyPlan(planned, planOf(changes), { copySites: false });
     const settled = settle(planned, next!, events, [
       { server: 'a.contoso.com', outcome: 'applied', message: '' },
@@ -53,7 +53,7 @@ describe('settle', () => {
 
   it('records nothing and raises no revision when the site took nothing', () => {
     const planned = live([server('a.contoso.com', null)]);
-    const { next, events } = applyPlan(planned, planOf([update(planned.servers[0]!, CORP)]), { copySites: false });
+    const { next, events } = applyPlan(planned, planOf([update(planned.servers[0], CORP)]), { copySites: false });
     const settled = settle(planned, next!, events, [{ server: 'a.contoso.com', outcome: 'skipped', message: 'changed since' }]);
     expect(settled.bookkeeping).toBeNull();
     expect(settled.events.map((e) => e.reason)).toEqual(['ApplySkipped']);

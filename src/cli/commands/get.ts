@@ -106,6 +106,6 @@ function table(kind: Resource, items: unknown[]): string {
   const proxies = items as ProxyInUse[];
   const rows = proxies.map((p) => [p.proxy.server, String(p.proxy.port), p.proxy.account ?? 'System', String(p.servers.length)]);
   // With manifests, a first column names each proxy after its Proxy documents (<none> for settings no document declares).
-  if (proxies.some((p) => p.names)) return renderTable(['NAME', 'SERVER', 'PORT', 'ACCOUNT', 'SERVERS'], rows.map((row, i) => [proxies[i]!.names?.join(',') || '<none>', ...row]));
+  if (proxies.some((p) => p.names)) return renderTable(['NAME', 'SERVER', 'PORT', 'ACCOUNT', 'SERVERS'], rows.map((row, i) => [proxies[i].names?.join(',') || '<none>', ...row]));
   return renderTable(['SERVER', 'PORT', 'ACCOUNT', 'SERVERS'], rows);
 }

@@ -11,7 +11,7 @@ export function diffLines(before: string, after: string): DiffLine[] {
   const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
     }
   }
   const lines: DiffLine[] = [];
@@ -19,14 +19,14 @@ export function diffLines(before: string, after: string): DiffLine[] {
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) {
-      lines.push({ op: ' ', text: a[i]! });
+      lines.push({ op: ' ', text: a[i] });
       i++;
       j++;
-    } else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+    } else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
       // Removals before additions, as diff and kubectl diff print them.
-      lines.push({ op: '-', text: a[i++]! });
+      lines.push({ op: '-', text: a[i++] });
     } else {
-      lines.push({ op: '+', text: b[j++]! });
+      lines.push({ op: '+', text: b[j++] });
     }
   }
   return lines;

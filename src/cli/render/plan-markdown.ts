@@ -1,4 +1,3 @@
-import type { LiveServer } from '../../model/live.js';
 import type { Change, Plan } from '../../model/plan.js';
 import { describeSettings, sameSettings } from '../../model/proxy.js';
 import { formatPosition } from '../../model/diagnostic.js';
@@ -29,8 +28,8 @@ export function renderPlanMarkdown(plan: Plan): string {
   if (plan.changes.length > 0) {
     lines.push('| | Server | Action | Proxy now | Proxy after | Also |', '|---|---|---|---|---|---|');
     for (const change of plan.changes) {
-      const before = change.before as Partial<LiveServer>;
-      const after = change.after as Partial<LiveServer>;
+      const before = change.before;
+      const after = change.after;
       const now = change.action === 'create' ? '—' : describeSettings(before.proxy ?? null);
       const next = change.action === 'hold' ? 'held: unchanged' : describeSettings(after.proxy ?? null);
       const proxyChanged = change.action === 'create' || !sameSettings(before.proxy ?? null, after.proxy ?? null);

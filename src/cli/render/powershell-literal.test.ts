@@ -9,15 +9,15 @@ import { psComment, psLiteral, psString } from './powershell-literal.js';
 const QUOTES = new Set(["'", '\u2018', '\u2019', '\u201A', '\u201B']);
 
 function readSingleQuoted(source: string, start: number): { value: string; end: number } {
-  if (!QUOTES.has(source[start]!)) throw new Error('not a single-quoted string');
+  if (!QUOTES.has(source[start])) throw new Error('not a single-quoted string');
   let value = '';
   let i = start + 1;
   for (;;) {
     if (i >= source.length) throw new Error('unterminated string');
-    const c = source[i]!;
+    const c = source[i];
     if (QUOTES.has(c)) {
-      if (i + 1 < source.length && QUOTES.has(source[i + 1]!)) {
-        value += source[i + 1]!;
+      if (i + 1 < source.length && QUOTES.has(source[i + 1])) {
+        value += source[i + 1];
         i += 2;
         continue;
       }
@@ -62,7 +62,7 @@ function readString(source: string, start: number): { value: string; end: number
   for (;;) {
     const code = /^\[char\]0x([0-9A-F]{4})/.exec(source.slice(i));
     if (code) {
-      value += String.fromCharCode(parseInt(code[1]!, 16));
+      value += String.fromCharCode(parseInt(code[1], 16));
       i += code[0].length;
     } else {
       const literal = readSingleQuoted(source, i);

@@ -41,7 +41,7 @@ export function psString(text: string): string {
   }
   if (plain) parts.push(psLiteral(plain));
   // A leading string makes `+` concatenate text; [char] + [char] would add numbers.
-  if (!parts[0]!.startsWith("'")) parts.unshift("''");
+  if (!parts[0].startsWith("'")) parts.unshift("''");
   return `(${parts.join(' + ')})`;
 }
 

@@ -1,4 +1,4 @@
-import type { LiveServer, LiveSite } from '../../model/live.js';
+import type { LiveSite } from '../../model/live.js';
 import type { Change, Plan } from '../../model/plan.js';
 import { describeSettings, type ProxySettings } from '../../model/proxy.js';
 import { serverWrites, type UpdatePointOptions } from '../../model/server-writes.js';
@@ -82,7 +82,7 @@ function topLevelSite(sites: readonly LiveSite[]): string | undefined {
   const cas = sites.find((s) => s.type === 'CentralAdministrationSite');
   if (cas) return cas.code;
   const roots = sites.filter((s) => !s.parent);
-  return roots.length === 1 ? roots[0]!.code : undefined;
+  return roots.length === 1 ? roots[0].code : undefined;
 }
 
 function expectedProxy(proxy: ProxySettings | null | undefined): string {
@@ -101,7 +101,7 @@ function updatePointLiteral(options: UpdatePointOptions): string {
 
 /** accountSites are the sites whose accounts the script reads: those of the servers whose new proxy names one. */
 function accountSites(plan: Plan): string[] {
-  const sites = plan.changes.filter((c) => c.action !== 'hold' && (c.after as Partial<LiveServer>).proxy?.account).map((c) => (c.after as Partial<LiveServer>).site ?? '');
+  const sites = plan.changes.filter((c) => c.action !== 'hold' && (c.after).proxy?.account).map((c) => (c.after).site ?? '');
   return [...new Set(sites)].sort();
 }
 
@@ -114,8 +114,8 @@ function setProxy(target: string, site: string, proxy: ProxySettings | null): st
 const flag = (value: unknown) => (value === true ? '$true' : '$false');
 
 function renderChange(change: Change): string[] {
-  const before = change.before as Partial<LiveServer>;
-  const after = change.after as Partial<LiveServer>;
+  const before = change.before;
+  const after = change.after;
   const site = after.site ?? before.site ?? '';
   const header = `# ${change.action} ${psComment(change.name)} (site ${psComment(site)})`;
   if (change.action === 'hold') return [`${header}: held, nothing is written. ${psComment(change.reason ?? '')}`];
