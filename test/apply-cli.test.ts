@@ -4,8 +4,13 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SiteEvent } from '../src/model/event.js';
+import type { LiveSite, LiveState } from '../src/model/live.js';
+import type { Plan } from '../src/model/plan.js';
 import { ROOT, sitectl } from './support/cli.js';
+import { parseJson, readJson, type WrittenState } from './support/json.js';
 import { server, SITE_P01 } from './support/manifests.js';
+import { stringContaining, stringMatching } from './support/matchers.js';
 
 let dir: string;
 let state: string;
@@ -26,8 +31,8 @@ async function manifests(name: string, files: Record<string, string>): Promise<s
   return folder;
 }
 
-const readState = async () => JSON.parse(await readFile(state, 'utf8'));
-const proxyOf = (s: { servers: { name: string; proxy: unknown }[] }, name: string) => s.servers.find((x) => x.name === name)?.proxy;
+const readState = () => readJson<WrittenState>(state);
+const proxyOf = (s: LiveState, name: string) => s.servers.find((x) => x.name === name)?.proxy;
 
 describe('sitectl apply', () => {
   it('applies the contoso example into the default state file, then diff finds nothing to do', async () => {
@@ -37,10 +42,10 @@ describe('sitectl apply', () => {
     const applied = await sitectl(['apply', '-f', 'examples/contoso'], { cwd: work, env });
     expect(applied.code).toBe(0);
     expect(applied.stdout).toContain('applied: live state is now at revision 1');
-    const written = JSON.parse(await readFile(path.join(work, '.sitectl/state.json'), 'utf8'));
+    const written = await readJson<WrittenState>(path.join(work, '.sitectl/state.json'));
     expect(written.revision).toBe(1);
     expect(written.servers).toHaveLength(28);
-    expect(written.sites.map((s: { code: string }) => s.code).sort()).toEqual(['CAS', 'P01', 'P02', 'S11', 'S12', 'S21', 'S22']);
+    expect(written.sites.map((s) => s.code).sort()).toEqual(['CAS', 'P01', 'P02', 'S11', 'S12', 'S21', 'S22']);
     const diff = await sitectl(['diff', '-f', 'examples/contoso'], { cwd: work, env });
     expect(diff.code).toBe(0);
     expect(diff.stdout).toMatch(/^0 to create, 0 to update, 0 held, 28 unchanged/m);
@@ -61,10 +66,10 @@ describe('sitectl apply', () => {
     const v2 = await manifests('v2', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: new.contoso.com, port: 3128, account: CONTOSO\\old }\n')}` });
     await sitectl(['apply', '-f', v1, '--state', state]);
     expect((await sitectl(['apply', '-f', v2, '--state', state])).code).toBe(0);
-    const events = JSON.parse((await sitectl(['events', '--state', state, '--for', 'SiteSystemServer/cm02.contoso.com', '-o', 'json'])).stdout);
-    const overwritten = events.find((e: { reason: string }) => e.reason === 'ProxyOverwritten');
+    const events = parseJson<SiteEvent[]>((await sitectl(['events', '--state', state, '--for', 'SiteSystemServer/cm02.contoso.com', '-o', 'json'])).stdout);
+    const overwritten = events.find((e) => e.reason === 'ProxyOverwritten');
     expect(overwritten).toMatchObject({ type: 'Normal', previous: { server: 'old.contoso.com', port: 3128, account: 'CONTOSO\\old' }, revision: 2 });
-    expect(overwritten.message).toContain('old.contoso.com:3128 as CONTOSO\\old');
+    expect(overwritten!.message).toContain('old.contoso.com:3128 as CONTOSO\\old');
   });
 
   it("leaves a held server's live proxy as it is and counts the repeated ProxyConflict event", async () => {
@@ -80,8 +85,8 @@ describe('sitectl apply', () => {
     const live = await readState();
     expect(proxyOf(live, 'cm02.contoso.com')).toEqual({ server: 'old.contoso.com', port: 80, account: null });
     expect(live.revision).toBe(1);
-    const events = JSON.parse((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
-    expect(events.filter((e: { reason: string }) => e.reason === 'ProxyConflict')).toEqual([expect.objectContaining({ type: 'Warning', count: 2 })]);
+    const events = parseJson<SiteEvent[]>((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
+    expect(events.filter((e) => e.reason === 'ProxyConflict')).toEqual([expect.objectContaining({ type: 'Warning', count: 2 })]);
   });
 
   it('refuses a saved plan once the live state has changed (exit 3), and applies it when it has not', async () => {
@@ -256,7 +261,7 @@ describe('sitectl apply', () => {
     await sitectl(['apply', '-f', both, '--state', state]);
     const candidate = await sitectl(['diff', '-f', one, '--state', state, '-o', 'json']);
     expect(candidate.code).toBe(0);
-    expect(JSON.parse(candidate.stdout).diagnostics).toEqual([expect.objectContaining({ code: 'PruneCandidate', object: { kind: 'SiteSystemServer', name: 'cm03.contoso.com' } })]);
+    expect(parseJson<Plan>(candidate.stdout).diagnostics).toEqual([expect.objectContaining({ code: 'PruneCandidate', object: { kind: 'SiteSystemServer', name: 'cm03.contoso.com' } })]);
     const pruned = await sitectl(['apply', '-f', one, '--state', state, '--prune']);
     expect(pruned.code).toBe(0);
     const live = await readState();
@@ -268,18 +273,19 @@ describe('sitectl apply', () => {
   it('detects drift made on the site and corrects it with DriftCorrected', async () => {
     const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
     await sitectl(['apply', '-f', a, '--state', state]);
-    const live = await readState();
+    // Someone changes cm02's proxy port on the site.
+    const live = await readJson<{ servers: { proxy: { port: number } }[] }>(state);
     live.servers[0].proxy.port = 9999;
     await writeFile(state, JSON.stringify(live));
     const diff = await sitectl(['diff', '-f', a, '--state', state, '-o', 'json']);
     expect(diff.code).toBe(1);
-    const found = JSON.parse(diff.stdout).diagnostics;
-    expect(found.filter((d: { code: string }) => d.code === 'DriftDetected')).toEqual([
-      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('proxy is a.contoso.com:9999 as System, sitectl set a.contoso.com:80 as System') }),
+    const found = parseJson<Plan>(diff.stdout).diagnostics;
+    expect(found.filter((d) => d.code === 'DriftDetected')).toEqual([
+      expect.objectContaining({ severity: 'warning', message: stringContaining('proxy is a.contoso.com:9999 as System, sitectl set a.contoso.com:80 as System') }),
     ]);
     expect((await sitectl(['apply', '-f', a, '--state', state])).code).toBe(0);
-    const events = JSON.parse((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
-    expect(events.map((e: { reason: string }) => e.reason)).toContain('DriftCorrected');
+    const events = parseJson<SiteEvent[]>((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
+    expect(events.map((e) => e.reason)).toContain('DriftCorrected');
   });
 
   it.each([
@@ -316,10 +322,10 @@ describe('warnings about a Proxy document', () => {
     const m = await manifests('m', { 'proxies.yaml': proxy, 'servers.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { ref: corp }\n')}` });
     const live = path.join(dir, 'live.json');
     await writeFile(live, JSON.stringify({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 1, sites: [], accounts: ['CONTOSO\\svc'], servers: [{ name: 'cm02.contoso.com', site: 'P01', proxy: { server: 'old.contoso.com', port: 8080, account: null }, roles: [] }] }));
-    const plan = JSON.parse((await sitectl(['diff', '-f', m, '--live', live, '-o', 'json'])).stdout);
-    const where = (code: string) => plan.diagnostics.find((d: { code: string }) => d.code === code);
-    expect(where('AccountNotFound')).toMatchObject({ object: { kind: 'Proxy', name: 'corp' }, source: { file: expect.stringMatching(/proxies\.yaml$/), line: 6, column: 12 }, path: '/spec/account' });
-    expect(where('ProxyResetOnOverwrite')).toMatchObject({ object: { kind: 'Proxy', name: 'corp' }, source: { file: expect.stringMatching(/proxies\.yaml$/), line: 5 }, path: '/spec' });
+    const plan = parseJson<Plan>((await sitectl(['diff', '-f', m, '--live', live, '-o', 'json'])).stdout);
+    const where = (code: string) => plan.diagnostics.find((d) => d.code === code);
+    expect(where('AccountNotFound')).toMatchObject({ object: { kind: 'Proxy', name: 'corp' }, source: { file: stringMatching(/proxies\.yaml$/), line: 6, column: 12 }, path: '/spec/account' });
+    expect(where('ProxyResetOnOverwrite')).toMatchObject({ object: { kind: 'Proxy', name: 'corp' }, source: { file: stringMatching(/proxies\.yaml$/), line: 5 }, path: '/spec' });
   });
 });
 
@@ -330,7 +336,7 @@ describe('sitectl get', () => {
     expect(servers.code).toBe(0);
     expect(servers.stdout).toMatch(/^NAME\s+SITE\s+PROXY\s+ACCOUNT\s+ROLES$/m);
     expect(servers.stdout).toMatch(/^cm-p01\.eu\.contoso\.com\s+P01\s+proxy-eu-old\.contoso\.com:3128\s+CONTOSO\\svc-cmproxy-eu\s+ManagementPoint,SoftwareUpdatePoint$/m);
-    const site = JSON.parse((await sitectl(['get', 'site', 'p01', '--live', live, '-o', 'json'])).stdout);
+    const site = parseJson<LiveSite>((await sitectl(['get', 'site', 'p01', '--live', live, '-o', 'json'])).stdout);
     expect(site).toMatchObject({ code: 'P01', type: 'PrimarySite', parent: 'CAS' });
     expect((await sitectl(['get', 'proxies', '--live', live])).stdout).toMatch(/^proxy-us\.contoso\.com\s+3128\s+System\s+2$/m);
     // In hierarchy order: the CAS, then each primary followed by its secondaries.

@@ -1,8 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveState } from '../src/model/live.js';
 import { sitectl } from './support/cli.js';
+import { parseJson, readJson, type ApplyReport } from './support/json.js';
 import { startSitectl } from './support/process.js';
 import { portsOf, seeded, writeVariant } from './support/variants.js';
 
@@ -26,8 +28,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function readState(): Promise<{ revision: number; servers: { proxy: { port: number } | null }[] }> {
-  return JSON.parse(await readFile(state, 'utf8'));
+function readState(): Promise<LiveState> {
+  return readJson<LiveState>(state);
 }
 
 describe('crash consistency', () => {
@@ -103,10 +105,10 @@ describe('concurrency', () => {
     expect(await watch.exited).toBe(0);
 
     for (const result of applies) expect([0, 3]).toContain(result.code);
-    const revisions = applies.filter((r) => r.code === 0).map((r) => JSON.parse(r.stdout)).filter((r) => r.applied).map((r) => r.revision as number);
+    const revisions = applies.filter((r) => r.code === 0).map((r) => parseJson<ApplyReport>(r.stdout)).filter((r) => r.applied).map((r) => r.revision as number);
     const watchRevision = /pass 1 start applied \(revision (\d+)\)/.exec(watch.stdout)?.[1];
     if (watchRevision) revisions.push(Number(watchRevision));
-    const live = JSON.parse(await readFile(shared, 'utf8'));
+    const live = await readJson<LiveState>(shared);
     // Every write got its own revision, one after another, and the last one is what the file holds.
     expect([...revisions].sort((a, b) => a - b)).toEqual(Array.from({ length: live.revision }, (_, i) => i + 1));
     expect(portsOf(live)).toHaveLength(1);

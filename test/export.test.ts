@@ -2,7 +2,10 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Plan } from '../src/model/plan.js';
+import type { ProxySettings } from '../src/model/proxy.js';
 import { sitectl } from './support/cli.js';
+import { parseJson, readJson } from './support/json.js';
 
 // test/fixtures/export/live.json has the shape Export-SitectlLiveState.ps1 writes: no
 // bookkeeping, roles as ConfigMgr reports them, only the SUP options it can read, accounts by
@@ -13,9 +16,9 @@ describe('diff --live on an export of a real site', () => {
   it('plans the one server whose proxy differs, and warns about the account the site lacks', async () => {
     const result = await sitectl(['diff', '-f', 'examples/contoso', '--live', LIVE, '-o', 'json']);
     expect(result.code).toBe(1);
-    const plan = JSON.parse(result.stdout);
+    const plan = parseJson<Plan>(result.stdout);
     expect(plan.liveRevision).toBe(0);
-    expect(plan.changes.map((c: { name: string; action: string }) => [c.name, c.action])).toEqual([['cm-p01.eu.contoso.com', 'update']]);
+    expect(plan.changes.map((c) => [c.name, c.action])).toEqual([['cm-p01.eu.contoso.com', 'update']]);
     expect(plan.changes[0].patch).toEqual(
       expect.arrayContaining([
         { op: 'replace', path: '/proxy/server', value: 'proxy-eu.contoso.com' },
@@ -23,7 +26,7 @@ describe('diff --live on an export of a real site', () => {
       ]),
     );
     expect(plan.changes[0].patch).toHaveLength(2);
-    const codes = plan.diagnostics.map((d: { code: string }) => d.code);
+    const codes = plan.diagnostics.map((d) => d.code);
     expect(codes).toContain('AccountNotFound');
     expect(codes).not.toContain('SiteMismatch');
     expect(plan.summary).toMatchObject({ create: 0, update: 1, hold: 0, prune: 0, unchanged: 27 });
@@ -57,8 +60,8 @@ describe('diff --live on an export saved by Windows PowerShell', () => {
       const result = await sitectl(['diff', '-f', 'examples/contoso', '--live', file, '-o', 'json']);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(1);
-      const plan = JSON.parse(result.stdout);
-      expect(plan.changes.map((c: { name: string }) => c.name)).toEqual(['cm-p01.eu.contoso.com']);
+      const plan = parseJson<Plan>(result.stdout);
+      expect(plan.changes.map((c) => c.name)).toEqual(['cm-p01.eu.contoso.com']);
       expect(plan.changes[0].before.note).toBe('Виктор’s');
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -74,13 +77,13 @@ describe('diff --live when only the case of a proxy host or account differs', ()
       const proxies = path.join(dir, 'contoso/proxies/proxies.yaml');
       await writeFile(proxies, (await readFile(proxies, 'utf8')).replace('account: CONTOSO\\svc-cmproxy-eu', 'account: contoso\\SVC-cmproxy-eu'));
       // The live state as the manifests want it, but for case.
-      const live = JSON.parse(await readFile(LIVE, 'utf8'));
-      const p01 = live.servers.find((s: { name: string }) => s.name === 'cm-p01.eu.contoso.com');
+      const live = await readJson<{ servers: { name: string; proxy: ProxySettings | null }[] }>(LIVE);
+      const p01 = live.servers.find((s) => s.name === 'cm-p01.eu.contoso.com')!;
       p01.proxy = { server: 'PROXY-EU.contoso.com', port: 8080, account: 'CONTOSO\\svc-cmproxy-eu' };
       await writeFile(path.join(dir, 'live.json'), JSON.stringify(live));
       const result = await sitectl(['diff', '-f', path.join(dir, 'contoso'), '--live', path.join(dir, 'live.json'), '-o', 'json']);
       expect(result.stderr).toBe('');
-      expect(JSON.parse(result.stdout).changes).toEqual([]);
+      expect(parseJson<Plan>(result.stdout).changes).toEqual([]);
       expect(result.code).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { Plan } from '../src/model/plan.js';
 import { ROOT, sitectl } from './support/cli.js';
+import { parseJson } from './support/json.js';
 
 // Each folder under test/golden holds manifests/, live.json and the expected output of
 // `sitectl plan --prune --detailed-exitcode --live live.json` in each format. UPDATE_GOLDEN=1 rewrites them; review the diff.
@@ -36,8 +38,8 @@ describe.each(readdirSync(GOLDEN))('golden %s', (name) => {
     const [asYaml, asJson] = await Promise.all([sitectl([...args, '-o', 'yaml']), sitectl([...args, '-o', 'json'])]);
     expect(asYaml.stdout).not.toMatch(/(^|\s)[&*]a\d+/m);
     expect(asYaml.stdout).not.toMatch(/^\s*record:/m);
-    const json = JSON.parse(asJson.stdout);
-    expect(parse(asYaml.stdout)).toEqual({ ...json, changes: json.changes.map(({ record: _r, ...c }: { record?: unknown }) => c) });
+    const json = parseJson<Plan>(asJson.stdout);
+    expect(parse(asYaml.stdout)).toEqual({ ...json, changes: json.changes.map(({ record: _r, ...c }) => c) });
   });
 
   it.concurrent.each(GRAPHS)('draws graph -o %s as expected', async (format, file) => {

@@ -1,6 +1,7 @@
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { sitectl } from './support/cli.js';
+import { stringContaining } from './support/matchers.js';
 
 // Mermaid's own parser checks the syntax; it needs a DOM, which jsdom provides.
 async function mermaidParse(text: string): Promise<unknown> {
@@ -17,7 +18,7 @@ describe('sitectl graph', () => {
     expect(result.stdout).toContain('site_CAS --> site_P01');
     expect(result.stdout).toContain('site_P01 --> site_S11');
     expect(result.stdout).toMatch(/class server\d+ pending;/);
-    await expect(mermaidParse(result.stdout)).resolves.toMatchObject({ diagramType: expect.stringContaining('flowchart') });
+    await expect(mermaidParse(result.stdout)).resolves.toMatchObject({ diagramType: stringContaining('flowchart') });
   });
 
   it('keeps only what a change touches with --only-changes', async () => {

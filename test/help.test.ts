@@ -71,7 +71,7 @@ describe('sitectl explain and schema', () => {
 
 describe('sitectl completion', () => {
   // What the scripts must offer, read from the program's definitions: every command, every flag, every fixed value.
-  const program = buildProgram({ stdout: () => {}, stderr: () => {}, readStdin: async () => new Uint8Array(), env: {}, cwd: ROOT, stdoutIsTTY: false, onStopSignal: () => {} }, () => {});
+  const program = buildProgram({ stdout: () => {}, stderr: () => {}, readStdin: () => Promise.resolve(new Uint8Array()), env: {}, cwd: ROOT, stdoutIsTTY: false, onStopSignal: () => {} }, () => {});
   const expected = program.commands.flatMap((c) => [c.name(), ...c.options.flatMap((o) => [o.long!, ...(o.argChoices ?? [])])]);
 
   it.each(['bash', 'zsh', 'pwsh'])('offers in %s every command, flag and allowed value that sitectl has', async (shell) => {

@@ -3,7 +3,9 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '../src/model/plan.js';
 import { sitectl } from './support/cli.js';
+import { parseJson } from './support/json.js';
 
 // Each file of test/fixtures/hostile must give exit 2 with one clear line per problem at the
 // right place: never a stack trace, a hang or a memory blow-up (the heap is capped at 256 MB).
@@ -43,10 +45,10 @@ describe('hostile input', () => {
   it.concurrent.each(CORPUS)('%s: exit 2 with %s at %i:%i', async (file, code, line, column) => {
     const result = await sitectl(['validate', '-f', `test/fixtures/hostile/${file}`, '-o', 'json'], { env: BOUNDED });
     expectCleanFailure(result);
-    const first = JSON.parse(result.stdout).diagnostics[0];
+    const first = parseJson<Plan>(result.stdout).diagnostics[0];
     expect(first.code).toBe(code);
-    if (line) expect(first.source.line).toBe(line);
-    if (column) expect(first.source.column).toBe(column);
+    if (line) expect(first.source!.line).toBe(line);
+    if (column) expect(first.source!.column).toBe(column);
     expect(first.message).not.toMatch(/\n/);
   });
 
@@ -59,7 +61,7 @@ describe('hostile input', () => {
     await writeFile(file, text);
     const result = await sitectl(['validate', '-f', file, '-o', 'json'], { env: BOUNDED });
     expectCleanFailure(result);
-    expect(JSON.parse(result.stdout).diagnostics).toEqual([expect.objectContaining({ code: 'SchemaViolation', source: { file, line: 16, column: 9 } })]);
+    expect(parseJson<Plan>(result.stdout).diagnostics).toEqual([expect.objectContaining({ code: 'SchemaViolation', source: { file, line: 16, column: 9 } })]);
   });
 
   it('refuses a file over 32 MiB without reading it', async () => {

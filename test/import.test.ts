@@ -2,7 +2,9 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Plan } from '../src/model/plan.js';
 import { ROOT, sitectl } from './support/cli.js';
+import { parseJson } from './support/json.js';
 
 // `sitectl import` run as a user runs it: the built CLI on real folders. The golden tree under
 // test/fixtures/import/expected is the import of the GitOps template's export; UPDATE_GOLDEN=1
@@ -38,7 +40,7 @@ interface Editable {
 }
 
 function liveState(edit?: (live: Editable) => void): string {
-  const live = JSON.parse(readFileSync(EXPORT, 'utf8'));
+  const live = parseJson<Editable>(readFileSync(EXPORT, 'utf8'));
   edit?.(live);
   const file = path.join(dir, `live-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(live, null, 2));
@@ -65,7 +67,7 @@ describe('sitectl import', () => {
     expect(validate.code).toBe(0);
     const diff = await sitectl(['diff', '-f', out, '--live', EXPORT, '-o', 'json']);
     expect(diff.code).toBe(0);
-    expect(JSON.parse(diff.stdout).changes).toEqual([]);
+    expect(parseJson<Plan>(diff.stdout).changes).toEqual([]);
   });
 
   it('gives byte-identical trees for the same live state, and one changed file for one change made in the console', async () => {
@@ -278,9 +280,9 @@ describe('sitectl import', () => {
     expect(readdirSync(dir).sort()).toEqual(['repo', path.basename(live)].sort());
     // The schema refuses such names; what matters is that they arrive as written.
     const validate = await sitectl(['validate', '-f', out, '-o', 'json']);
-    const messages = JSON.parse(validate.stdout).diagnostics.map((d: { code: string; path: string }) => `${d.code} ${d.path}`);
+    const messages = parseJson<Plan>(validate.stdout).diagnostics.map((d) => `${d.code} ${d.path}`);
     expect(messages).toContain('SchemaViolation /metadata/name');
     expect(messages).toContain('SchemaViolation /spec/proxy/server');
-    expect(messages.filter((m: string) => m.startsWith('YamlSyntax'))).toEqual([]);
+    expect(messages.filter((m) => m.startsWith('YamlSyntax'))).toEqual([]);
   });
 });

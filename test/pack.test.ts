@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT, TODAY } from './support/cli.js';
+import { parseJson } from './support/json.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -42,7 +43,8 @@ describe('the npm package', () => {
     await cp(path.join(ROOT, 'examples/gitops-repo'), project, { recursive: true });
     await copyFile(tarball, path.join(project, 'vendor/sitectl.tgz'));
     await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: project });
-    expect(JSON.parse(await readFile(path.join(project, 'package-lock.json'), 'utf8')).packages['node_modules/sitectl'].resolved).toBe('file:vendor/sitectl.tgz');
+    const lock = parseJson<{ packages: Record<string, { resolved?: string }> }>(await readFile(path.join(project, 'package-lock.json'), 'utf8'));
+    expect(lock.packages['node_modules/sitectl'].resolved).toBe('file:vendor/sitectl.tgz');
     expect((await readFile(path.join(project, '.gitignore'), 'utf8')).split('\n')).toEqual(expect.arrayContaining(['node_modules/', '.sitectl/', 'plan.json', 'apply-proxies.ps1']));
 
     const summary = path.join(dir, 'summary.md');
@@ -73,7 +75,7 @@ describe('the npm package', () => {
     await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', tarball], { cwd: project });
     const env = { ...process.env, SITECTL_NOW: TODAY, NO_COLOR: '1' };
     const version = await run('npx', ['sitectl', '--version'], { cwd: project, env });
-    expect(version.stdout.trim()).toBe(JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(path.join(ROOT, 'package.json'), 'utf8'))).version);
+    expect(version.stdout.trim()).toBe(parseJson<{ version: string }>(await import('node:fs/promises').then((fs) => fs.readFile(path.join(ROOT, 'package.json'), 'utf8'))).version);
     const validated = await run('npx', ['sitectl', 'validate', '-f', 'sites', '-f', 'proxies', '--strict'], { cwd: project, env });
     expect(validated.stdout).toMatch(/^valid: \d+ documents/m);
     const diff = await run('npx', ['sitectl', 'diff', '-f', 'sites', '-f', 'proxies', '--live', 'live/export.json', '-o', 'markdown'], { cwd: project, env }).catch((e: { code: number; stdout: string }) => e);

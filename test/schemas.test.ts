@@ -14,7 +14,8 @@ type Schema = Record<string, unknown>;
 function properties(schema: unknown, at = '#'): [string, Schema][] {
   if (typeof schema !== 'object' || schema === null) return [];
   const found: [string, Schema][] = [];
-  for (const [key, value] of Object.entries(schema)) {
+  const entries: [string, unknown][] = Object.entries(schema);
+  for (const [key, value] of entries) {
     if (key === 'properties' && typeof value === 'object' && value !== null) {
       for (const [name, sub] of Object.entries(value)) found.push([`${at}/properties/${name}`, sub as Schema]);
     }
@@ -85,7 +86,7 @@ describe('precompiled validators', () => {
     for (const file of files) {
       let docs: unknown[];
       try {
-        docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS());
+        docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as unknown);
       } catch {
         continue;
       }

@@ -2,8 +2,11 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '../src/model/plan.js';
 import { sitectl } from './support/cli.js';
+import { parseJson } from './support/json.js';
 import { SITE_P01 } from './support/manifests.js';
+import { stringContaining } from './support/matchers.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -70,7 +73,7 @@ describe('sitectl validate', () => {
     const messages = async (name: string, text: string | Buffer) => {
       const result = await sitectl(['validate', '-f', await write(`fix/${name}`, text), '-o', 'json']);
       expect(result.code).toBe(2);
-      return (JSON.parse(result.stdout).diagnostics as { code: string; message: string; source?: { line: number; column: number } }[]).map((d) => ({ code: d.code, message: d.message, at: d.source ? `${d.source.line}:${d.source.column}` : '' }));
+      return parseJson<Plan>(result.stdout).diagnostics.map((d) => ({ code: d.code, message: d.message, at: d.source ? `${d.source.line}:${d.source.column}` : '' }));
     };
 
     it('says how to refer to a Proxy, how to mean System, and which value or name was meant', async () => {
@@ -116,7 +119,7 @@ describe('sitectl validate', () => {
     it('says a UTF-16 file is UTF-16 and to save it as UTF-8', async () => {
       const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('apiVersion: sitectl/v1\n', 'utf16le')]);
       const found = await messages('utf16.yaml', utf16);
-      expect(found).toEqual([{ code: 'YamlSyntax', message: expect.stringContaining('file is UTF-16 text: save it as UTF-8'), at: '1:1' }]);
+      expect(found).toEqual([{ code: 'YamlSyntax', message: stringContaining('file is UTF-16 text: save it as UTF-8'), at: '1:1' }]);
     });
 
     it('says to use -f when a folder is given without it', async () => {
@@ -136,17 +139,17 @@ describe('sitectl validate', () => {
       const file = await write('dq-escape/all.yaml', `${SITE_P01}---\n${proxy('"CONTOSO\\svc-cmproxy"')}---\n${user}`);
       const result = await sitectl(['validate', '-f', file, '-o', 'json']);
       expect(result.code).toBe(2);
-      const diagnostics = JSON.parse(result.stdout).diagnostics as { code: string; message: string; source: { line: number } }[];
+      const diagnostics = parseJson<Plan>(result.stdout).diagnostics;
       expect(diagnostics.map((d) => d.code)).toEqual(['YamlSyntax']);
       expect(diagnostics[0].message).toContain('write DOMAIN\\user without quotes or in single quotes');
-      expect(diagnostics[0].source.line).toBe(16);
+      expect(diagnostics[0].source!.line).toBe(16);
     });
 
     it('that YAML reads as another character (\\N, \\_, \\L, \\P) is refused, saying how to write it', async () => {
       const file = await write('dq-other/all.yaml', `${SITE_P01}---\n${proxy('"CONTOSO\\NetSvc"')}`);
       const result = await sitectl(['validate', '-f', file, '-o', 'json']);
       expect(result.code).toBe(2);
-      const [only] = JSON.parse(result.stdout).diagnostics as { message: string }[];
+      const [only] = parseJson<Plan>(result.stdout).diagnostics;
       expect(only.message).toContain('without quotes or in single quotes');
     });
 
@@ -154,7 +157,7 @@ describe('sitectl validate', () => {
       const file = await write('dq-newline/all.yaml', `${SITE_P01}---\n${proxy('"CONTOSO\\new-proxy"')}---\n${user}`);
       const result = await sitectl(['validate', '-f', file, '-o', 'json']);
       expect(result.code).toBe(2);
-      const diagnostics = JSON.parse(result.stdout).diagnostics as { code: string; message: string; path: string }[];
+      const diagnostics = parseJson<Plan>(result.stdout).diagnostics;
       expect(diagnostics.map((d) => `${d.code} ${d.path}`)).toEqual(['SchemaViolation /spec/account']);
       expect(diagnostics[0].message).toContain('it holds a line break or another control character');
       expect(diagnostics[0].message).toContain('without quotes or in single quotes');
@@ -206,7 +209,7 @@ describe('sitectl validate', () => {
     const text = `${SITE_P01}---\n# a comment\n---\napiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: corp\nspec:\n  server: proxy.contoso.com\n  port: 0\n`;
     const file = await write('multi.yaml', text);
     const result = await sitectl(['validate', '-f', file, '-o', 'json']);
-    const report = JSON.parse(result.stdout);
+    const report = parseJson<Plan>(result.stdout);
     expect(result.code).toBe(2);
     expect(report.diagnostics).toHaveLength(1);
     expect(report.diagnostics[0]).toMatchObject({ code: 'SchemaViolation', path: '/spec/port', source: { line: 18, column: 9 } });
@@ -215,7 +218,7 @@ describe('sitectl validate', () => {
 
   it('prints the Plan shape of SPEC section 5 with -o json', async () => {
     const result = await sitectl(['validate', '-f', 'examples/mistakes/ProxyConflict', '-o', 'json']);
-    const report = JSON.parse(result.stdout);
+    const report = parseJson<Plan>(result.stdout);
     expect(result.code).toBe(0);
     expect(report).toMatchObject({ apiVersion: 'sitectl/v1', kind: 'Plan', liveRevision: null, liveFingerprint: null, changes: [] });
     expect(report.summary).toEqual({ create: 0, update: 0, hold: 0, prune: 0, unchanged: 0, errors: 0, warnings: 1 });
@@ -230,7 +233,7 @@ describe('sitectl validate', () => {
   it('turns warnings into errors with --strict', async () => {
     const result = await sitectl(['validate', '-f', 'examples/mistakes/ProxyConflict', '--strict', '-o', 'json']);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout).diagnostics[0].severity).toBe('error');
+    expect(parseJson<Plan>(result.stdout).diagnostics[0].severity).toBe('error');
   });
 
   it('reads standard input with -f -', async () => {
@@ -284,7 +287,7 @@ describe('sitectl validate', () => {
   it('reports UnsupportedSiteVersion only once SITECTL_NOW passes the end of support', async () => {
     const before = await sitectl(['validate', '-f', 'examples/contoso', '-o', 'json'], { env: { SITECTL_NOW: '2027-05-12' } });
     const after = await sitectl(['validate', '-f', 'examples/contoso', '-o', 'json'], { env: { SITECTL_NOW: '2027-05-13' } });
-    const count = (r: { stdout: string }) => JSON.parse(r.stdout).diagnostics.filter((d: { code: string }) => d.code === 'UnsupportedSiteVersion').length;
+    const count = (r: { stdout: string }) => parseJson<Plan>(r.stdout).diagnostics.filter((d) => d.code === 'UnsupportedSiteVersion').length;
     expect(count(before)).toBe(0);
     expect(count(after)).toBe(4); // CAS, P01, S11 and S12 run 2509; the 2603 sites stay supported
   });
@@ -294,11 +297,11 @@ describe('sitectl schema', () => {
   it('prints one kind case-insensitively, with its $id', async () => {
     const result = await sitectl(['schema', 'sitesystemserver']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).$id).toBe('https://sitectl.dev/schemas/v1/sitesystemserver.schema.json');
+    expect(parseJson<{ $id: string }>(result.stdout).$id).toBe('https://sitectl.dev/schemas/v1/sitesystemserver.schema.json');
   });
 
   it('prints every kind without an argument', async () => {
     const result = await sitectl(['schema']);
-    expect(Object.keys(JSON.parse(result.stdout))).toEqual(['Site', 'Proxy', 'SiteSystemServer', 'SiteSystemRole']);
+    expect(Object.keys(parseJson<Record<string, unknown>>(result.stdout))).toEqual(['Site', 'Proxy', 'SiteSystemServer', 'SiteSystemRole']);
   });
 });

@@ -15,7 +15,7 @@ import { ROOT } from './support/cli.js';
 let dir: string;
 let repo: string;
 const options: PassOptions = { today: '2026-11-26', prune: false, strict: false };
-const noStdin = async (): Promise<Uint8Array> => new Uint8Array();
+const noStdin = (): Promise<Uint8Array> => Promise.resolve(new Uint8Array());
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'sitectl-memo-'));

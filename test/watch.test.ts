@@ -3,8 +3,12 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SiteEvent } from '../src/model/event.js';
+import type { Condition } from '../src/reconcile/health.js';
 import { sitectl } from './support/cli.js';
+import { parseJson, readJson } from './support/json.js';
 import { server, SITE_P01 } from './support/manifests.js';
+import { stringContaining } from './support/matchers.js';
 import { eventually, startSitectl, type Running } from './support/process.js';
 
 let dir: string;
@@ -13,8 +17,13 @@ let state: string;
 let running: Running[] = [];
 
 const manifest = (port: number) => `${SITE_P01}---\n${server('cm02.contoso.com', `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n`)}`;
-const readState = async () => JSON.parse(await readFile(state, 'utf8'));
-const port = async () => (await readState()).servers[0].proxy.port as number;
+/** State is what these tests read of the state file, and change as an edit made on the site would: servers with a proxy. */
+interface State {
+  revision: number;
+  servers: { proxy: { port: number } }[];
+}
+const readState = () => readJson<State>(state);
+const port = async () => (await readState()).servers[0].proxy.port;
 
 function watch(...extra: string[]): Running {
   const process = startSitectl(['watch', '-f', folder, '--state', state, '--debounce', '100ms', '--interval', '1h', ...extra]);
@@ -65,8 +74,8 @@ describe('sitectl watch', () => {
     await w.waitFor(/pass \d+ interval invalid .*1 error/);
     expect(w.stderr.match(/SchemaViolation/g)).toHaveLength(1);
     expect((await readState()).revision).toBe(1);
-    const events = JSON.parse((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'ManifestsInvalid', message: expect.stringContaining('servers.yaml:16:3 SchemaViolation') }));
+    const events = parseJson<SiteEvent[]>((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'ManifestsInvalid', message: stringContaining('servers.yaml:16:3 SchemaViolation') }));
     await writeFile(path.join(folder, 'servers.yaml'), manifest(8083));
     await w.waitFor(/pass \d+ change applied \(revision 2\)/);
     expect(await port()).toBe(8083);
@@ -154,8 +163,8 @@ describe('sitectl watch', () => {
     await writeAtomically(state, JSON.stringify(drifted));
     await w.waitFor(/pass \d+ interval applied \(revision 2\)/);
     expect(await port()).toBe(8080);
-    const events = JSON.parse((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
-    expect(events.map((e: { reason: string }) => e.reason)).toContain('DriftCorrected');
+    const events = parseJson<SiteEvent[]>((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
+    expect(events.map((e) => e.reason)).toContain('DriftCorrected');
   });
 
   it('only reports drift in monitor mode', async () => {
@@ -166,8 +175,8 @@ describe('sitectl watch', () => {
     const w = watch('--mode', 'monitor', '--interval', '1s');
     await w.waitFor(/pass \d+ interval reported \(revision 1\)/);
     expect(await port()).toBe(9999);
-    const events = JSON.parse((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
-    expect(events).toContainEqual(expect.objectContaining({ reason: 'DriftDetected', type: 'Warning', message: expect.stringContaining('replace /proxy/port 8080') }));
+    const events = parseJson<SiteEvent[]>((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
+    expect(events).toContainEqual(expect.objectContaining({ reason: 'DriftDetected', type: 'Warning', message: stringContaining('replace /proxy/port 8080') }));
   });
 
   it('serves health endpoints', async () => {
@@ -176,7 +185,7 @@ describe('sitectl watch', () => {
     await w.waitFor(/pass 1 start applied/);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    const status = await (await fetch(`${url}/status`)).json();
+    const status = parseJson<{ conditions: Condition[] }>(await (await fetch(`${url}/status`)).text());
     expect(status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True' }));
     expect(status).toMatchObject({ passes: 1, revision: 1 });
     expect(w.stderr).toMatch(/"msg":"pass finished".*"trigger":"start"|"trigger":"start".*"msg":"pass finished"/);
@@ -188,7 +197,7 @@ describe('sitectl watch', () => {
     await w.waitFor(/pass 1 start applied/);
     await writeFile(path.join(folder, 'servers.yaml'), manifest(8080));
     await w.waitFor(/"outcome":"skipped"/, 'stderr');
-    const status = await (await fetch(`${url}/status`)).json();
+    const status = parseJson<unknown>(await (await fetch(`${url}/status`)).text());
     expect(status).toMatchObject({ revision: 1, lastPass: { id: 1, outcome: 'applied' } });
   });
 

@@ -1,9 +1,11 @@
-import fastJsonPatch from 'fast-json-patch';
+import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { keepDerivation, keepIndex, liveServerIndex, type LiveServer, type LiveState } from '../model/live.js';
 import type { ManagedRecord, Plan } from '../model/plan.js';
 import { eventsFor, type NewEvent } from './events.js';
 
 const { applyPatch, deepClone } = fastJsonPatch;
+/** Patches are cloned because applyPatch keeps their values in the document it builds. */
+const clonePatch = (patch: readonly Operation[]): Operation[] => deepClone(patch) as Operation[];
 
 /** Applied is the outcome of executing a plan: the next live state (null when nothing is written) and what happened. */
 export interface Applied {
@@ -33,12 +35,12 @@ export function applyPlan(live: LiveState, plan: Plan, options: ApplyOptions): A
   for (const change of writes) {
     const at = index.position(change.name);
     if (change.action === 'create') {
-      servers.push(applyPatch({}, deepClone(change.patch)).newDocument as LiveServer);
+      servers.push(applyPatch({}, clonePatch(change.patch)).newDocument as LiveServer);
     } else if (at === undefined) {
       // Unreachable while callers check the plan's fingerprint against this live state first.
       throw new Error(`plan does not match the live state: ${change.name} is not there to ${change.action}`);
     } else {
-      servers[at] = applyPatch(deepClone(servers[at]), deepClone(change.patch)).newDocument as LiveServer;
+      servers[at] = applyPatch(deepClone(servers[at]), clonePatch(change.patch)).newDocument as LiveServer;
     }
     if (change.action === 'prune') delete records[change.name];
     else if (change.record) records[change.name] = { ...change.record, revision };

@@ -37,7 +37,7 @@ describe('acquireLock', () => {
     const { utimes } = await import('node:fs/promises');
     await utimes(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     const lock = await acquireLock(file, 100);
-    expect(JSON.parse(await readFile(file, 'utf8')).pid).toBe(process.pid);
+    expect((JSON.parse(await readFile(file, 'utf8')) as { pid: number }).pid).toBe(process.pid);
     await lock.release();
   });
 });
@@ -124,14 +124,14 @@ describe('state file', () => {
       const { state } = await backend.read();
       backend.stage({ ...state, revision: 7 });
       await backend.update(() => ({ next: { ...state, revision: 2 }, events: [], result: null }));
-      expect(JSON.parse(await readFile(file, 'utf8')).revision).toBe(2);
+      expect((JSON.parse(await readFile(file, 'utf8')) as LiveState).revision).toBe(2);
       expect(await staged()).toEqual([]);
 
       backend.stage({ ...state, revision: 3 });
       await expect.poll(staged, { timeout: 10_000 }).toHaveLength(1); // flushed in the background
       await backend.unstage();
       expect(await readdir(dir)).toEqual(['state.json']);
-      expect(JSON.parse(await readFile(file, 'utf8')).revision).toBe(2);
+      expect((JSON.parse(await readFile(file, 'utf8')) as LiveState).revision).toBe(2);
     });
 
     it('first removes the staged files of processes that no longer run, and only those', async () => {
@@ -161,7 +161,7 @@ describe('state file', () => {
       backend.stage(next);
       await backend.update(() => ({ next, events: [], result: null }));
       expect((await lstat(link)).isSymbolicLink()).toBe(true);
-      expect(JSON.parse(await readFile(real, 'utf8')).revision).toBe(2);
+      expect((JSON.parse(await readFile(real, 'utf8')) as LiveState).revision).toBe(2);
       expect(await staged()).toEqual([]);
     });
   });

@@ -3,10 +3,10 @@ import { retryWhileBusy } from './busy-retry.js';
 
 /** failing is a write that fails with `code` the first `times` calls, then succeeds; it counts its calls. */
 function failing(code: string, times: number) {
-  const write = async () => {
+  const write = () => {
     write.calls++;
-    if (write.calls <= times) throw Object.assign(new Error(`${code}: rename`), { code });
-    return 'written';
+    if (write.calls <= times) return Promise.reject(Object.assign(new Error(`${code}: rename`), { code }));
+    return Promise.resolve('written');
   };
   write.calls = 0;
   return write;

@@ -102,7 +102,7 @@ export class EventLog {
     for (let n = KEPT_LOGS - 1; n >= 1; n--) await rename(rotated(this.path, n), rotated(this.path, n + 1)).catch(ignoreMissing);
     await rename(this.path, rotated(this.path, 1));
     // What was known stays known: it is now the log rotated last, which known() reads too.
-    this.cache = { size: 0, events: this.cache?.events ?? new Map() };
+    this.cache = { size: 0, events: this.cache?.events ?? new Map<string, SiteEvent>() };
   }
 }
 

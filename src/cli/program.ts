@@ -5,6 +5,15 @@ import { BACKENDS } from './backend-kinds.js';
 import { LOG_LEVELS } from './log-levels.js';
 import { PLAN_FORMATS } from './render/formats.js';
 import { VERSION } from './version.js';
+// Types only: each command's module is still loaded when it runs, which keeps startup quick.
+import type { ValidateFlags } from './commands/validate.js';
+import type { DiffFlags } from './commands/diff.js';
+import type { ApplyFlags } from './commands/apply.js';
+import type { WatchFlags } from './commands/watch.js';
+import type { GetFlags } from './commands/get.js';
+import type { ImportFlags } from './commands/import.js';
+import type { EventsFlags } from './commands/events.js';
+import type { GraphFlags } from './commands/graph.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -81,7 +90,7 @@ Examples:
   sitectl validate -f ./site-config
   sitectl validate -f sites/ -f proxies/ --strict
   cat server.yaml | sitectl validate -f - -o json`)
-    .action(async (flags) => exit(await (await import('./commands/validate.js')).runValidate(flags, io)));
+    .action(async (flags: ValidateFlags) => exit(await (await import('./commands/validate.js')).runValidate(flags, io)));
 
   for (const name of ['diff', 'plan'] as const) {
     const command = manifestsOnlyWithF(withLogs(withState(withManifests(program.command(name)), { live: true, lock: false })))
@@ -102,7 +111,7 @@ Exit codes: ${name === 'diff' ? '0 no changes (held servers are not changes), 1 
 Examples:
   sitectl ${name} -f ./site-config
   sitectl ${name} -f ./site-config --live export.json -o json${name === 'plan' ? '\n  sitectl plan -f ./site-config --out plan.json && sitectl apply plan.json' : ''}`)
-      .action(async (flags) => exit(await (await import('./commands/diff.js')).runDiff(flags, io, name)));
+      .action(async (flags: DiffFlags) => exit(await (await import('./commands/diff.js')).runDiff(flags, io, name)));
   }
 
   withLogs(withState(withManifests(program.command('apply')), { live: false, lock: true }))
@@ -118,7 +127,7 @@ Examples:
   sitectl apply -f ./site-config
   sitectl apply -f ./site-config --state /var/lib/sitectl/state.json
   sitectl apply plan.json`)
-    .action(async (planFile: string | undefined, flags) => exit(await (await import('./commands/apply.js')).runApply(planFile, flags, io)));
+    .action(async (planFile: string | undefined, flags: ApplyFlags) => exit(await (await import('./commands/apply.js')).runApply(planFile, flags, io)));
 
   manifestsOnlyWithF(withLogs(withState(withManifests(program.command('watch'), { stdin: false }), { live: false, lock: true })))
     .description('Keep the site in line with a folder: reconcile on start, on every manifest change, and every interval, until stopped.')
@@ -134,7 +143,7 @@ manifests. SIGINT or SIGTERM lets the pass in flight finish, releases the lock a
 Examples:
   sitectl watch -f ./site-config --state /var/lib/sitectl/state.json
   sitectl watch -f ./site-config --mode monitor --interval 15m --health-addr 0.0.0.0:9090`)
-    .action(async (flags) => exit(await (await import('./commands/watch.js')).runWatch(flags, io, io.onStopSignal)));
+    .action(async (flags: WatchFlags) => exit(await (await import('./commands/watch.js')).runWatch(flags, io, io.onStopSignal)));
 
   withState(program.command('get'), { live: true, lock: false })
     .description('Show the live servers, sites, or the proxies in use.')
@@ -148,7 +157,7 @@ Examples:
   sitectl get servers cm02.contoso.com -o yaml
   sitectl get proxies --live export.json
   sitectl get proxies corp -f ./site-config`)
-    .action(async (resource: string, name: string | undefined, flags) => exit(await (await import('./commands/get.js')).runGet(resource, name, flags, io)));
+    .action(async (resource: string, name: string | undefined, flags: GetFlags) => exit(await (await import('./commands/get.js')).runGet(resource, name, flags, io)));
 
   withLogs(withState(program.command('import'), { live: true, lock: false }))
     .description('Write the manifests that describe an existing site (an export, or the site itself), to start keeping it in Git.')
@@ -171,7 +180,7 @@ Examples:
   sitectl import --live live/export.json -o ./site-config
   sitectl import --backend configmgr --site CAS -o ./site-config
   sitectl import --live live/export.json -o ./site-config --force   # take in console changes`)
-    .action(async (flags) => exit(await (await import('./commands/import.js')).runImport(flags, io)));
+    .action(async (flags: ImportFlags) => exit(await (await import('./commands/import.js')).runImport(flags, io)));
 
   withState(program.command('events'), { live: false, lock: false, site: false })
     .description('Show the events recorded beside the state file (events.jsonl).')
@@ -181,7 +190,7 @@ Examples:
 Examples:
   sitectl events
   sitectl events --for SiteSystemServer/cm02.contoso.com -o json`)
-    .action(async (flags) => exit(await (await import('./commands/events.js')).runEvents(flags, io)));
+    .action(async (flags: EventsFlags) => exit(await (await import('./commands/events.js')).runEvents(flags, io)));
 
   program
     .command('schema')
@@ -204,7 +213,7 @@ Examples:
   sitectl graph -f ./site-config > hierarchy.mmd
   sitectl graph -f ./site-config --live live/export.json --only-changes
   sitectl graph -f ./site-config -o dot | dot -Tsvg > hierarchy.svg`)
-    .action(async (flags) => exit(await (await import('./commands/graph.js')).runGraph(flags, io)));
+    .action(async (flags: GraphFlags) => exit(await (await import('./commands/graph.js')).runGraph(flags, io)));
 
   program
     .command('explain')

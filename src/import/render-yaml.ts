@@ -75,5 +75,5 @@ export function scalar(value: unknown): string {
 
 /** commentText keeps a comment on its line whatever it holds: line breaks and other controls become spaces. */
 function commentText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, ' ');
 }

@@ -154,7 +154,7 @@ function got(data: unknown): string {
   const shown = ` (got ${text.length > 60 ? text.slice(0, 57) + '...' : text})`;
   // "CONTOSO\new-proxy" in double quotes is CONTOSO, a line break and ew-proxy; \N, \_, \L
   // and \P make U+0085, U+00A0, U+2028 and U+2029: say how to write it.
-  const escaped = typeof data === 'string' && /[\u0000-\u001f\u007f-\u00a0\u2028\u2029]/.test(data);
+  const escaped = typeof data === 'string' && /[\p{Cc}\u00a0\u2028\u2029]/u.test(data);
   return escaped ? `${shown}: it holds a line break or another control character, as a double-quoted \\n, \\t or \\N makes; write DOMAIN\\user and other values without quotes or in single quotes` : shown;
 }
 

@@ -6,8 +6,14 @@ export function roleChanges(before: readonly LiveRole[], after: readonly LiveRol
   for (const role of after) {
     const old = before.find((r) => r.type === role.type);
     for (const [field, value] of Object.entries(role)) {
-      if (field !== 'type' && old?.[field] !== value) changes.push(`${role.type}.${field} ${String(old?.[field] ?? 'unset')} → ${String(value)}`);
+      if (field !== 'type' && old?.[field] !== value) changes.push(`${role.type}.${field} ${shown(old?.[field])} → ${shown(value)}`);
     }
   }
   return changes;
+}
+
+/** shown writes one role setting for a person: absent is `unset`, a list or object as JSON. */
+function shown(value: unknown): string {
+  if (value === undefined) return 'unset';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { server, SITE_P01, sources } from '../../test/support/manifests.js';
 import { FileStateBackend } from '../backend/state-file.js';
 import { serializeLiveState } from '../backend/state-document.js';
+import type { LiveState } from '../model/live.js';
 import { applyChecked, applyManifests, checkManifests, planAhead } from './pass.js';
 
 const OPTIONS = { today: '2026-11-26', prune: false, strict: false };
@@ -47,9 +48,9 @@ describe('a plan made ahead of the writer lock', () => {
     const result = await applyChecked(checked, watcher, OPTIONS, undefined, ahead);
     expect(result.plan).not.toBe(ahead.transaction.result.plan);
     expect(result).toMatchObject({ applied: true, revision: 2 });
-    const written = JSON.parse(await readFile(state, 'utf8'));
+    const written = JSON.parse(await readFile(state, 'utf8')) as LiveState;
     expect(written.revision).toBe(2);
-    expect(written.servers.map((s: { name: string; proxy: { port: number } | null }) => [s.name, s.proxy?.port ?? null])).toEqual([
+    expect(written.servers.map((s) => [s.name, s.proxy?.port ?? null])).toEqual([
       ['cm02.contoso.com', 8080],
       ['cm03.contoso.com', null],
     ]);
@@ -61,6 +62,6 @@ describe('a plan made ahead of the writer lock', () => {
     const checked = manifests({ 'cm02.contoso.com': 8081 });
     await applyChecked(checked, backend, OPTIONS);
     expect(first.transaction.next).not.toBeNull();
-    expect(JSON.parse(await readFile(state, 'utf8')).servers[0].proxy.port).toBe(8081);
+    expect((JSON.parse(await readFile(state, 'utf8')) as LiveState).servers[0].proxy?.port).toBe(8081);
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { server, SITE_P01 } from '../../test/support/manifests.js';
 import { FileStateBackend } from '../backend/state-file.js';
+import type { LiveState } from '../model/live.js';
 import { newPassMemo } from './pass.js';
 import { watchPass, type PassContext, type WatchMemory } from './watch-pass.js';
 
@@ -14,7 +15,7 @@ let dir: string;
 let file: string;
 let state: string;
 let memory: WatchMemory;
-const context = (settled: () => Promise<boolean> = async () => true, changed = () => false, unchanged = () => {}): PassContext => ({
+const context = (settled: () => Promise<boolean> = () => Promise.resolve(true), changed = () => false, unchanged = () => {}): PassContext => ({
   paths: ['config'],
   cwd: dir,
   backend: new FileStateBackend(state, { lockTimeoutMs: 1000 }),
@@ -24,7 +25,7 @@ const context = (settled: () => Promise<boolean> = async () => true, changed = (
   changed,
   unchanged,
 });
-const port = async () => JSON.parse(await readFile(state, 'utf8')).servers[0].proxy.port as number;
+const port = async () => (JSON.parse(await readFile(state, 'utf8')) as LiveState).servers[0].proxy?.port;
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'sitectl-pass-'));
@@ -57,7 +58,7 @@ describe('watchPass', () => {
   it('starts over at once, without waiting for the files to settle, when a change seen while checking left other bytes', async () => {
     await writeFile(file, manifest(8081));
     let waited = false;
-    const settled = async () => (waited = true);
+    const settled = () => Promise.resolve((waited = true));
     let saved = false;
     const savedWhileChecking = () => {
       if (saved) return false;

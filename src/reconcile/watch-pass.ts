@@ -61,9 +61,7 @@ type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision'> & { reado
 
 const SUPERSEDED: PassResult = { outcome: 'superseded' };
 
-const noStdin = async (): Promise<Uint8Array> => {
-  throw new Error('watch does not read standard input');
-};
+const noStdin = (): Promise<Uint8Array> => Promise.reject(new Error('watch does not read standard input'));
 
 /**
  * watchPass is one level-based reconcile: whatever triggered it, it re-reads the manifests

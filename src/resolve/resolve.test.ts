@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { check, only, server, SITE_P01 } from '../../test/support/manifests.js';
+import { objectContaining, stringContaining } from '../../test/support/matchers.js';
 
 const PROXIES = `apiVersion: sitectl/v1
 kind: Proxy
@@ -29,7 +30,7 @@ describe('resolve', () => {
     expect(s.effectiveProxy).toEqual({
       state: 'managed',
       from: 'server',
-      proxy: { enabled: true, ref: 'corp-us', settings: { server: 'proxy-us.contoso.com', port: 80, account: null }, document: expect.objectContaining({ document: { kind: 'Proxy', name: 'corp-us' }, path: '/spec' }) },
+      proxy: { enabled: true, ref: 'corp-us', settings: { server: 'proxy-us.contoso.com', port: 80, account: null }, document: objectContaining({ document: { kind: 'Proxy', name: 'corp-us' }, path: '/spec' }) },
     });
   });
 
@@ -85,7 +86,7 @@ describe('resolve', () => {
   it('reports a second object of the same kind and name as DuplicateObject naming both places', () => {
     const result = check({ 'a.yaml': SITE_P01, 'b.yaml': SITE_P01.replace('name: P01', 'name: p01') });
     expect(only(result, 'DuplicateObject')).toEqual([
-      expect.objectContaining({ source: { file: 'b.yaml', line: 4, column: 9 }, message: expect.stringContaining('a.yaml:4:9') }),
+      objectContaining({ source: { file: 'b.yaml', line: 4, column: 9 }, message: stringContaining('a.yaml:4:9') }),
     ]);
   });
 });

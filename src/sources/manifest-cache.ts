@@ -114,14 +114,14 @@ function ownFile(file: string): boolean {
 }
 
 /** wellFormed checks an entry's shape, so a damaged cache file is a miss rather than a crash. */
-function wellFormed(stored: StoredSource): boolean {
-  return (
-    typeof stored === 'object' &&
-    stored !== null &&
-    typeof stored.count === 'number' &&
-    Array.isArray(stored.documents) &&
-    stored.documents.every((d) => typeof d === 'object' && d !== null && typeof d.kind === 'string' && typeof d.name === 'string')
-  );
+function wellFormed(stored: unknown): stored is StoredSource {
+  if (!isObject(stored)) return false;
+  const { count, documents } = stored;
+  return typeof count === 'number' && Array.isArray(documents) && documents.every((d: unknown) => isObject(d) && typeof d.kind === 'string' && typeof d.name === 'string');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 let id: string | null | undefined;

@@ -4,9 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readSources, type KnownBytes } from './read-sources.js';
 
-const noStdin = async (): Promise<Uint8Array> => {
-  throw new Error('no stdin here');
-};
+const noStdin = (): Promise<Uint8Array> => Promise.reject(new Error('no stdin here'));
 
 let dir: string;
 beforeEach(async () => {

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { PowerShellHost, type HostMessage } from '../../src/backend/configmgr/powershell-host.js';
+import type { SiteEvent } from '../../src/model/event.js';
+import type { Plan } from '../../src/model/plan.js';
 import { ROOT, sitectl } from '../support/cli.js';
+import { parseJson, readJson, type WrittenState } from '../support/json.js';
 import { eventually, startSitectl } from '../support/process.js';
 import { describeWithPowerShell, POWERSHELL } from '../support/powershell.js';
 import { SimulatedSite, type SimHierarchy, type SimServer } from '../support/site-simulator.js';
@@ -59,10 +62,10 @@ afterEach(async () => {
 });
 
 /** events are the events recorded beside the bookkeeping. */
-async function events(): Promise<{ reason: string; object: { name: string }; message: string }[]> {
+async function events(): Promise<SiteEvent[]> {
   const result = await sitectl(['events', '-o', 'json', '--state', path.join(dir, 'state.json')], { cwd: dir });
   expect(result.stderr).toBe('');
-  return JSON.parse(result.stdout);
+  return parseJson<SiteEvent[]>(result.stdout);
 }
 
 /** run is sitectl with the ConfigMgr backend on the simulated site, keeping its bookkeeping in the test's folder. */
@@ -113,7 +116,7 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     const diff = await run(['diff', '-f', 'config']);
     expect(diff.code).toBe(0);
 
-    const book = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8'));
+    const book = await readJson<WrittenState>(path.join(dir, 'state.json'));
     expect(book.revision).toBe(1);
     expect(book.servers).toEqual([]);
     expect(Object.keys(book.managed.servers).sort()).toEqual(onSite.map((s) => s.name));
@@ -153,9 +156,9 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     });
     const diff = await run(['diff', '-f', 'config', '-o', 'json']);
     expect(diff.code).toBe(1);
-    const plan = JSON.parse(diff.stdout);
-    expect(plan.changes.map((c: { name: string; drift?: boolean }) => [c.name, c.drift])).toEqual([['dp0001.contoso.com', true]]);
-    expect(plan.diagnostics.map((d: { code: string }) => d.code)).toContain('DriftDetected');
+    const plan = parseJson<Plan>(diff.stdout);
+    expect(plan.changes.map((c) => [c.name, c.drift])).toEqual([['dp0001.contoso.com', true]]);
+    expect(plan.diagnostics.map((d) => d.code)).toContain('DriftDetected');
 
     const apply = await run(['apply', '-f', 'config']);
     expect(apply.code).toBe(0);
@@ -171,7 +174,7 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     expect(failed.stderr).toMatch(/^sitectl: 1 of 4 servers failed \(dp0002\.contoso\.com: The SMS Provider reported an error\.\); 3 applied \(revision 1\)\n$/);
     expect(proxyOf('dp0002.contoso.com')).toBeNull();
     for (const name of ['dp0000.contoso.com', 'dp0001.contoso.com', 'dp0003.contoso.com']) expect(proxyOf(name)).toEqual(CORP);
-    const book = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8'));
+    const book = await readJson<WrittenState>(path.join(dir, 'state.json'));
     expect(Object.keys(book.managed.servers).sort()).toEqual(['dp0000.contoso.com', 'dp0001.contoso.com', 'dp0003.contoso.com']);
     const recorded = await events();
     expect(recorded.filter((e) => e.reason === 'ApplyFailed').map((e) => [e.object.name, e.message])).toEqual([['dp0002.contoso.com', 'write failed: The SMS Provider reported an error.']]);
@@ -253,13 +256,13 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
       await setUp(60);
       site.edit((s) => (s.writeDelayMs = 50)); // 60 writes take seconds, as on a real site
       const apply = sitectl(['apply', '-f', 'config', '--backend', 'configmgr', '--site', 'CAS', '--powershell', POWERSHELL ?? 'pwsh', '--state', path.join(dir, 'state.json')], { cwd: dir, env: site.env });
-      await eventually(async () => (setCalls() >= after ? true : undefined), 120_000);
+      await eventually(() => (setCalls() >= after ? true : undefined), 120_000);
       for (const pid of hostProcesses()) process.kill(pid, 'SIGKILL');
       const killed = await apply;
       expect(killed.code).toBe(3);
       expect(killed.stderr).toMatch(/^sitectl: PowerShell was killed \(SIGKILL\) before answering.* \((\d+) of 60 servers were written and recorded; revision [01]\)\n$/);
 
-      const book = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8').catch(() => '{"managed":{"servers":{}}}'));
+      const book = parseJson<WrittenState>(await readFile(path.join(dir, 'state.json'), 'utf8').catch(() => '{"managed":{"servers":{}}}'));
       const recorded = Object.keys(book.managed.servers);
       expect(recorded.length).toBeLessThanOrEqual(setCalls());
       for (const name of recorded) expect(proxyOf(name), name).toEqual(CORP);
@@ -287,7 +290,7 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
           props.find((p) => p.PropertyName === 'UseProxy')!.Value = 0;
         });
       consoleChange();
-      await eventually(async () => (proxyOf('dp0002.contoso.com') !== null ? true : undefined), 30_000);
+      await eventually(() => (proxyOf('dp0002.contoso.com') !== null ? true : undefined), 30_000);
       expect((await events()).map((e) => `${e.reason} ${e.object.name}`)).toContain('DriftCorrected dp0002.contoso.com');
 
       // A dotnet tool's pwsh is a launcher and the runtime it starts: kill both.
@@ -295,7 +298,7 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
       expect(first.length).toBeGreaterThan(0);
       for (const pid of first) process.kill(pid, 'SIGKILL');
       consoleChange();
-      await eventually(async () => (proxyOf('dp0002.contoso.com') !== null ? true : undefined), 60_000);
+      await eventually(() => (proxyOf('dp0002.contoso.com') !== null ? true : undefined), 60_000);
       const second = hostProcesses();
       expect(second).toHaveLength(first.length);
       expect(second.filter((pid) => first.includes(pid))).toEqual([]);

@@ -1,14 +1,17 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { LiveState } from '../../src/model/live.js';
+import type { Plan } from '../../src/model/plan.js';
 import { ROOT, sitectl } from '../support/cli.js';
+import { parseJson, readJson } from '../support/json.js';
 import { describeWithPowerShell, runCommand, runScript } from '../support/powershell.js';
 import { hierarchyFromLive, SimulatedSite } from '../support/site-simulator.js';
 
 const EXPORT = path.join(ROOT, 'scripts/Export-SitectlLiveState.ps1');
 // A LiveState of examples/contoso with one difference: cm-p01's proxy (see test/export.test.ts).
-const FIXTURE = JSON.parse(await readFile(path.join(ROOT, 'test/fixtures/export/live.json'), 'utf8'));
+const FIXTURE = await readJson<LiveState>(path.join(ROOT, 'test/fixtures/export/live.json'));
 const withoutStamp = ({ exportedAt: _at, ...rest }: Record<string, unknown>) => rest;
 
 let dir: string;
@@ -32,7 +35,7 @@ describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', (
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Wrote 28 site system servers of 7 sites');
-    const exported = JSON.parse(await readFile(path.join(dir, 'live.json'), 'utf8'));
+    const exported = await readJson<LiveState>(path.join(dir, 'live.json'));
     expect(withoutStamp(exported)).toEqual(withoutStamp(FIXTURE));
     expect(site.calls()).toEqual({ 'Get-CMSite': 1, 'Get-CMSiteSystemServer': 1, 'Get-CMSiteRole': 1, 'Get-CMSoftwareUpdatePoint': 1, 'Get-CMAccount': 7 });
   });
@@ -56,8 +59,8 @@ describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', (
     expect((await exportSite()).code).toBe(0);
     const changed = await sitectl(['diff', '-f', 'examples/contoso', '--live', path.join(dir, 'live.json'), '-o', 'json']);
     expect(changed.code).toBe(1);
-    const plan = JSON.parse(changed.stdout);
-    expect(plan.changes.map((c: { name: string; action: string; patch: unknown }) => [c.name, c.action, c.patch])).toEqual([
+    const plan = parseJson<Plan>(changed.stdout);
+    expect(plan.changes.map((c) => [c.name, c.action, c.patch])).toEqual([
       ['cm-p02.us.contoso.com', 'update', [{ op: 'replace', path: '/proxy/port', value: 8080 }]],
     ]);
   });
@@ -69,7 +72,7 @@ describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', (
       }
     });
     expect((await exportSite()).code).toBe(0);
-    const exported = JSON.parse(await readFile(path.join(dir, 'live.json'), 'utf8'));
+    const exported = await readJson<LiveState>(path.join(dir, 'live.json'));
     expect(withoutStamp(exported)).toEqual(withoutStamp(FIXTURE));
   });
 
@@ -79,8 +82,8 @@ describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', (
     });
     const result = await exportSite();
     expect(result.stderr).toBe('');
-    const exported = JSON.parse(await readFile(path.join(dir, 'live.json'), 'utf8'));
-    expect(exported.servers.find((s: { name: string }) => s.name === 'cm-p02.us.contoso.com').proxy).toBeNull();
+    const exported = await readJson<LiveState>(path.join(dir, 'live.json'));
+    expect(exported.servers.find((s) => s.name === 'cm-p02.us.contoso.com')!.proxy).toBeNull();
   });
 
   it('maps site builds to releases by number: 9141 is 2509, 9146 is 2603, 9132 is 2409, a build between releases is the one below', async () => {
@@ -91,18 +94,18 @@ describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', (
       build('S21', 9999);
     });
     expect((await exportSite()).code).toBe(0);
-    const exported = JSON.parse(await readFile(path.join(dir, 'live.json'), 'utf8'));
-    const versions = Object.fromEntries(exported.sites.map((s: { code: string; version: number }) => [s.code, s.version]));
+    const exported = await readJson<LiveState>(path.join(dir, 'live.json'));
+    const versions = Object.fromEntries(exported.sites.map((s) => [s.code, s.version]));
     expect(versions).toEqual({ CAS: 2509, P01: 2509, S11: 2409, S12: 2509, P02: 2603, S21: 2603, S22: 2603 });
   });
 
   it('writes to live-state.json in the current folder by default, and to an absolute -Path as given', async () => {
     expect((await exportSite(['-SiteCode', 'CAS'])).code).toBe(0);
-    expect(JSON.parse(await readFile(path.join(dir, 'live-state.json'), 'utf8')).kind).toBe('LiveState');
+    expect((await readJson<LiveState>(path.join(dir, 'live-state.json'))).kind).toBe('LiveState');
     const absolute = path.join(dir, 'absolute.json');
     const result = await exportSite(['-SiteCode', 'CAS', '-Path', absolute], ROOT);
     expect(result.code).toBe(0);
-    expect(JSON.parse(await readFile(absolute, 'utf8')).kind).toBe('LiveState');
+    expect((await readJson<LiveState>(absolute)).kind).toBe('LiveState');
   });
 
   it('makes the site drive from -ProviderMachineName when the module made none, and says what to give when it cannot', async () => {
@@ -130,9 +133,9 @@ describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', (
       props.find((p) => p.PropertyName === 'ProxyUserName')!.Value2 = hostile;
     });
     expect((await exportSite()).code).toBe(0);
-    const exported = JSON.parse(await readFile(path.join(dir, 'live.json'), 'utf8'));
+    const exported = await readJson<LiveState>(path.join(dir, 'live.json'));
     expect(exported.accounts).toContain(hostile);
-    expect(exported.servers.find((s: { name: string }) => s.name === 'cm-p02.us.contoso.com').proxy.account).toBe(hostile);
+    expect(exported.servers.find((s) => s.name === 'cm-p02.us.contoso.com')!.proxy!.account).toBe(hostile);
   });
 
   it('gives diff --live the same plan after PowerShell saves the export again as UTF-16 or with a BOM', async () => {
@@ -148,7 +151,7 @@ describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', (
       const result = await sitectl(['diff', '-f', 'examples/contoso', '--live', path.join(dir, file), '-o', 'json']);
       expect(result.stderr, file).toBe('');
       expect(result.code, file).toBe(1);
-      plans.push(JSON.parse(result.stdout).changes);
+      plans.push(parseJson<Plan>(result.stdout).changes);
     }
     expect(plans[0]).toHaveLength(1);
     for (const plan of plans.slice(1)) expect(plan).toEqual(plans[0]);

@@ -23,7 +23,8 @@ export function sitectl(args: readonly string[], options: { cwd?: string; input?
       [CLI, ...args],
       { cwd: options.cwd ?? ROOT, env: { ...process.env, SITECTL_NOW: TODAY, NO_COLOR: '1', ...options.env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return reject(error);
+        // No exit code (not started, killed, too much output): node's own error, an Error though its declared type does not say so.
+        if (error && typeof error.code !== 'number') return reject(error instanceof Error ? error : new Error(error.message, { cause: error }));
         resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
       },
     );

@@ -60,7 +60,8 @@ function runPowerShell(args: readonly string[], options: PowerShellRun): Promise
   const env = { ...process.env, NO_COLOR: '1', POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', ...options.env };
   return new Promise((resolve, reject) => {
     execFile(POWERSHELL, ['-NoLogo', '-NoProfile', '-NonInteractive', ...args], { cwd: options.cwd ?? ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return reject(error);
+      // No exit code (not started, killed, too much output): node's own error, an Error though its declared type does not say so.
+      if (error && typeof error.code !== 'number') return reject(error instanceof Error ? error : new Error(error.message, { cause: error }));
       resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
     });
   });

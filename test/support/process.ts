@@ -48,11 +48,15 @@ export function startSitectl(args: readonly string[], cwd = ROOT, env: Record<st
   return running;
 }
 
-/** eventually polls `check` until it returns a value, for conditions on files another process writes. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
+/**
+ * eventually polls `check` until it returns a value (or a promise of one), for conditions on
+ * files another process writes. A check that throws or rejects, as on a file read half-written,
+ * counts as not yet.
+ */
+export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await check().catch(() => undefined);
+    const value = await new Promise<T | undefined>((resolve) => resolve(check())).catch(() => undefined);
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -14,7 +14,7 @@ export async function writeVariant(folder: string, count: number, port: number):
 }
 
 /** portsOf lists the distinct proxy ports of a state's servers: one port means no mix of writes. */
-export function portsOf(state: { servers: { proxy: { port: number } | null }[] }): number[] {
+export function portsOf(state: { readonly servers: readonly { readonly proxy: { readonly port: number } | null }[] }): number[] {
   return [...new Set(state.servers.map((s) => s.proxy?.port ?? 0))];
 }
 

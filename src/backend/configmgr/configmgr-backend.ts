@@ -177,10 +177,16 @@ function siteFingerprint(site: SiteRead): string {
   return fingerprintOf(stringify(canonical) ?? '');
 }
 
+/** messageText keeps what PowerShell said readable whatever it sent: a string as is, anything else as JSON. */
+function messageText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return value === undefined || value === null ? '' : JSON.stringify(value);
+}
+
 /** outcomeOf reads one server's outcome; anything but applied or skipped counts as failed, so nothing unknown is recorded as written. */
 function outcomeOf(message: HostMessage): WriteOutcome {
   const outcome = message['outcome'];
-  const text = String(message['message'] ?? '');
+  const text = messageText(message['message']);
   if (outcome === 'applied' || outcome === 'skipped' || outcome === 'failed') return { server: String(message['server']), outcome, message: text };
   return { server: String(message['server']), outcome: 'failed', message: `PowerShell reported an unknown outcome ${JSON.stringify(outcome)}` };
 }

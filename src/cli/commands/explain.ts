@@ -67,19 +67,24 @@ export function runExplain(target: string, io: Io): ExitCode {
   if (field.default !== undefined) lines.push(`DEFAULT:  ${JSON.stringify(field.default)}`);
   const allowed = Array.isArray(field.enum) ? field.enum : field.const !== undefined ? [field.const] : undefined;
   if (allowed) lines.push(`ALLOWED:  ${allowed.map(String).join(', ')}`);
-  lines.push('', 'DESCRIPTION:', ...wrap(String(field.description ?? '(no description)'), '    '));
+  lines.push('', 'DESCRIPTION:', ...wrap(descriptionOf(field) ?? '(no description)', '    '));
   const items = field.type === 'array' && field.items ? deref(root, field.items as JsonSchema) : field;
   const properties = items.properties as Record<string, JsonSchema> | undefined;
   if (properties) {
     const required = new Set((items.required as string[] | undefined) ?? []);
     lines.push('', 'FIELDS:');
     for (const [name, sub] of Object.entries(properties)) {
-      const description = String(deref(root, sub).description ?? '');
+      const description = descriptionOf(deref(root, sub)) ?? '';
       lines.push(`    ${name}\t${typeOf(root, sub)}${required.has(name) ? ' -required-' : ''}`, ...wrap(description, '      '), '');
     }
   }
   io.stdout(lines.join('\n').replace(/\n+$/, '') + '\n');
   return 0;
+}
+
+/** descriptionOf gives a schema's description when it has one as text. */
+function descriptionOf(schema: JsonSchema): string | undefined {
+  return typeof schema.description === 'string' ? schema.description : undefined;
 }
 
 function wrap(text: string, indent: string, width = 88): string[] {

@@ -111,7 +111,7 @@ function report(tree: ImportedTree, removed: readonly string[], plan: Plan, flag
     const names = changed.slice(0, 10).map((c) => c.name).join(', ');
     lines.push('', `sitectl diff would still change ${plural(changed.length, 'server')} (${names}${changed.length > 10 ? ', ...' : ''}): the manifests state a value the live state lacks, such as an update point option, which then defaults; sitectl diff shows which.`);
   }
-  if (tree.review.length > 0) lines.push('', 'Review:', ...tree.review.map((note) => `  - ${note.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}`));
+  if (tree.review.length > 0) lines.push('', 'Review:', ...tree.review.map((note) => `  - ${note.replace(/\p{Cc}/gu, ' ')}`));
   lines.push('', `Next: commit the folder, then: sitectl diff -f ${shownRoot}${sameSource(flags)}`);
   return lines.join('\n') + '\n';
 }
