@@ -21,7 +21,8 @@ export function run(args, cwd, cache = path.join(cwd, 'cache')) {
   const env = { ...process.env, SITECTL_NOW: '2026-11-26', SITECTL_CACHE: cache };
   const result = spawnSync(command[0], command[1], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = performance.now() - started;
-  if (result.status !== 0 && result.status !== 1) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-2000)}`);
+  if (result.status !== 0 && result.status !== 1)
+    throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-2000)}`);
   const rssKb = TIME ? Number(result.stderr.trim().split('\n').pop()) : NaN;
   return { ms, rssMb: rssKb / 1024 };
 }
@@ -40,9 +41,18 @@ export function measureCold(servers, runs) {
     const changed = files.filter((f) => f.includes('servers-'));
     const originals = new Map(changed.map((f) => [f, readFileSync(path.join(repo, f), 'utf8')]));
     const toggle = (on) => {
-      for (const [f, text] of originals) writeFileSync(path.join(repo, f), on ? text.replace(/ref: (region-\d+) \}/, 'ref: $1-anon }') : text);
+      for (const [f, text] of originals)
+        writeFileSync(path.join(repo, f), on ? text.replace(/ref: (region-\d+) \}/, 'ref: $1-anon }') : text);
     };
-    const samples = { floor: [], validate: [], diff: [], validateUncached: [], diffUncached: [], apply: [], rss: { validate: 0, diff: 0, apply: 0 } };
+    const samples = {
+      floor: [],
+      validate: [],
+      diff: [],
+      validateUncached: [],
+      diffUncached: [],
+      apply: [],
+      rss: { validate: 0, diff: 0, apply: 0 },
+    };
     const floor = () => samples.floor.push(run([path.join(HERE, 'floor.mjs'), repo], dir).ms);
     for (let i = 0; i < runs; i++) {
       floor();

@@ -22,9 +22,15 @@ export function powershell() {
 
 function sitectl(args, cwd, env) {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, SITECTL_NOW: '2026-11-26', SITECTL_CACHE: 'off', ...env }, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...process.env, SITECTL_NOW: '2026-11-26', SITECTL_CACHE: 'off', ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const ms = performance.now() - started;
-  if (result.status !== 0 && result.status !== 1) throw new Error(`sitectl ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-2000)}`);
+  if (result.status !== 0 && result.status !== 1)
+    throw new Error(`sitectl ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-2000)}`);
   return ms;
 }
 
@@ -55,7 +61,11 @@ export function measureConfigMgr(servers, pwsh) {
     const live = JSON.parse(readFileSync(made, 'utf8'));
     const siteJson = path.join(dir, 'site.json');
     writeFileSync(siteJson, JSON.stringify(siteFile({ siteCode: 'CAS', sites: live.sites, servers: live.servers, accounts: [] })));
-    const env = { SMS_ADMIN_UI_PATH: path.join(CONSOLE, 'i386'), SITECTL_SIM_SITE: siteJson, SITECTL_SIM_BUILD: path.join(tmpdir(), 'sitectl-site-simulator') };
+    const env = {
+      SMS_ADMIN_UI_PATH: path.join(CONSOLE, 'i386'),
+      SITECTL_SIM_SITE: siteJson,
+      SITECTL_SIM_BUILD: path.join(tmpdir(), 'sitectl-site-simulator'),
+    };
     const flags = ['--backend', 'configmgr', '--site', 'CAS', '--powershell', pwsh, '--state', path.join(dir, 'state.json')];
     const log = `${siteJson}.calls`;
 
@@ -73,11 +83,14 @@ export function measureConfigMgr(servers, pwsh) {
     let changed = 0;
     for (const file of generated(repo)) {
       const text = readFileSync(file, 'utf8');
-      const edited = text.replace(/name: (\S+)\n(spec:\n {2}site: \S+\n {2}proxy: \{ ref: region-\d+)(-anon)? \}/g, (all, name, head, anon) => {
-        if (!moved.has(name)) return all;
-        changed++;
-        return `name: ${name}\n${head}${anon ? '' : '-anon'} }`;
-      });
+      const edited = text.replace(
+        /name: (\S+)\n(spec:\n {2}site: \S+\n {2}proxy: \{ ref: region-\d+)(-anon)? \}/g,
+        (all, name, head, anon) => {
+          if (!moved.has(name)) return all;
+          changed++;
+          return `name: ${name}\n${head}${anon ? '' : '-anon'} }`;
+        },
+      );
       if (edited !== text) writeFileSync(file, edited);
     }
     rmSync(log, { force: true });
@@ -88,7 +101,13 @@ export function measureConfigMgr(servers, pwsh) {
       changed,
       powershellStartMs,
       diff: { ms: diffMs, simulatorMs: diff.ms, simulatorImportMs: diff.importMs, sitectlMs: diffMs - diff.ms, calls: diff.counts },
-      apply1Percent: { ms: applyMs, simulatorMs: apply.ms, simulatorImportMs: apply.importMs, sitectlMs: applyMs - apply.ms, calls: apply.counts },
+      apply1Percent: {
+        ms: applyMs,
+        simulatorMs: apply.ms,
+        simulatorImportMs: apply.importMs,
+        sitectlMs: applyMs - apply.ms,
+        calls: apply.counts,
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

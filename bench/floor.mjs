@@ -9,7 +9,8 @@ const walk = (dir) => {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) walk(full);
-    else if (/\.ya?ml$/.test(entry.name)) documents += jsYaml.loadAll(readFileSync(full, 'utf8'), undefined, { schema: jsYaml.CORE_SCHEMA }).length;
+    else if (/\.ya?ml$/.test(entry.name))
+      documents += jsYaml.loadAll(readFileSync(full, 'utf8'), undefined, { schema: jsYaml.CORE_SCHEMA }).length;
   }
 };
 walk(process.argv[2]);

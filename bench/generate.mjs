@@ -19,9 +19,20 @@ export function generateRepo(root, servers) {
   const site = (code, type, parent) =>
     `apiVersion: sitectl/v1\nkind: Site\nmetadata:\n  name: ${code}\nspec:\n  type: ${type}\n  version: 2509\n${parent ? `  parent: ${parent}\n` : ''}  siteServer: cm-${code.toLowerCase()}.contoso.com\n  requireProxy: true\n`;
   write('CAS/site.yaml', [site('CAS', 'CentralAdministrationSite')]);
-  write('proxies/proxies.yaml', Array.from({ length: primaries }, (_, p) =>
-    `apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: region-${p}\nspec:\n  server: proxy-${p}.contoso.com\n  port: 8080\n`).concat(Array.from({ length: primaries }, (_, p) =>
-    `apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: region-${p}-anon\nspec:\n  server: proxy-${p}.contoso.com\n  port: 3128\n`)));
+  write(
+    'proxies/proxies.yaml',
+    Array.from(
+      { length: primaries },
+      (_, p) =>
+        `apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: region-${p}\nspec:\n  server: proxy-${p}.contoso.com\n  port: 8080\n`,
+    ).concat(
+      Array.from(
+        { length: primaries },
+        (_, p) =>
+          `apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: region-${p}-anon\nspec:\n  server: proxy-${p}.contoso.com\n  port: 3128\n`,
+      ),
+    ),
+  );
   let made = 0;
   for (let p = 0; p < primaries; p++) {
     const code = `P${String(p).padStart(2, '0')}`;
@@ -34,9 +45,11 @@ export function generateRepo(root, servers) {
       const name = `srv${made}.${code.toLowerCase()}.contoso.com`;
       names.push(name);
       let roles;
-      if (i % 50 === 0) roles = `  proxy: { ref: region-${p} }\n  roles:\n    - type: SoftwareUpdatePoint\n      useProxy: true\n      useProxyForAutomaticDeploymentRules: ${siteCode === code}\n`;
+      if (i % 50 === 0)
+        roles = `  proxy: { ref: region-${p} }\n  roles:\n    - type: SoftwareUpdatePoint\n      useProxy: true\n      useProxyForAutomaticDeploymentRules: ${siteCode === code}\n`;
       else if (i % 97 === 1) roles = `  proxy: { ref: region-${p} }\n  roles:\n    - type: ExchangeServerConnector\n`;
-      else if (i % 3 === 0) roles = `  proxy: { ref: region-${p}-anon }\n  roles:\n    - type: DistributionPoint\n      connectedCache: true\n`;
+      else if (i % 3 === 0)
+        roles = `  proxy: { ref: region-${p}-anon }\n  roles:\n    - type: DistributionPoint\n      connectedCache: true\n`;
       else roles = `  proxy: { ref: region-${p} }\n  roles:\n    - type: DistributionPoint\n    - type: ManagementPoint\n`;
       docs.push(`apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: ${name}\nspec:\n  site: ${siteCode}\n${roles}`);
       if (docs.length === 100) {

@@ -30,7 +30,14 @@ export function measureImport(servers, runs) {
       samples.diffUncached.push(run([CLI, 'diff', '-f', repo, '--state', state, '-o', 'json'], dir, 'off').ms);
     }
     const r = (list) => Math.round(median(list));
-    return { servers, runs, importMs: r(samples.import), diffMs: r(samples.diff), diffUncachedMs: r(samples.diffUncached), importPeakRssMb: Math.round(samples.rss) };
+    return {
+      servers,
+      runs,
+      importMs: r(samples.import),
+      diffMs: r(samples.diff),
+      diffUncachedMs: r(samples.diffUncached),
+      importPeakRssMb: Math.round(samples.rss),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

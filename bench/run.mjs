@@ -23,7 +23,10 @@ for (const part of only) {
   results.dates[part] = date;
 }
 
-if (only.has('cold')) console.log('servers  floor ms  validate ms cached | uncached (x floor)  diff ms cached | uncached (x floor)  diff/s  apply 1% ms  peak RSS MB (validate/diff/apply)');
+if (only.has('cold'))
+  console.log(
+    'servers  floor ms  validate ms cached | uncached (x floor)  diff ms cached | uncached (x floor)  diff/s  apply 1% ms  peak RSS MB (validate/diff/apply)',
+  );
 for (const servers of only.has('cold') ? sizes : []) {
   const c = measureCold(servers, servers >= 100_000 ? 1 : 5);
   results.cold.push(c);
@@ -35,12 +38,16 @@ for (const servers of only.has('cold') ? sizes : []) {
 for (const servers of only.has('watch') ? sizes.filter((s) => s <= 20_000) : []) {
   const w = await measureWatch(servers, edits);
   results.watch.push(w);
-  console.log(`watch ${String(servers).padStart(7)} servers: edit-to-applied median ${w.medianMs} ms, p95 ${w.p95Ms} ms over ${w.edits} edits (debounce ${w.debounceMs} ms; first apply ${w.initialApplyMs} ms)`);
+  console.log(
+    `watch ${String(servers).padStart(7)} servers: edit-to-applied median ${w.medianMs} ms, p95 ${w.p95Ms} ms over ${w.edits} edits (debounce ${w.debounceMs} ms; first apply ${w.initialApplyMs} ms)`,
+  );
 }
 for (const servers of only.has('import') ? sizes : []) {
   const m = measureImport(servers, servers >= 100_000 ? 3 : 5);
   results.import.push(m);
-  console.log(`import ${String(servers).padStart(7)} servers: ${m.importMs} ms (peak RSS ${m.importPeakRssMb} MB); diff of the same hierarchy ${m.diffMs} ms cached, ${m.diffUncachedMs} ms uncached`);
+  console.log(
+    `import ${String(servers).padStart(7)} servers: ${m.importMs} ms (peak RSS ${m.importPeakRssMb} MB); diff of the same hierarchy ${m.diffMs} ms cached, ${m.diffUncachedMs} ms uncached`,
+  );
 }
 // The ConfigMgr backend on the simulated site, up to 20,000 servers, when PowerShell is here.
 const pwsh = only.has('configmgr') ? powershell() : undefined;
@@ -49,7 +56,11 @@ for (const servers of pwsh ? sizes.filter((s) => s <= 20_000) : []) {
   const m = measureConfigMgr(servers, pwsh);
   results.configmgr.push(m);
   const row = (name, r) =>
-    `configmgr ${String(servers).padStart(7)} servers, ${name}: ${r.ms} ms (simulator ${r.simulatorMs} ms, of which reading its site at import ${r.simulatorImportMs} ms; sitectl and PowerShell ${r.sitectlMs} ms); calls ${Object.entries(r.calls).map(([c, n]) => `${c} ${n}`).join(', ')}`;
+    `configmgr ${String(servers).padStart(7)} servers, ${name}: ${r.ms} ms (simulator ${r.simulatorMs} ms, of which reading its site at import ${r.simulatorImportMs} ms; sitectl and PowerShell ${r.sitectlMs} ms); calls ${Object.entries(
+      r.calls,
+    )
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ')}`;
   console.log(row('diff, nothing to do', m.diff));
   console.log(row(`apply of a 1% change (${m.changed} servers)`, m.apply1Percent));
   console.log(`configmgr ${String(servers).padStart(7)} servers: PowerShell starts in ${m.powershellStartMs} ms`);

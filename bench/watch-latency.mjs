@@ -20,12 +20,19 @@ export async function measureWatch(servers, edits, debounceMs = 200) {
   const dir = mkdtempSync(path.join(tmpdir(), 'sitectl-bench-watch-'));
   const repo = path.join(dir, 'repo');
   const { files } = generateRepo(repo, servers);
-  const target = path.join(repo, files.find((f) => f.includes('servers-')));
+  const target = path.join(
+    repo,
+    files.find((f) => f.includes('servers-')),
+  );
   const original = readFileSync(target, 'utf8');
-  const child = spawn(process.execPath, [CLI, 'watch', '-f', repo, '--state', path.join(dir, 'state.json'), '--debounce', `${debounceMs}ms`, '--interval', '1h'], {
-    env: { ...process.env, SITECTL_NOW: '2026-11-26' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'watch', '-f', repo, '--state', path.join(dir, 'state.json'), '--debounce', `${debounceMs}ms`, '--interval', '1h'],
+    {
+      env: { ...process.env, SITECTL_NOW: '2026-11-26' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   const waiters = [];
   child.stdout.on('data', (chunk) => {
@@ -44,7 +51,10 @@ export async function measureWatch(servers, edits, debounceMs = 200) {
     const initialMs = performance.now() - start;
     const latencies = [];
     // Toggle one server between two proxies, so every edit changes the live state.
-    const toggled = original.replace(/proxy: \{ ref: (region-\d+)(-anon)? \}/, (_m, region, anon) => `proxy: { ref: ${region}${anon ? '' : '-anon'} }`);
+    const toggled = original.replace(
+      /proxy: \{ ref: (region-\d+)(-anon)? \}/,
+      (_m, region, anon) => `proxy: { ref: ${region}${anon ? '' : '-anon'} }`,
+    );
     for (let i = 1; i <= edits; i++) {
       const text = i % 2 ? toggled : original;
       const written = performance.now();
@@ -53,7 +63,14 @@ export async function measureWatch(servers, edits, debounceMs = 200) {
       latencies.push(seen - written);
     }
     latencies.sort((a, b) => a - b);
-    return { servers, edits, debounceMs, initialApplyMs: Math.round(initialMs), medianMs: Math.round(percentile(latencies, 0.5)), p95Ms: Math.round(percentile(latencies, 0.95)) };
+    return {
+      servers,
+      edits,
+      debounceMs,
+      initialApplyMs: Math.round(initialMs),
+      medianMs: Math.round(percentile(latencies, 0.5)),
+      p95Ms: Math.round(percentile(latencies, 0.95)),
+    };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.on('exit', resolve));

@@ -52,7 +52,9 @@ describe('sitectl apply', () => {
   });
 
   it('writes once per apply that changes something, and not at all when nothing changes', async () => {
-    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: p.contoso.com, port: 8080 }\n')}` });
+    const a = await manifests('a', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: p.contoso.com, port: 8080 }\n')}`,
+    });
     expect((await sitectl(['apply', '-f', a, '--state', state])).code).toBe(0);
     const first = await readFile(state, 'utf8');
     const again = await sitectl(['apply', '-f', a, '--state', state, '-o', 'json']);
@@ -61,20 +63,35 @@ describe('sitectl apply', () => {
     expect(await readFile(state, 'utf8')).toBe(first);
   });
 
-  it("records the previous proxy in ProxyOverwritten, so it can be restored", async () => {
-    const v1 = await manifests('v1', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: old.contoso.com, port: 3128, account: CONTOSO\\old }\n')}` });
-    const v2 = await manifests('v2', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: new.contoso.com, port: 3128, account: CONTOSO\\old }\n')}` });
+  it('records the previous proxy in ProxyOverwritten, so it can be restored', async () => {
+    const v1 = await manifests('v1', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: old.contoso.com, port: 3128, account: CONTOSO\\old }\n')}`,
+    });
+    const v2 = await manifests('v2', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: new.contoso.com, port: 3128, account: CONTOSO\\old }\n')}`,
+    });
     await sitectl(['apply', '-f', v1, '--state', state]);
     expect((await sitectl(['apply', '-f', v2, '--state', state])).code).toBe(0);
-    const events = parseJson<SiteEvent[]>((await sitectl(['events', '--state', state, '--for', 'SiteSystemServer/cm02.contoso.com', '-o', 'json'])).stdout);
+    const events = parseJson<SiteEvent[]>(
+      (await sitectl(['events', '--state', state, '--for', 'SiteSystemServer/cm02.contoso.com', '-o', 'json'])).stdout,
+    );
     const overwritten = events.find((e) => e.reason === 'ProxyOverwritten');
-    expect(overwritten).toMatchObject({ type: 'Normal', previous: { server: 'old.contoso.com', port: 3128, account: 'CONTOSO\\old' }, revision: 2 });
+    expect(overwritten).toMatchObject({
+      type: 'Normal',
+      previous: { server: 'old.contoso.com', port: 3128, account: 'CONTOSO\\old' },
+      revision: 2,
+    });
     expect(overwritten!.message).toContain('old.contoso.com:3128 as CONTOSO\\old');
   });
 
   it("leaves a held server's live proxy as it is and counts the repeated ProxyConflict event", async () => {
-    const v1 = await manifests('v1', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: old.contoso.com }\n')}` });
-    const held = server('cm02.contoso.com', '  site: P01\n  roles:\n    - type: ExchangeServerConnector\n      proxy: { server: a.contoso.com }\n    - type: ServiceConnectionPoint\n      proxy: { server: b.contoso.com }\n');
+    const v1 = await manifests('v1', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: old.contoso.com }\n')}`,
+    });
+    const held = server(
+      'cm02.contoso.com',
+      '  site: P01\n  roles:\n    - type: ExchangeServerConnector\n      proxy: { server: a.contoso.com }\n    - type: ServiceConnectionPoint\n      proxy: { server: b.contoso.com }\n',
+    );
     const v2 = await manifests('v2', { 'm.yaml': `${SITE_P01}---\n${held}` });
     await sitectl(['apply', '-f', v1, '--state', state]);
     for (let i = 0; i < 2; i++) {
@@ -90,8 +107,12 @@ describe('sitectl apply', () => {
   });
 
   it('refuses a saved plan once the live state has changed (exit 3), and applies it when it has not', async () => {
-    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
-    const b = await manifests('b', { 'm.yaml': `${SITE_P01}---\n${server('cm03.contoso.com', '  site: P01\n  proxy: { server: b.contoso.com }\n')}` });
+    const a = await manifests('a', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}`,
+    });
+    const b = await manifests('b', {
+      'm.yaml': `${SITE_P01}---\n${server('cm03.contoso.com', '  site: P01\n  proxy: { server: b.contoso.com }\n')}`,
+    });
     const planFile = path.join(dir, 'plan.json');
     expect((await sitectl(['plan', '-f', a, '--state', state, '--out', planFile])).code).toBe(0);
     expect((await sitectl(['apply', '-f', b, '--state', state])).code).toBe(0);
@@ -108,14 +129,18 @@ describe('sitectl apply', () => {
   });
 
   it('plan --out && apply works: plan exits 0 once it made a plan, and 1 with --detailed-exitcode when it has changes', async () => {
-    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const a = await manifests('a', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}`,
+    });
     const planFile = path.join(dir, 'plan.json');
     expect((await sitectl(['plan', '-f', a, '--state', state, '--detailed-exitcode'])).code).toBe(1);
     // The shell line plan --help shows, run by a shell.
     const cli = `"${process.execPath}" "${path.join(ROOT, 'dist/sitectl.js')}"`;
     const chained = await new Promise<{ code: number; stdout: string }>((resolve) =>
-      execFile('sh', ['-c', `${cli} plan -f "${a}" --state "${state}" --out "${planFile}" && ${cli} apply "${planFile}" --state "${state}"`], (error, stdout) =>
-        resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout }),
+      execFile(
+        'sh',
+        ['-c', `${cli} plan -f "${a}" --state "${state}" --out "${planFile}" && ${cli} apply "${planFile}" --state "${state}"`],
+        (error, stdout) => resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout }),
       ),
     );
     expect(chained.stdout).toContain('applied: live state is now at revision 1');
@@ -129,7 +154,9 @@ describe('sitectl apply', () => {
   });
 
   it('never saves a plan over a manifest or a file that is not a plan, and points a manifest given to apply at -f', async () => {
-    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const a = await manifests('a', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}`,
+    });
     const manifest = path.join(a, 'm.yaml');
     const before = await readFile(manifest, 'utf8');
     const over = await sitectl(['plan', '-f', a, '--state', state, '--out', manifest]);
@@ -153,7 +180,9 @@ describe('sitectl apply', () => {
 
     const forgotF = await sitectl(['apply', manifest, '--state', state]);
     expect(forgotF.code).toBe(2);
-    expect(forgotF.stderr).toContain(`holds manifests, not a saved plan; to apply manifests, name them with -f: sitectl apply -f ${manifest}`);
+    expect(forgotF.stderr).toContain(
+      `holds manifests, not a saved plan; to apply manifests, name them with -f: sitectl apply -f ${manifest}`,
+    );
     expect(forgotF.stderr).not.toContain('plan --out');
     const folder = await sitectl(['apply', a, '--state', state]);
     expect(folder.code).toBe(2);
@@ -161,7 +190,15 @@ describe('sitectl apply', () => {
   });
 
   it('refuses to save a plan made against a --live snapshot, which apply could not write', async () => {
-    const result = await sitectl(['plan', '-f', 'examples/contoso', '--live', 'test/fixtures/export/live.json', '--out', path.join(dir, 'plan.json')]);
+    const result = await sitectl([
+      'plan',
+      '-f',
+      'examples/contoso',
+      '--live',
+      'test/fixtures/export/live.json',
+      '--out',
+      path.join(dir, 'plan.json'),
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('is a snapshot apply cannot write');
     expect(existsSync(path.join(dir, 'plan.json'))).toBe(false);
@@ -176,8 +213,12 @@ describe('sitectl apply', () => {
   });
 
   it('leaves the state byte-for-byte unchanged on invalid manifests and on a corrupt state file', async () => {
-    const good = await manifests('good', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
-    const bad = await manifests('bad', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: "http://a" }\n')}` });
+    const good = await manifests('good', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}`,
+    });
+    const bad = await manifests('bad', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: "http://a" }\n')}`,
+    });
     await sitectl(['apply', '-f', good, '--state', state]);
     const before = await readFile(state);
     const invalid = await sitectl(['apply', '-f', bad, '--state', state]);
@@ -219,8 +260,12 @@ describe('sitectl apply', () => {
   });
 
   it('serializes two applies on one state file: both succeed and neither update is lost', async () => {
-    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
-    const b = await manifests('b', { 'm.yaml': `${SITE_P01}---\n${server('cm03.contoso.com', '  site: P01\n  proxy: { server: b.contoso.com }\n')}` });
+    const a = await manifests('a', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}`,
+    });
+    const b = await manifests('b', {
+      'm.yaml': `${SITE_P01}---\n${server('cm03.contoso.com', '  site: P01\n  proxy: { server: b.contoso.com }\n')}`,
+    });
     const [ra, rb] = await Promise.all([sitectl(['apply', '-f', a, '--state', state]), sitectl(['apply', '-f', b, '--state', state])]);
     expect([ra.code, rb.code]).toEqual([0, 0]);
     const live = await readState();
@@ -231,11 +276,16 @@ describe('sitectl apply', () => {
   });
 
   it('waits for a live lock holder, then exits 3 naming it', async () => {
-    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const a = await manifests('a', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}`,
+    });
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     try {
       await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(state), { recursive: true }));
-      await writeFile(`${state}.lock`, JSON.stringify({ id: 'x', pid: holder.pid, host: hostname(), startedAt: '2026-11-26T10:00:00.000Z' }));
+      await writeFile(
+        `${state}.lock`,
+        JSON.stringify({ id: 'x', pid: holder.pid, host: hostname(), startedAt: '2026-11-26T10:00:00.000Z' }),
+      );
       const result = await sitectl(['apply', '-f', a, '--state', state, '--lock-timeout', '300ms']);
       expect(result.code).toBe(3);
       expect(result.stderr).toContain(`state is locked by pid ${holder.pid} on ${hostname()} since 2026-11-26T10:00:00.000Z`);
@@ -245,7 +295,9 @@ describe('sitectl apply', () => {
   });
 
   it('takes over at once a lock whose holder no longer runs', async () => {
-    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const a = await manifests('a', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}`,
+    });
     const gone = spawn(process.execPath, ['-e', '0']);
     await new Promise((resolve) => gone.on('exit', resolve));
     await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(state), { recursive: true }));
@@ -256,12 +308,18 @@ describe('sitectl apply', () => {
   });
 
   it('prunes only with --prune, and reports a PruneCandidate otherwise', async () => {
-    const both = await manifests('both', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}---\n${server('cm03.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
-    const one = await manifests('one', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const both = await manifests('both', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}---\n${server('cm03.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}`,
+    });
+    const one = await manifests('one', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}`,
+    });
     await sitectl(['apply', '-f', both, '--state', state]);
     const candidate = await sitectl(['diff', '-f', one, '--state', state, '-o', 'json']);
     expect(candidate.code).toBe(0);
-    expect(parseJson<Plan>(candidate.stdout).diagnostics).toEqual([expect.objectContaining({ code: 'PruneCandidate', object: { kind: 'SiteSystemServer', name: 'cm03.contoso.com' } })]);
+    expect(parseJson<Plan>(candidate.stdout).diagnostics).toEqual([
+      expect.objectContaining({ code: 'PruneCandidate', object: { kind: 'SiteSystemServer', name: 'cm03.contoso.com' } }),
+    ]);
     const pruned = await sitectl(['apply', '-f', one, '--state', state, '--prune']);
     expect(pruned.code).toBe(0);
     const live = await readState();
@@ -271,7 +329,9 @@ describe('sitectl apply', () => {
   });
 
   it('detects drift made on the site and corrects it with DriftCorrected', async () => {
-    const a = await manifests('a', { 'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}` });
+    const a = await manifests('a', {
+      'm.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { server: a.contoso.com }\n')}`,
+    });
     await sitectl(['apply', '-f', a, '--state', state]);
     // Someone changes cm02's proxy port on the site.
     const live = await readJson<{ servers: { proxy: { port: number } }[] }>(state);
@@ -281,7 +341,10 @@ describe('sitectl apply', () => {
     expect(diff.code).toBe(1);
     const found = parseJson<Plan>(diff.stdout).diagnostics;
     expect(found.filter((d) => d.code === 'DriftDetected')).toEqual([
-      expect.objectContaining({ severity: 'warning', message: stringContaining('proxy is a.contoso.com:9999 as System, sitectl set a.contoso.com:80 as System') }),
+      expect.objectContaining({
+        severity: 'warning',
+        message: stringContaining('proxy is a.contoso.com:9999 as System, sitectl set a.contoso.com:80 as System'),
+      }),
     ]);
     expect((await sitectl(['apply', '-f', a, '--state', state])).code).toBe(0);
     const events = parseJson<SiteEvent[]>((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
@@ -312,20 +375,44 @@ describe('sitectl diff', () => {
     const [off, unset] = result.stdout.split('\n\n');
     expect(off).toContain('+ SiteSystemServer off.contoso.com (create)\n  + name: off.contoso.com');
     expect(off).not.toContain('not managed');
-    expect(unset).toContain('+ SiteSystemServer unset.contoso.com (create)\n  # proxy not managed: neither the server nor its roles state one, so sitectl leaves it as the site has it');
+    expect(unset).toContain(
+      '+ SiteSystemServer unset.contoso.com (create)\n  # proxy not managed: neither the server nor its roles state one, so sitectl leaves it as the site has it',
+    );
   });
 });
 
 describe('warnings about a Proxy document', () => {
   it('point at the Proxy document that a server refers to, where the fix goes', async () => {
-    const proxy = 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec:\n  server: proxy.contoso.com\n  account: CONTOSO\\missing\n';
-    const m = await manifests('m', { 'proxies.yaml': proxy, 'servers.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { ref: corp }\n')}` });
+    const proxy =
+      'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec:\n  server: proxy.contoso.com\n  account: CONTOSO\\missing\n';
+    const m = await manifests('m', {
+      'proxies.yaml': proxy,
+      'servers.yaml': `${SITE_P01}---\n${server('cm02.contoso.com', '  site: P01\n  proxy: { ref: corp }\n')}`,
+    });
     const live = path.join(dir, 'live.json');
-    await writeFile(live, JSON.stringify({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 1, sites: [], accounts: ['CONTOSO\\svc'], servers: [{ name: 'cm02.contoso.com', site: 'P01', proxy: { server: 'old.contoso.com', port: 8080, account: null }, roles: [] }] }));
+    await writeFile(
+      live,
+      JSON.stringify({
+        apiVersion: 'sitectl/v1',
+        kind: 'LiveState',
+        revision: 1,
+        sites: [],
+        accounts: ['CONTOSO\\svc'],
+        servers: [{ name: 'cm02.contoso.com', site: 'P01', proxy: { server: 'old.contoso.com', port: 8080, account: null }, roles: [] }],
+      }),
+    );
     const plan = parseJson<Plan>((await sitectl(['diff', '-f', m, '--live', live, '-o', 'json'])).stdout);
     const where = (code: string) => plan.diagnostics.find((d) => d.code === code);
-    expect(where('AccountNotFound')).toMatchObject({ object: { kind: 'Proxy', name: 'corp' }, source: { file: stringMatching(/proxies\.yaml$/), line: 6, column: 12 }, path: '/spec/account' });
-    expect(where('ProxyResetOnOverwrite')).toMatchObject({ object: { kind: 'Proxy', name: 'corp' }, source: { file: stringMatching(/proxies\.yaml$/), line: 5 }, path: '/spec' });
+    expect(where('AccountNotFound')).toMatchObject({
+      object: { kind: 'Proxy', name: 'corp' },
+      source: { file: stringMatching(/proxies\.yaml$/), line: 6, column: 12 },
+      path: '/spec/account',
+    });
+    expect(where('ProxyResetOnOverwrite')).toMatchObject({
+      object: { kind: 'Proxy', name: 'corp' },
+      source: { file: stringMatching(/proxies\.yaml$/), line: 5 },
+      path: '/spec',
+    });
   });
 });
 
@@ -335,19 +422,31 @@ describe('sitectl get', () => {
     const servers = await sitectl(['get', 'servers', '--live', live]);
     expect(servers.code).toBe(0);
     expect(servers.stdout).toMatch(/^NAME\s+SITE\s+PROXY\s+ACCOUNT\s+ROLES$/m);
-    expect(servers.stdout).toMatch(/^cm-p01\.eu\.contoso\.com\s+P01\s+proxy-eu-old\.contoso\.com:3128\s+CONTOSO\\svc-cmproxy-eu\s+ManagementPoint,SoftwareUpdatePoint$/m);
+    expect(servers.stdout).toMatch(
+      /^cm-p01\.eu\.contoso\.com\s+P01\s+proxy-eu-old\.contoso\.com:3128\s+CONTOSO\\svc-cmproxy-eu\s+ManagementPoint,SoftwareUpdatePoint$/m,
+    );
     const site = parseJson<LiveSite>((await sitectl(['get', 'site', 'p01', '--live', live, '-o', 'json'])).stdout);
     expect(site).toMatchObject({ code: 'P01', type: 'PrimarySite', parent: 'CAS' });
     expect((await sitectl(['get', 'proxies', '--live', live])).stdout).toMatch(/^proxy-us\.contoso\.com\s+3128\s+System\s+2$/m);
     // In hierarchy order: the CAS, then each primary followed by its secondaries.
     const sites = await sitectl(['get', 'sites', '--live', 'examples/gitops-repo/live/export.json']);
-    expect(sites.stdout.split('\n').slice(1, 4).map((line) => line.split(/\s+/)[0])).toEqual(['CAS', 'P01', 'S01']);
+    expect(
+      sites.stdout
+        .split('\n')
+        .slice(1, 4)
+        .map((line) => line.split(/\s+/)[0]),
+    ).toEqual(['CAS', 'P01', 'S01']);
     // With -f, proxies are named after the Proxy documents that declare them, and found by that name.
     const gitops = ['--live', 'examples/gitops-repo/live/export.json', '-f', 'examples/gitops-repo/proxies'];
     expect((await sitectl(['get', 'proxies', ...gitops])).stdout).toMatch(/^corp-anonymous\s+proxy\.contoso\.com\s+3128\s+System\s+1$/m);
-    expect(JSON.parse((await sitectl(['get', 'proxies', 'corp', ...gitops, '-o', 'json'])).stdout)).toMatchObject({ names: ['corp'], servers: ['cm-cas.contoso.com', 'cm-s01.contoso.com'] });
+    expect(JSON.parse((await sitectl(['get', 'proxies', 'corp', ...gitops, '-o', 'json'])).stdout)).toMatchObject({
+      names: ['corp'],
+      servers: ['cm-cas.contoso.com', 'cm-s01.contoso.com'],
+    });
     // -f with manifests that have errors is refused, and -f is only for proxies.
-    const broken = await manifests('broken', { 'p.yaml': 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec: { sever: x }\n' });
+    const broken = await manifests('broken', {
+      'p.yaml': 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec: { sever: x }\n',
+    });
     expect((await sitectl(['get', 'proxies', '--live', live, '-f', broken])).code).toBe(2);
     expect((await sitectl(['get', 'servers', '--live', live, '-f', 'examples/gitops-repo/proxies'])).code).toBe(2);
     const missing = await sitectl(['get', 'sites', 'X99', '--live', live]);

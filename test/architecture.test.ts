@@ -25,7 +25,9 @@ describe('the pure core', () => {
     const files = sources(path.join(ROOT, 'src', folder));
     expect(files.length).toBeGreaterThan(0);
     const found = files.flatMap((file) =>
-      FORBIDDEN.filter(([pattern]) => pattern.test(readFileSync(file, 'utf8'))).map(([, what]) => `${path.relative(ROOT, file)} uses ${what}`),
+      FORBIDDEN.filter(([pattern]) => pattern.test(readFileSync(file, 'utf8'))).map(
+        ([, what]) => `${path.relative(ROOT, file)} uses ${what}`,
+      ),
     );
     expect(found).toEqual([]);
   });

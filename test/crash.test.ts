@@ -99,13 +99,19 @@ describe('concurrency', () => {
     const ports = Array.from({ length: 8 }, (_, i) => 9000 + i);
     for (const port of [...ports, 9100]) await writeVariant(folder(port), 300, port);
     const watch = startSitectl(['watch', '-f', folder(9100), '--state', shared, '--interval', '1h', '--lock-timeout', '60s']);
-    const applies = await Promise.all(ports.map((port) => sitectl(['apply', '-f', folder(port), '--state', shared, '--lock-timeout', '60s', '-o', 'json'])));
+    const applies = await Promise.all(
+      ports.map((port) => sitectl(['apply', '-f', folder(port), '--state', shared, '--lock-timeout', '60s', '-o', 'json'])),
+    );
     await watch.waitFor(/pass 1 start \w+/);
     watch.child.kill('SIGTERM');
     expect(await watch.exited).toBe(0);
 
     for (const result of applies) expect([0, 3]).toContain(result.code);
-    const revisions = applies.filter((r) => r.code === 0).map((r) => parseJson<ApplyReport>(r.stdout)).filter((r) => r.applied).map((r) => r.revision as number);
+    const revisions = applies
+      .filter((r) => r.code === 0)
+      .map((r) => parseJson<ApplyReport>(r.stdout))
+      .filter((r) => r.applied)
+      .map((r) => r.revision as number);
     const watchRevision = /pass 1 start applied \(revision (\d+)\)/.exec(watch.stdout)?.[1];
     if (watchRevision) revisions.push(Number(watchRevision));
     const live = await readJson<LiveState>(shared);

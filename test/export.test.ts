@@ -38,7 +38,9 @@ describe('diff --live on an export of a real site', () => {
     expect(result.stdout).toContain(
       "Set-CMSiteSystemServer -SiteSystemServerName 'cm-p01.eu.contoso.com' -SiteCode 'P01' -EnableProxy $true -ProxyServerName 'proxy-eu.contoso.com' -ProxyServerPort 8080 -ProxyAccessAccount (Get-SitectlAccount 'CONTOSO\\svc-cmproxy-eu' 'P01')",
     );
-    expect(result.stdout).toContain("-ExpectedProxy @{ Server = 'proxy-eu-old.contoso.com'; Port = 3128; Account = 'CONTOSO\\svc-cmproxy-eu' }");
+    expect(result.stdout).toContain(
+      "-ExpectedProxy @{ Server = 'proxy-eu-old.contoso.com'; Port = 3128; Account = 'CONTOSO\\svc-cmproxy-eu' }",
+    );
   });
 });
 
@@ -75,7 +77,10 @@ describe('diff --live when only the case of a proxy host or account differs', ()
     try {
       await cp('examples/contoso', path.join(dir, 'contoso'), { recursive: true });
       const proxies = path.join(dir, 'contoso/proxies/proxies.yaml');
-      await writeFile(proxies, (await readFile(proxies, 'utf8')).replace('account: CONTOSO\\svc-cmproxy-eu', 'account: contoso\\SVC-cmproxy-eu'));
+      await writeFile(
+        proxies,
+        (await readFile(proxies, 'utf8')).replace('account: CONTOSO\\svc-cmproxy-eu', 'account: contoso\\SVC-cmproxy-eu'),
+      );
       // The live state as the manifests want it, but for case.
       const live = await readJson<{ servers: { name: string; proxy: ProxySettings | null }[] }>(LIVE);
       const p01 = live.servers.find((s) => s.name === 'cm-p01.eu.contoso.com')!;

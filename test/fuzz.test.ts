@@ -9,7 +9,36 @@ import { yamlFiles } from './support/files.js';
 // Mutates real manifests line by line (delete, duplicate, retype a value, re-indent) and
 // checks that validation always answers with diagnostics or success, and never throws.
 const SEEDS = yamlFiles(path.join(ROOT, 'examples')).map((f) => readFileSync(f, 'utf8'));
-const TOKENS = ['', '~', 'null', 'yes', '0777', '-1', '1e9', '[', '{', '}', ']', '&a', '*a', '!!str', '!x', "'", '"', '- x', 'a: b', '|', '>', '#', '\t', '---', '...', '%YAML 1.1', '\u2028', '\u0000'];
+const TOKENS = [
+  '',
+  '~',
+  'null',
+  'yes',
+  '0777',
+  '-1',
+  '1e9',
+  '[',
+  '{',
+  '}',
+  ']',
+  '&a',
+  '*a',
+  '!!str',
+  '!x',
+  "'",
+  '"',
+  '- x',
+  'a: b',
+  '|',
+  '>',
+  '#',
+  '\t',
+  '---',
+  '...',
+  '%YAML 1.1',
+  '\u2028',
+  '\u0000',
+];
 
 type Mutation = { op: 'delete' | 'duplicate' | 'retype' | 'indent' | 'dedent'; line: number; token: string };
 const mutation: fc.Arbitrary<Mutation> = fc.record({
@@ -49,7 +78,8 @@ describe('validate under mutation', () => {
   });
 
   it('reports, without throwing, a text the two parsers read differently (found by this fuzzer)', () => {
-    const text = "apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: corp\nspec:\n  server: proxy.contoso.com\n  port: '\n  port: '\n---\nkind: Proxy\n";
+    const text =
+      "apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: corp\nspec:\n  server: proxy.contoso.com\n  port: '\n  port: '\n---\nkind: Proxy\n";
     const result = validate([{ file: 'fuzz.yaml', bytes: new TextEncoder().encode(text) }], { today: TODAY });
     expect(result.diagnostics.map((d) => d.code)).toContain('SchemaViolation');
   });

@@ -25,7 +25,17 @@ const GRAPHS = [
 describe.each(readdirSync(GOLDEN))('golden %s', (name) => {
   const dir = path.relative(ROOT, path.join(GOLDEN, name));
   it.concurrent.each(FORMATS)('prints -o %s as expected', async (format, file) => {
-    const result = await sitectl(['plan', '-f', `${dir}/manifests`, '--live', `${dir}/live.json`, '--prune', '--detailed-exitcode', '-o', format]);
+    const result = await sitectl([
+      'plan',
+      '-f',
+      `${dir}/manifests`,
+      '--live',
+      `${dir}/live.json`,
+      '--prune',
+      '--detailed-exitcode',
+      '-o',
+      format,
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     const expectedFile = path.join(ROOT, dir, file);

@@ -49,7 +49,9 @@ describe('sitectl explain', () => {
   it('lists allowed values and the fields below', async () => {
     const result = await sitectl(['explain', 'Site.spec']);
     expect(result.stdout).toMatch(/type\t<string> -required-/);
-    expect((await sitectl(['explain', 'Site.spec.type'])).stdout).toContain('ALLOWED:  CentralAdministrationSite, PrimarySite, SecondarySite');
+    expect((await sitectl(['explain', 'Site.spec.type'])).stdout).toContain(
+      'ALLOWED:  CentralAdministrationSite, PrimarySite, SecondarySite',
+    );
   });
 
   it('exits 2 on an unknown kind or field', async () => {
@@ -71,21 +73,43 @@ describe('sitectl explain and schema', () => {
 
 describe('sitectl completion', () => {
   // What the scripts must offer, read from the program's definitions: every command, every flag, every fixed value.
-  const program = buildProgram({ stdout: () => {}, stderr: () => {}, readStdin: () => Promise.resolve(new Uint8Array()), env: {}, cwd: ROOT, stdoutIsTTY: false, onStopSignal: () => {} }, () => {});
+  const program = buildProgram(
+    {
+      stdout: () => {},
+      stderr: () => {},
+      readStdin: () => Promise.resolve(new Uint8Array()),
+      env: {},
+      cwd: ROOT,
+      stdoutIsTTY: false,
+      onStopSignal: () => {},
+    },
+    () => {},
+  );
   const expected = program.commands.flatMap((c) => [c.name(), ...c.options.flatMap((o) => [o.long!, ...(o.argChoices ?? [])])]);
 
   it.each(['bash', 'zsh', 'pwsh'])('offers in %s every command, flag and allowed value that sitectl has', async (shell) => {
     const result = await sitectl(['completion', shell]);
     expect(result.code).toBe(0);
-    const missing = expected.filter((word) => !new RegExp(`(^|[\\s'"(|])${word.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}($|[\\s'")|;])`, 'm').test(result.stdout));
+    const missing = expected.filter(
+      (word) => !new RegExp(`(^|[\\s'"(|])${word.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}($|[\\s'")|;])`, 'm').test(result.stdout),
+    );
     expect(missing).toEqual([]);
   });
 
-  it('completes in bash: commands, a command\'s flags, and a flag\'s values', async () => {
+  it("completes in bash: commands, a command's flags, and a flag's values", async () => {
     const script = (await sitectl(['completion', 'bash'])).stdout;
     expect(() => execFileSync('bash', ['-n'], { input: script })).not.toThrow();
     const complete = (...words: string[]) =>
-      execFileSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `"${w}"`).join(' ')}); COMP_CWORD=${words.length - 1}; _sitectl; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' }).trim().split(' ');
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          `${script}\nCOMP_WORDS=(${words.map((w) => `"${w}"`).join(' ')}); COMP_CWORD=${words.length - 1}; _sitectl; echo "\${COMPREPLY[*]}"`,
+        ],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split(' ');
     expect(complete('sitectl', 'gr')).toEqual(['graph']);
     expect(complete('sitectl', 'im')).toEqual(['import']);
     expect(complete('sitectl', 'graph', '--only')).toEqual(['--only-changes']);
@@ -99,10 +123,12 @@ describe('sitectl completion', () => {
 });
 
 describeWithPowerShell('sitectl completion pwsh', () => {
-  it('completes in PowerShell: commands, a flag\'s values and a command\'s flags', async () => {
+  it("completes in PowerShell: commands, a flag's values and a command's flags", async () => {
     const script = (await sitectl(['completion', 'pwsh'])).stdout;
     const complete = async (line: string) => {
-      const result = await runCommand(`${script}\n(TabExpansion2 -inputScript '${line}' -cursorColumn ${line.length}).CompletionMatches.CompletionText -join ' '`);
+      const result = await runCommand(
+        `${script}\n(TabExpansion2 -inputScript '${line}' -cursorColumn ${line.length}).CompletionMatches.CompletionText -join ' '`,
+      );
       expect(result.stderr).toBe('');
       return result.stdout.trim().split(' ');
     };

@@ -61,7 +61,9 @@ describe('hostile input', () => {
     await writeFile(file, text);
     const result = await sitectl(['validate', '-f', file, '-o', 'json'], { env: BOUNDED });
     expectCleanFailure(result);
-    expect(parseJson<Plan>(result.stdout).diagnostics).toEqual([expect.objectContaining({ code: 'SchemaViolation', source: { file, line: 16, column: 9 } })]);
+    expect(parseJson<Plan>(result.stdout).diagnostics).toEqual([
+      expect.objectContaining({ code: 'SchemaViolation', source: { file, line: 16, column: 9 } }),
+    ]);
   });
 
   it('refuses a file over 32 MiB without reading it', async () => {
@@ -84,7 +86,10 @@ describe('hostile input', () => {
     // A dangling link is what a reader sees when a file is deleted between listing and reading.
     const folder = path.join(dir, 'vanishing');
     await mkdir(folder);
-    await writeFile(path.join(folder, 'site.yaml'), 'apiVersion: sitectl/v1\nkind: Site\nmetadata:\n  name: P01\nspec:\n  type: PrimarySite\n  version: 2509\n  siteServer: cm01.contoso.com\n');
+    await writeFile(
+      path.join(folder, 'site.yaml'),
+      'apiVersion: sitectl/v1\nkind: Site\nmetadata:\n  name: P01\nspec:\n  type: PrimarySite\n  version: 2509\n  siteServer: cm01.contoso.com\n',
+    );
     await symlink(path.join(folder, 'deleted.yaml'), path.join(folder, 'ghost.yaml'));
     const listed = await sitectl(['validate', '-f', folder]);
     expect(listed.code).toBe(0);

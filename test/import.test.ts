@@ -1,4 +1,16 @@
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -153,14 +165,25 @@ describe('sitectl import', () => {
 
   it('spreads a large site over files of about 100 servers, so that a new server changes one file', async () => {
     const dps = (n: number) => (l: Editable) => {
-      for (let i = 0; i < n; i++) l.servers.push({ name: `dp${String(i).padStart(3, '0')}.contoso.com`, site: 'P01', proxy: null, roles: [{ type: 'DistributionPoint' }] });
+      for (let i = 0; i < n; i++)
+        l.servers.push({
+          name: `dp${String(i).padStart(3, '0')}.contoso.com`,
+          site: 'P01',
+          proxy: null,
+          roles: [{ type: 'DistributionPoint' }],
+        });
     };
     const live = liveState(dps(350));
     const out = path.join(dir, 'repo');
     expect((await sitectl(['import', '--live', live, '-o', out])).code).toBe(0);
     const before = tree(out);
     const files = Object.keys(before).filter((f) => f.startsWith('sites/P01/servers'));
-    expect(files).toEqual(['sites/P01/servers-01.yaml', 'sites/P01/servers-02.yaml', 'sites/P01/servers-03.yaml', 'sites/P01/servers-04.yaml']);
+    expect(files).toEqual([
+      'sites/P01/servers-01.yaml',
+      'sites/P01/servers-02.yaml',
+      'sites/P01/servers-03.yaml',
+      'sites/P01/servers-04.yaml',
+    ]);
     const names = files.map((f) => [...before[f].matchAll(/^ {2}name: (.+)$/gm)].map((m) => m[1]));
     for (const list of names) {
       expect(list.length).toBeGreaterThan(50);
@@ -192,7 +215,9 @@ describe('sitectl import', () => {
     expect(files['sites/CAS/site.yaml']).toContain('  requireProxy: true\n');
     expect(files['sites/P01/site.yaml']).toContain('  requireProxy: true\n');
     expect(files['sites/P01/site.yaml']).toContain('# Review: the live state does not say hotfixes or features;');
-    expect(files['sites/P01/servers.yaml']).toContain('  proxy: { ref: corp-anonymous }\n  roles:\n    - type: DistributionPoint\n      connectedCache: true\n');
+    expect(files['sites/P01/servers.yaml']).toContain(
+      '  proxy: { ref: corp-anonymous }\n  roles:\n    - type: DistributionPoint\n      connectedCache: true\n',
+    );
     expect(files['sites/CAS/servers.yaml']).toContain('  proxy: { ref: corp }\n');
     expect(files['proxies/proxies.yaml']).toMatch(/name: corp\n[\s\S]*name: corp-anonymous\n/);
     // The one difference from the hand-written repository is what the site really has: cm-p01's old proxy.
@@ -202,12 +227,17 @@ describe('sitectl import', () => {
 
   it('says so when the manifests must state an update point option that the live state lacks', async () => {
     const live = liveState((l) => {
-      const sup = l.servers.find((s) => s.name === 'cm-cas.contoso.com')!.roles.find((r) => r.type === 'SoftwareUpdatePoint') as Record<string, unknown>;
+      const sup = l.servers.find((s) => s.name === 'cm-cas.contoso.com')!.roles.find((r) => r.type === 'SoftwareUpdatePoint') as Record<
+        string,
+        unknown
+      >;
       delete sup.useProxyForAutomaticDeploymentRules;
     });
     const result = await sitectl(['import', '--live', live, '-o', path.join(dir, 'repo'), '--state', path.join(dir, 'unused.json')]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('sitectl diff would still change 1 server (cm-cas.contoso.com): the manifests state a value the live state lacks');
+    expect(result.stdout).toContain(
+      'sitectl diff would still change 1 server (cm-cas.contoso.com): the manifests state a value the live state lacks',
+    );
     expect(result.stdout).toContain(`--live ${live}\n`);
   });
 
@@ -270,9 +300,17 @@ describe('sitectl import', () => {
 
   it('keeps every live value inside the folder and reads back exactly, whatever the site calls things', async () => {
     const live = liveState((l) => {
-      const hostile = l as unknown as { sites: { code: string; type: string; version: number; siteServer: string }[]; servers: { name: string; site: string; proxy: unknown; roles: unknown[] }[] };
+      const hostile = l as unknown as {
+        sites: { code: string; type: string; version: number; siteServer: string }[];
+        servers: { name: string; site: string; proxy: unknown; roles: unknown[] }[];
+      };
       hostile.sites.push({ code: '../../x', type: 'PrimarySite', version: 2509, siteServer: 'cm.contoso.com' });
-      hostile.servers.push({ name: 'odd.contoso.com', site: '../../x', proxy: { server: "proxy'; rm -rf /\n# x", port: 8080, account: 'CONTOSO\\o"brien: #1' }, roles: [] });
+      hostile.servers.push({
+        name: 'odd.contoso.com',
+        site: '../../x',
+        proxy: { server: "proxy'; rm -rf /\n# x", port: 8080, account: 'CONTOSO\\o"brien: #1' },
+        roles: [],
+      });
     });
     const out = path.join(dir, 'repo');
     const result = await sitectl(['import', '--live', live, '-o', out]);

@@ -18,10 +18,25 @@ const cases = readdirSync(MISTAKES).sort();
 
 // Every diagnostic code that validate can find without live state (SPEC section 6).
 const VALIDATE_CODES = [
-  'YamlSyntax', 'SchemaViolation', 'DuplicateObject', 'UnknownReference', 'DuplicateRole', 'InvalidHierarchy',
-  'ProxyNotConfigurableOnRole', 'RoleProxyWithoutServerProxy', 'ConnectedCacheProxyUnsupported', 'SingletonRoleDuplicated',
-  'NoManifests', 'ProxyConflict', 'SettingIgnoredOnSecondarySite', 'RoleDeprecated', 'FeatureRequiresVersion',
-  'InternetRoleWithoutProxy', 'AdrDownloadWithoutProxy', 'UnsupportedSiteVersion', 'ManagementPointIgnoresSiteProxy',
+  'YamlSyntax',
+  'SchemaViolation',
+  'DuplicateObject',
+  'UnknownReference',
+  'DuplicateRole',
+  'InvalidHierarchy',
+  'ProxyNotConfigurableOnRole',
+  'RoleProxyWithoutServerProxy',
+  'ConnectedCacheProxyUnsupported',
+  'SingletonRoleDuplicated',
+  'NoManifests',
+  'ProxyConflict',
+  'SettingIgnoredOnSecondarySite',
+  'RoleDeprecated',
+  'FeatureRequiresVersion',
+  'InternetRoleWithoutProxy',
+  'AdrDownloadWithoutProxy',
+  'UnsupportedSiteVersion',
+  'ManagementPointIgnoresSiteProxy',
 ];
 
 describe('examples/mistakes', () => {
@@ -33,7 +48,9 @@ describe('examples/mistakes', () => {
     const dir = path.join(MISTAKES, folder);
     const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Expected;
     const result = await sitectl(['validate', '-f', path.relative(ROOT, dir), '-o', 'json']);
-    const report = JSON.parse(result.stdout) as { diagnostics: { code: string; severity: string; source?: { file: string; line: number; column: number } }[] };
+    const report = JSON.parse(result.stdout) as {
+      diagnostics: { code: string; severity: string; source?: { file: string; line: number; column: number } }[];
+    };
 
     expect(result.code).toBe(expected.exitCode);
     expect(expected.exitCode).toBe(report.diagnostics.some((d) => d.severity === 'error') ? 2 : 0);

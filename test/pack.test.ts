@@ -43,21 +43,31 @@ describe('the npm package', () => {
     await cp(path.join(ROOT, 'examples/gitops-repo'), project, { recursive: true });
     await copyFile(tarball, path.join(project, 'vendor/sitectl.tgz'));
     await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: project });
-    const lock = parseJson<{ packages: Record<string, { resolved?: string }> }>(await readFile(path.join(project, 'package-lock.json'), 'utf8'));
+    const lock = parseJson<{ packages: Record<string, { resolved?: string }> }>(
+      await readFile(path.join(project, 'package-lock.json'), 'utf8'),
+    );
     expect(lock.packages['node_modules/sitectl'].resolved).toBe('file:vendor/sitectl.tgz');
-    expect((await readFile(path.join(project, '.gitignore'), 'utf8')).split('\n')).toEqual(expect.arrayContaining(['node_modules/', '.sitectl/', 'plan.json', 'apply-proxies.ps1']));
+    expect((await readFile(path.join(project, '.gitignore'), 'utf8')).split('\n')).toEqual(
+      expect.arrayContaining(['node_modules/', '.sitectl/', 'plan.json', 'apply-proxies.ps1']),
+    );
 
     const summary = path.join(dir, 'summary.md');
     const env = { ...process.env, SITECTL_NOW: TODAY, NO_COLOR: '1', GITHUB_STEP_SUMMARY: summary };
-    const workflow = parse(await readFile(path.join(project, '.github/workflows/sitectl.yml'), 'utf8')) as { on: Record<string, { paths: string[] }>; jobs: Record<string, { steps: { run?: string }[] }> };
+    const workflow = parse(await readFile(path.join(project, '.github/workflows/sitectl.yml'), 'utf8')) as {
+      on: Record<string, { paths: string[] }>;
+      jobs: Record<string, { steps: { run?: string }[] }>;
+    };
     for (const trigger of Object.values(workflow.on)) expect(trigger.paths).toContain('.github/workflows/sitectl.yml');
     const steps = Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((step) => (step.run ? [step.run] : [])));
     expect(steps[0]).toMatch(/^npm ci\b/);
     for (const script of steps) await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: project, env });
     expect(await readFile(summary, 'utf8')).toContain('| ✏️ | `cm-p01.contoso.com` | update |');
-    expect(await readFile(path.join(project, 'apply-proxies.ps1'), 'utf8')).toContain("Set-SitectlServer");
+    expect(await readFile(path.join(project, 'apply-proxies.ps1'), 'utf8')).toContain('Set-SitectlServer');
 
-    const pipeline = parse(await readFile(path.join(project, 'azure-pipelines.yml'), 'utf8')) as { trigger: { paths: { include: string[] } }; steps: { script?: string; task?: string; inputs?: { key?: string } }[] };
+    const pipeline = parse(await readFile(path.join(project, 'azure-pipelines.yml'), 'utf8')) as {
+      trigger: { paths: { include: string[] } };
+      steps: { script?: string; task?: string; inputs?: { key?: string } }[];
+    };
     expect(pipeline.trigger.paths.include).toContain('azure-pipelines.yml');
     // A pattern that starts with ** would hash node_modules too.
     expect(pipeline.steps.find((step) => step.task === 'Cache@2')!.inputs!.key).not.toMatch(/(^|[|,])\s*\*\*\//);
@@ -75,10 +85,16 @@ describe('the npm package', () => {
     await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', tarball], { cwd: project });
     const env = { ...process.env, SITECTL_NOW: TODAY, NO_COLOR: '1' };
     const version = await run('npx', ['sitectl', '--version'], { cwd: project, env });
-    expect(version.stdout.trim()).toBe(parseJson<{ version: string }>(await import('node:fs/promises').then((fs) => fs.readFile(path.join(ROOT, 'package.json'), 'utf8'))).version);
+    expect(version.stdout.trim()).toBe(
+      parseJson<{ version: string }>(await import('node:fs/promises').then((fs) => fs.readFile(path.join(ROOT, 'package.json'), 'utf8')))
+        .version,
+    );
     const validated = await run('npx', ['sitectl', 'validate', '-f', 'sites', '-f', 'proxies', '--strict'], { cwd: project, env });
     expect(validated.stdout).toMatch(/^valid: \d+ documents/m);
-    const diff = await run('npx', ['sitectl', 'diff', '-f', 'sites', '-f', 'proxies', '--live', 'live/export.json', '-o', 'markdown'], { cwd: project, env }).catch((e: { code: number; stdout: string }) => e);
+    const diff = await run('npx', ['sitectl', 'diff', '-f', 'sites', '-f', 'proxies', '--live', 'live/export.json', '-o', 'markdown'], {
+      cwd: project,
+      env,
+    }).catch((e: { code: number; stdout: string }) => e);
     expect((diff as { code?: number }).code).toBe(1);
     expect(diff.stdout).toContain('| ✏️ | `cm-p01.contoso.com` | update |');
   }, 180_000);

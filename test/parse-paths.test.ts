@@ -15,9 +15,11 @@ function pointers(value: unknown, at = ''): string[] {
   return [at, ...entries.flatMap(([k, v]) => pointers(v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`))];
 }
 
-const FILES = [...yamlFiles(path.join(ROOT, 'examples')), ...yamlFiles(path.join(ROOT, 'test/fixtures')), ...yamlFiles(path.join(ROOT, 'test/golden'))].map((f) =>
-  path.relative(ROOT, f),
-);
+const FILES = [
+  ...yamlFiles(path.join(ROOT, 'examples')),
+  ...yamlFiles(path.join(ROOT, 'test/fixtures')),
+  ...yamlFiles(path.join(ROOT, 'test/golden')),
+].map((f) => path.relative(ROOT, f));
 
 describe('fast and precise parsing agree', () => {
   it('covers the examples and fixtures', () => {

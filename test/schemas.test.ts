@@ -51,7 +51,8 @@ describe('schemas/', () => {
     const ajv = createAjv();
     for (const kind of KINDS) {
       const validate = ajv.getSchema(SCHEMAS[kind].$id as string)!;
-      for (const example of SCHEMAS[kind].examples as unknown[]) expect(validate(example), `${kind}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      for (const example of SCHEMAS[kind].examples as unknown[])
+        expect(validate(example), `${kind}: ${JSON.stringify(validate.errors)}`).toBe(true);
     }
   });
 
@@ -64,7 +65,9 @@ describe('schemas/', () => {
       const modeline = /^# yaml-language-server: \$schema=(\S+)$/.exec(readFileSync(file, 'utf8').split('\n')[0]);
       expect(modeline, file).not.toBeNull();
       // The template points at the installed package (node_modules/sitectl/schemas); here that is schemas/.
-      const target = path.resolve(path.dirname(file), modeline![1]).replace(/.*node_modules\/sitectl\/schemas\//, path.join(ROOT, 'schemas') + '/');
+      const target = path
+        .resolve(path.dirname(file), modeline![1])
+        .replace(/.*node_modules\/sitectl\/schemas\//, path.join(ROOT, 'schemas') + '/');
       const schema = JSON.parse(readFileSync(target, 'utf8')) as Schema;
       const check = ajv.getSchema(schema.$id as string) ?? ajv.compile(schema);
       for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
@@ -78,7 +81,10 @@ describe('precompiled validators', () => {
   it('report exactly what the validators compiled at start-up report', async () => {
     const { createRequire } = await import('node:module');
     const { schemaIds } = await import('../src/manifest/ajv.js');
-    const precompiled = createRequire(import.meta.url)(path.join(ROOT, 'dist/manifest/validators.generated.cjs')) as Record<string, (data: unknown) => boolean>;
+    const precompiled = createRequire(import.meta.url)(path.join(ROOT, 'dist/manifest/validators.generated.cjs')) as Record<
+      string,
+      (data: unknown) => boolean
+    >;
     const ajv = createAjv();
     const ids = schemaIds();
     const files = [...yamlFiles(path.join(ROOT, 'examples')), ...yamlFiles(path.join(ROOT, 'test/fixtures/hostile'))];

@@ -38,10 +38,22 @@ describe('sitectl validate', () => {
   const badInputs: [string, string | Buffer, string, number, number][] = [
     ['tab indentation', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n\tname: x\n', 'YamlSyntax', 4, 1],
     ['an unclosed flow mapping', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: {name: x\nspec: {}\n', 'YamlSyntax', 4, 1],
-    ['a list where a mapping belongs', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  - name: x\nspec:\n  server: a.b\n', 'SchemaViolation', 4, 3],
+    [
+      'a list where a mapping belongs',
+      'apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  - name: x\nspec:\n  server: a.b\n',
+      'SchemaViolation',
+      4,
+      3,
+    ],
     ['an unknown kind', 'apiVersion: sitectl/v1\nkind: Proxi\nmetadata: {name: x}\nspec: {}\n', 'SchemaViolation', 2, 7],
     ['an unknown apiVersion', 'apiVersion: sitectl/v2\nkind: Proxy\nmetadata: {name: x}\nspec: {}\n', 'SchemaViolation', 1, 13],
-    ['a duplicated key', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: x\n  name: y\nspec:\n  server: a.b\n', 'YamlSyntax', 5, 3],
+    [
+      'a duplicated key',
+      'apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: x\n  name: y\nspec:\n  server: a.b\n',
+      'YamlSyntax',
+      5,
+      3,
+    ],
     ['a 10,000-level nested document', 'spec: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n', 'YamlSyntax', 1, 0],
     [
       'an alias bomb',
@@ -55,25 +67,33 @@ describe('sitectl validate', () => {
     ['a custom tag', 'apiVersion: sitectl/v1\nkind: !!js/function Proxy\n', 'YamlSyntax', 2, 7],
   ];
 
-  it.concurrent.each(badInputs)('rejects %s with exit 2, one line per problem and no stack trace', async (name, content, code, line, column) => {
-    const file = await write(`bad/${name.replace(/\W+/g, '-')}.yaml`, content);
-    const result = await sitectl(['validate', '-f', file]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    const lines = problemLines(result.stdout);
-    expect(lines.length).toBeGreaterThan(0);
-    expect(lines[0]).toContain(`  error  ${code}  `);
-    const position = new RegExp(`:${line}:${column === 0 ? '\\d+' : column}  error`);
-    expect(lines[0]).toMatch(position);
-    expect(result.stdout.split('\n').every((l) => l.length === 0 || lines.includes(l) || l.startsWith('invalid:'))).toBe(true);
-  });
+  it.concurrent.each(badInputs)(
+    'rejects %s with exit 2, one line per problem and no stack trace',
+    async (name, content, code, line, column) => {
+      const file = await write(`bad/${name.replace(/\W+/g, '-')}.yaml`, content);
+      const result = await sitectl(['validate', '-f', file]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      const lines = problemLines(result.stdout);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines[0]).toContain(`  error  ${code}  `);
+      const position = new RegExp(`:${line}:${column === 0 ? '\\d+' : column}  error`);
+      expect(lines[0]).toMatch(position);
+      expect(result.stdout.split('\n').every((l) => l.length === 0 || lines.includes(l) || l.startsWith('invalid:'))).toBe(true);
+    },
+  );
 
   describe('messages that name the fix', () => {
-    const site = 'apiVersion: sitectl/v1\nkind: Site\nmetadata: { name: P01 }\nspec: { type: PrimarySite, version: 2509, siteServer: cm01.contoso.com }\n';
+    const site =
+      'apiVersion: sitectl/v1\nkind: Site\nmetadata: { name: P01 }\nspec: { type: PrimarySite, version: 2509, siteServer: cm01.contoso.com }\n';
     const messages = async (name: string, text: string | Buffer) => {
       const result = await sitectl(['validate', '-f', await write(`fix/${name}`, text), '-o', 'json']);
       expect(result.code).toBe(2);
-      return parseJson<Plan>(result.stdout).diagnostics.map((d) => ({ code: d.code, message: d.message, at: d.source ? `${d.source.line}:${d.source.column}` : '' }));
+      return parseJson<Plan>(result.stdout).diagnostics.map((d) => ({
+        code: d.code,
+        message: d.message,
+        at: d.source ? `${d.source.line}:${d.source.column}` : '',
+      }));
     };
 
     it('says how to refer to a Proxy, how to mean System, and which value or name was meant', async () => {
@@ -85,34 +105,61 @@ describe('sitectl validate', () => {
           'apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata: { name: cm04.contoso.com }\nspec:\n  site: P10\n  proxy: { ref: crop }\n',
       );
       const text = found.map((d) => `${d.code}: ${d.message}`);
-      expect(text).toContainEqual(expect.stringMatching(/^SchemaViolation: spec\.account: .*; for the computer \(System\) account, leave account out$/));
-      expect(text).toContainEqual(expect.stringMatching(/^SchemaViolation: spec\.proxy: .*; to use the Proxy document named corp, write proxy: \{ ref: corp \}$/));
+      expect(text).toContainEqual(
+        expect.stringMatching(/^SchemaViolation: spec\.account: .*; for the computer \(System\) account, leave account out$/),
+      );
+      expect(text).toContainEqual(
+        expect.stringMatching(/^SchemaViolation: spec\.proxy: .*; to use the Proxy document named corp, write proxy: \{ ref: corp \}$/),
+      );
       expect(text).toContainEqual(expect.stringMatching(/^SchemaViolation: spec\.roles\[0\]\.type: .*; did you mean 'ManagementPoint'\?$/));
-      expect(text).toContainEqual("UnknownReference: site 'P10' is not declared (did you mean 'P01'?); add a Site document for it or fix the site code");
-      expect(text).toContainEqual("UnknownReference: proxy 'crop' is not declared (did you mean 'corp'?); add a Proxy document named 'crop' or fix the ref");
+      expect(text).toContainEqual(
+        "UnknownReference: site 'P10' is not declared (did you mean 'P01'?); add a Site document for it or fix the site code",
+      );
+      expect(text).toContainEqual(
+        "UnknownReference: proxy 'crop' is not declared (did you mean 'corp'?); add a Proxy document named 'crop' or fix the ref",
+      );
     });
 
     it('gives a misspelt required field one message, not a second about the missing one', async () => {
-      const found = await messages('sever.yaml', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec:\n  sever: proxy.contoso.com\n');
+      const found = await messages(
+        'sever.yaml',
+        'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec:\n  sever: proxy.contoso.com\n',
+      );
       expect(found).toEqual([{ code: 'SchemaViolation', message: "unknown field 'sever' in spec; did you mean 'server'?", at: '5:3' }]);
     });
 
     it('gives one line indented wrongly one message, with that line', async () => {
-      const server = (indent: string) => `apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: cm02.contoso.com\nspec:\n  site: P01\n${indent}proxy: { ref: corp }\n  roles: []\n`;
-      for (const [name, indent, column] of [['more', '   ', 4], ['less', ' ', 2]] as const) {
+      const server = (indent: string) =>
+        `apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: cm02.contoso.com\nspec:\n  site: P01\n${indent}proxy: { ref: corp }\n  roles: []\n`;
+      for (const [name, indent, column] of [
+        ['more', '   ', 4],
+        ['less', ' ', 2],
+      ] as const) {
         expect(await messages(`indent-${name}.yaml`, server(indent))).toEqual([
-          { code: 'YamlSyntax', message: 'line 7 is indented differently from the keys around it: keys of one mapping start in the same column', at: `7:${column}` },
+          {
+            code: 'YamlSyntax',
+            message: 'line 7 is indented differently from the keys around it: keys of one mapping start in the same column',
+            at: `7:${column}`,
+          },
         ]);
       }
     });
 
     it('says that apiVersion and kind are case-sensitive, at the key written', async () => {
-      const found = await messages('case-keys.yaml', 'apiVersion: sitectl/v1\nKind: Proxy\nmetadata: { name: corp }\nspec: { server: proxy.contoso.com }\n');
-      expect(found).toEqual([{ code: 'SchemaViolation', message: "'Kind' must be written 'kind': field names are case-sensitive", at: '2:1' }]);
+      const found = await messages(
+        'case-keys.yaml',
+        'apiVersion: sitectl/v1\nKind: Proxy\nmetadata: { name: corp }\nspec: { server: proxy.contoso.com }\n',
+      );
+      expect(found).toEqual([
+        { code: 'SchemaViolation', message: "'Kind' must be written 'kind': field names are case-sensitive", at: '2:1' },
+      ]);
     });
 
     it("keeps the parser's own message for a key without its colon", async () => {
-      const found = await messages('colon.yaml', 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec:\n  server proxy.contoso.com\n  port: 8080\n');
+      const found = await messages(
+        'colon.yaml',
+        'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec:\n  server proxy.contoso.com\n  port: 8080\n',
+      );
       expect(found).toEqual([{ code: 'YamlSyntax', message: 'Implicit keys need to be on a single line', at: '5:3' }]);
     });
 
@@ -132,7 +179,8 @@ describe('sitectl validate', () => {
   });
 
   describe('a Windows account in double quotes', () => {
-    const proxy = (account: string) => `apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: corp\nspec:\n  server: proxy.contoso.com\n  account: ${account}\n`;
+    const proxy = (account: string) =>
+      `apiVersion: sitectl/v1\nkind: Proxy\nmetadata:\n  name: corp\nspec:\n  server: proxy.contoso.com\n  account: ${account}\n`;
     const user = `apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: cm02.contoso.com\nspec:\n  site: P01\n  proxy: { ref: corp }\n`;
 
     it('that YAML cannot read is one error that says how to write it, and the Proxy it declares still counts', async () => {
@@ -175,7 +223,9 @@ describe('sitectl validate', () => {
       const result = await sitectl(['validate', '-f', repo]);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('valid: 1 document in 1 file');
-      expect(result.stderr).toBe(`sitectl: info: left out 1 YAML file that holds no sitectl manifests: ${path.join(repo, 'azure-pipelines.yml')} (list them in .sitectlignore to leave them out quietly)\n`);
+      expect(result.stderr).toBe(
+        `sitectl: info: left out 1 YAML file that holds no sitectl manifests: ${path.join(repo, 'azure-pipelines.yml')} (list them in .sitectlignore to leave them out quietly)\n`,
+      );
       // Named itself, the file is still read, and refused.
       const named = await sitectl(['validate', '-f', path.join(repo, 'azure-pipelines.yml')]);
       expect(named.code).toBe(2);
@@ -183,13 +233,16 @@ describe('sitectl validate', () => {
     });
 
     it('still reads, and refuses, a manifest whose keys and kind are written in the wrong case', async () => {
-      await write('repo-case/servers.yaml', 'apiversion: sitectl/v1\nkind: sitesystemserver\nmetadata: { name: cm02.contoso.com }\nspec: { site: P01 }\n');
+      await write(
+        'repo-case/servers.yaml',
+        'apiversion: sitectl/v1\nkind: sitesystemserver\nmetadata: { name: cm02.contoso.com }\nspec: { site: P01 }\n',
+      );
       const result = await sitectl(['validate', '-f', path.join(dir, 'repo-case')]);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe('');
     });
 
-    it("leaves out quietly what .sitectlignore lists, and still reads a sitectl manifest with a misspelt kind", async () => {
+    it('leaves out quietly what .sitectlignore lists, and still reads a sitectl manifest with a misspelt kind', async () => {
       const repo = path.join(dir, 'repo-ignore');
       await write('repo-ignore/.sitectlignore', '# not manifests\nazure-pipelines.yml\ndrafts/\n');
       await write('repo-ignore/azure-pipelines.yml', pipeline);
@@ -287,7 +340,8 @@ describe('sitectl validate', () => {
   it('reports UnsupportedSiteVersion only once SITECTL_NOW passes the end of support', async () => {
     const before = await sitectl(['validate', '-f', 'examples/contoso', '-o', 'json'], { env: { SITECTL_NOW: '2027-05-12' } });
     const after = await sitectl(['validate', '-f', 'examples/contoso', '-o', 'json'], { env: { SITECTL_NOW: '2027-05-13' } });
-    const count = (r: { stdout: string }) => parseJson<Plan>(r.stdout).diagnostics.filter((d) => d.code === 'UnsupportedSiteVersion').length;
+    const count = (r: { stdout: string }) =>
+      parseJson<Plan>(r.stdout).diagnostics.filter((d) => d.code === 'UnsupportedSiteVersion').length;
     expect(count(before)).toBe(0);
     expect(count(after)).toBe(4); // CAS, P01, S11 and S12 run 2509; the 2603 sites stay supported
   });

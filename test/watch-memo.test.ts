@@ -45,24 +45,63 @@ async function editState(files: readonly string[], change: (text: string) => str
 
 const EDITS: [name: string, run: (states: readonly string[]) => Promise<void>][] = [
   ['nothing yet: the first pass', async () => {}],
-  ['a server takes another proxy', () => edit('P01/servers.yaml', (t) => t.replace('proxy: { ref: corp-eu }', 'proxy: { ref: corp-eu-anon }'))],
+  [
+    'a server takes another proxy',
+    () => edit('P01/servers.yaml', (t) => t.replace('proxy: { ref: corp-eu }', 'proxy: { ref: corp-eu-anon }')),
+  ],
   ['nothing changed', async () => {}],
-  ['a named proxy changes port, which every server that uses it follows', () => edit('proxies/proxies.yaml', (t) => t.replace('port: 8080', 'port: 8081'))],
-  ['a SiteSystemRole document changes', () => edit('P01/roles/exchange-connector.yaml', (t) => t.replace('proxy: { ref: corp-eu }', 'proxy: { ref: corp-eu-anon }'))],
+  [
+    'a named proxy changes port, which every server that uses it follows',
+    () => edit('proxies/proxies.yaml', (t) => t.replace('port: 8080', 'port: 8081')),
+  ],
+  [
+    'a SiteSystemRole document changes',
+    () => edit('P01/roles/exchange-connector.yaml', (t) => t.replace('proxy: { ref: corp-eu }', 'proxy: { ref: corp-eu-anon }')),
+  ],
   ['a file breaks', () => edit('P02/servers.yaml', (t) => t.replace('kind: SiteSystemServer', 'kind: SiteSystemServer\n  bad: [indent'))],
-  ['the file is fixed', () => edit('P02/servers.yaml', (t) => t.replace('kind: SiteSystemServer\n  bad: [indent', 'kind: SiteSystemServer'))],
-  ['the site changes the proxy of a server sitectl manages (drift)', (states) => editState(states, (t) => t.replace('"port":3128', '"port":3129'))],
+  [
+    'the file is fixed',
+    () => edit('P02/servers.yaml', (t) => t.replace('kind: SiteSystemServer\n  bad: [indent', 'kind: SiteSystemServer')),
+  ],
+  [
+    'the site changes the proxy of a server sitectl manages (drift)',
+    (states) => editState(states, (t) => t.replace('"port":3128', '"port":3129')),
+  ],
   ['a site moves to another version', () => edit('P01/site.yaml', (t) => t.replace('version: 2509', 'version: 2603'))],
-  ['a server leaves the manifests', () => edit('P01/servers.yaml', (t) => t.replace(/---\napiVersion: sitectl\/v1\nkind: SiteSystemServer\nmetadata:\n {2}name: cm-p01-mp2[\s\S]*?(?=---)/, ''))],
-  ['a second document names a server already declared', () => edit('P02/site.yaml', (t) => `${t}---\napiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: CM-P01.eu.contoso.com\nspec:\n  site: P01\n`)],
-  ['a server is declared again under another proxy', () => edit('P02/site.yaml', (t) => t.replace(/---\napiVersion: sitectl\/v1\nkind: SiteSystemServer[\s\S]*$/, `---\napiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: cm-p01-mp2.eu.contoso.com\nspec:\n  site: P01\n  proxy: { ref: corp-us }\n`))],
+  [
+    'a server leaves the manifests',
+    () =>
+      edit('P01/servers.yaml', (t) =>
+        t.replace(/---\napiVersion: sitectl\/v1\nkind: SiteSystemServer\nmetadata:\n {2}name: cm-p01-mp2[\s\S]*?(?=---)/, ''),
+      ),
+  ],
+  [
+    'a second document names a server already declared',
+    () =>
+      edit(
+        'P02/site.yaml',
+        (t) => `${t}---\napiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: CM-P01.eu.contoso.com\nspec:\n  site: P01\n`,
+      ),
+  ],
+  [
+    'a server is declared again under another proxy',
+    () =>
+      edit('P02/site.yaml', (t) =>
+        t.replace(
+          /---\napiVersion: sitectl\/v1\nkind: SiteSystemServer[\s\S]*$/,
+          `---\napiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata:\n  name: cm-p01-mp2.eu.contoso.com\nspec:\n  site: P01\n  proxy: { ref: corp-us }\n`,
+        ),
+      ),
+  ],
 ];
 
 describe('watch passes with a memo', () => {
   it('report, plan and write exactly what passes without one do', async () => {
     const memo = newPassMemo();
     const states = [path.join(dir, 'memo', 'state.json'), path.join(dir, 'fresh', 'state.json')];
-    const [withMemo, fresh] = states.map((file) => new FileStateBackend(file, { lockTimeoutMs: 5000, now: () => new Date('2026-11-26T00:00:00Z') }));
+    const [withMemo, fresh] = states.map(
+      (file) => new FileStateBackend(file, { lockTimeoutMs: 5000, now: () => new Date('2026-11-26T00:00:00Z') }),
+    );
     let applied = 0;
     const invalid: string[] = [];
     for (const [name, run] of EDITS) {
@@ -77,7 +116,9 @@ describe('watch passes with a memo', () => {
 
       // monitor mode plans without writing; autocorrect applies
       const [liveA, liveB] = [await withMemo.read(), await fresh.read()];
-      expect(planChecked(checked[0], liveA.state, liveA.fingerprint, options, memo), name).toEqual(planChecked(checked[1], liveB.state, liveB.fingerprint, options));
+      expect(planChecked(checked[0], liveA.state, liveA.fingerprint, options, memo), name).toEqual(
+        planChecked(checked[1], liveB.state, liveB.fingerprint, options),
+      );
       const results = [await applyChecked(checked[0], withMemo, options, memo), await applyChecked(checked[1], fresh, options)];
       expect(results[0], name).toEqual(results[1]);
       if (results[0].applied) applied++;

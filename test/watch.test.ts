@@ -16,7 +16,8 @@ let folder: string;
 let state: string;
 let running: Running[] = [];
 
-const manifest = (port: number) => `${SITE_P01}---\n${server('cm02.contoso.com', `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n`)}`;
+const manifest = (port: number) =>
+  `${SITE_P01}---\n${server('cm02.contoso.com', `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n`)}`;
 /** State is what these tests read of the state file, and change as an edit made on the site would: servers with a proxy. */
 interface State {
   revision: number;
@@ -66,7 +67,10 @@ describe('sitectl watch', () => {
   it('keeps an invalid edit away from the site, records ManifestsInvalid, and applies the fix', async () => {
     const w = watch('--interval', '1s');
     await w.waitFor(/pass 1 start applied \(revision 1\)/);
-    await writeFile(path.join(folder, 'servers.yaml'), manifest(8081).replace('  site: P01\n  proxy', '  site: P01\n  password: x\n  proxy'));
+    await writeFile(
+      path.join(folder, 'servers.yaml'),
+      manifest(8081).replace('  site: P01\n  proxy', '  site: P01\n  password: x\n  proxy'),
+    );
     // The pass line counts the edit's error, and stderr says what and where, once.
     await w.waitFor(/pass \d+ change invalid \(revision 1\): 0 to create, 0 to update, 0 to prune, 0 held, 1 error, 0 warnings/);
     await w.waitFor(/servers\.yaml:16:3 {2}error {2}SchemaViolation/, 'stderr');
@@ -75,7 +79,13 @@ describe('sitectl watch', () => {
     expect(w.stderr.match(/SchemaViolation/g)).toHaveLength(1);
     expect((await readState()).revision).toBe(1);
     const events = parseJson<SiteEvent[]>((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'ManifestsInvalid', message: stringContaining('servers.yaml:16:3 SchemaViolation') }));
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'ManifestsInvalid',
+        message: stringContaining('servers.yaml:16:3 SchemaViolation'),
+      }),
+    );
     await writeFile(path.join(folder, 'servers.yaml'), manifest(8083));
     await w.waitFor(/pass \d+ change applied \(revision 2\)/);
     expect(await port()).toBe(8083);
@@ -124,7 +134,10 @@ describe('sitectl watch', () => {
     // Each write also changes the site's server, so that every pass checks all 3,000 servers
     // again and file events keep arriving while it does.
     let next = 9000;
-    const churn = setInterval(() => writeFileSync(path.join(folder, 'servers.yaml'), manifest(++next).replace('cm01.contoso.com', `cm${next}.contoso.com`)), 20);
+    const churn = setInterval(
+      () => writeFileSync(path.join(folder, 'servers.yaml'), manifest(++next).replace('cm01.contoso.com', `cm${next}.contoso.com`)),
+      20,
+    );
     try {
       await w.waitFor(/pass \d+ \w+ applied \(revision 2\)/);
     } finally {
@@ -176,7 +189,9 @@ describe('sitectl watch', () => {
     await w.waitFor(/pass \d+ interval reported \(revision 1\)/);
     expect(await port()).toBe(9999);
     const events = parseJson<SiteEvent[]>((await sitectl(['events', '--state', state, '-o', 'json'])).stdout);
-    expect(events).toContainEqual(expect.objectContaining({ reason: 'DriftDetected', type: 'Warning', message: stringContaining('replace /proxy/port 8080') }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ reason: 'DriftDetected', type: 'Warning', message: stringContaining('replace /proxy/port 8080') }),
+    );
   });
 
   it('serves health endpoints', async () => {
@@ -202,7 +217,9 @@ describe('sitectl watch', () => {
   });
 
   it('on SIGTERM during a pass, finishes it, releases the lock and exits 0 with the state whole', async () => {
-    const many = Array.from({ length: 3000 }, (_, i) => server(`s${i}.contoso.com`, '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n')).join('---\n');
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      server(`s${i}.contoso.com`, '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n'),
+    ).join('---\n');
     await writeFile(path.join(folder, 'many.yaml'), many);
     const w = watch('--log-level', 'debug');
     await w.waitFor(/"msg":"pass started"/, 'stderr');

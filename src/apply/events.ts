@@ -8,7 +8,14 @@ import { stringify } from 'safe-stable-stringify';
 export type NewEvent = Omit<SiteEvent, 'count' | 'firstTimestamp' | 'lastTimestamp'>;
 
 function event(reason: EventReason, change: Change, message: string, extra: Partial<NewEvent> = {}): NewEvent {
-  const type = reason === 'ProxyConflict' || reason === 'DriftDetected' || reason === 'ManifestsInvalid' || reason === 'ApplyFailed' || reason === 'ApplySkipped' ? 'Warning' : 'Normal';
+  const type =
+    reason === 'ProxyConflict' ||
+    reason === 'DriftDetected' ||
+    reason === 'ManifestsInvalid' ||
+    reason === 'ApplyFailed' ||
+    reason === 'ApplySkipped'
+      ? 'Warning'
+      : 'Normal';
   return { type, reason, message, object: { kind: change.kind, name: change.name }, ...extra };
 }
 
@@ -23,18 +30,37 @@ export function eventsFor(change: Change, revision: number): NewEvent[] {
     case 'hold':
       return [event('ProxyConflict', change, `proxy held: ${change.reason ?? 'roles need different proxies'}`)];
     case 'prune':
-      return [event('Pruned', change, `removed proxy ${describeSettings(previous)}: ${change.reason ?? 'left the manifests'}`, { previous, ...at })];
+      return [
+        event('Pruned', change, `removed proxy ${describeSettings(previous)}: ${change.reason ?? 'left the manifests'}`, {
+          previous,
+          ...at,
+        }),
+      ];
     case 'create':
     case 'update': {
       const events: NewEvent[] = [];
-      if (change.drift) events.push(event('DriftCorrected', change, 'restored the settings sitectl applied, which had been changed on the site', at));
+      if (change.drift)
+        events.push(event('DriftCorrected', change, 'restored the settings sitectl applied, which had been changed on the site', at));
       if (!sameSettings(previous, next)) {
         if (next === null) events.push(event('ProxyRemoved', change, `removed proxy ${describeSettings(previous)}`, { previous, ...at }));
         else if (previous === null) events.push(event('ProxyConfigured', change, `configured proxy ${describeSettings(next)}`, at));
-        else events.push(event('ProxyOverwritten', change, `replaced proxy ${describeSettings(previous)} with ${describeSettings(next)}`, { previous, ...at }));
+        else
+          events.push(
+            event('ProxyOverwritten', change, `replaced proxy ${describeSettings(previous)} with ${describeSettings(next)}`, {
+              previous,
+              ...at,
+            }),
+          );
       }
       if (change.action === 'update' && stringify(before.roles ?? []) !== stringify(after.roles ?? [])) {
-        events.push(event('RoleSettingsUpdated', change, `role settings changed: ${roleChanges(before.roles ?? [], after.roles ?? []).join(', ') || 'roles added'}`, at));
+        events.push(
+          event(
+            'RoleSettingsUpdated',
+            change,
+            `role settings changed: ${roleChanges(before.roles ?? [], after.roles ?? []).join(', ') || 'roles added'}`,
+            at,
+          ),
+        );
       }
       return events;
     }

@@ -45,7 +45,12 @@ describe('acquireLock', () => {
 describe('event log', () => {
   it('counts a repeated event instead of listing it twice, and skips a torn last line', async () => {
     const file = path.join(dir, 'events.jsonl');
-    const event = { type: 'Warning' as const, reason: 'ProxyConflict' as const, message: 'held', object: { kind: 'SiteSystemServer' as const, name: 'a' } };
+    const event = {
+      type: 'Warning' as const,
+      reason: 'ProxyConflict' as const,
+      message: 'held',
+      object: { kind: 'SiteSystemServer' as const, name: 'a' },
+    };
     await new EventLog(file).record([event], '2026-11-26T10:00:00.000Z');
     await new EventLog(file).record([event, { ...event, message: 'other' }], '2026-11-26T11:00:00.000Z');
     await writeFile(file, (await readFile(file, 'utf8')) + '{"type":"Norm');
@@ -61,7 +66,12 @@ describe('event log rotation', () => {
   it('stays bounded: rotates past its size, keeps three old logs, and reads the kept ones back in order', async () => {
     const file = path.join(dir, 'events.jsonl');
     const log = new EventLog(file, 1000);
-    const event = (i: number) => ({ type: 'Normal' as const, reason: 'ProxyConfigured' as const, message: `set ${i}`, object: { kind: 'SiteSystemServer' as const, name: `s${i}` } });
+    const event = (i: number) => ({
+      type: 'Normal' as const,
+      reason: 'ProxyConfigured' as const,
+      message: `set ${i}`,
+      object: { kind: 'SiteSystemServer' as const, name: `s${i}` },
+    });
     for (let i = 0; i < 60; i++) await log.record([event(i)], `2026-11-26T10:00:${String(i).padStart(2, '0')}.000Z`);
     const files = (await readdir(dir)).filter((f) => f.startsWith('events')).sort();
     expect(files).toEqual(['events.1.jsonl', 'events.2.jsonl', 'events.3.jsonl', 'events.jsonl']);
@@ -79,7 +89,11 @@ describe('event log rotation', () => {
       await new EventLog(file, 1000).record([repeated], `2026-11-26T11:00:0${i}.000Z`);
       await log.record([event(100 + i)], `2026-11-26T11:00:0${i}.500Z`);
     }
-    expect((await readEvents(file)).find((e) => e.message === 'repeated')).toMatchObject({ count: 8, firstTimestamp: '2026-11-26T11:00:00.000Z', lastTimestamp: '2026-11-26T11:00:07.000Z' });
+    expect((await readEvents(file)).find((e) => e.message === 'repeated')).toMatchObject({
+      count: 8,
+      firstTimestamp: '2026-11-26T11:00:00.000Z',
+      lastTimestamp: '2026-11-26T11:00:07.000Z',
+    });
   });
 });
 
@@ -92,7 +106,17 @@ describe('state file', () => {
 
   it('keeps fields it does not know when it writes', async () => {
     const file = path.join(dir, 'state.json');
-    await writeFile(file, JSON.stringify({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 4, sites: [], servers: [], exportedBy: 'Export-SitectlLiveState.ps1' }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        apiVersion: 'sitectl/v1',
+        kind: 'LiveState',
+        revision: 4,
+        sites: [],
+        servers: [],
+        exportedBy: 'Export-SitectlLiveState.ps1',
+      }),
+    );
     const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
     await backend.update(({ state }) => ({ next: { ...state, revision: state.revision + 1 }, events: [], result: null }));
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ revision: 5, exportedBy: 'Export-SitectlLiveState.ps1' });
@@ -102,7 +126,7 @@ describe('state file', () => {
     const initial = JSON.stringify({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 1, sites: [], servers: [] });
     const staged = async () => (await readdir(dir)).filter((name) => name.endsWith('.staged'));
 
-    it('is flushed to a file beside the state, renamed over it by the update, with the state file\'s mode', async () => {
+    it("is flushed to a file beside the state, renamed over it by the update, with the state file's mode", async () => {
       const file = path.join(dir, 'state.json');
       await writeFile(file, initial);
       await chmod(file, 0o664); // group-writable: a umask of 022 would take that away
@@ -174,7 +198,12 @@ describe('state file', () => {
       sites: [{ code: 'P01', type: 'PrimarySite', version: 2509, siteServer: 'cm01.contoso.com' }],
       servers: [
         { name: 'a.contoso.com', site: 'P01', proxy: null, roles: [] },
-        { name: 'b.contoso.com', site: 'P01', proxy: { server: 'p', port: 80, account: 'CONTOSO\\x' }, roles: [{ type: 'ManagementPoint' }] },
+        {
+          name: 'b.contoso.com',
+          site: 'P01',
+          proxy: { server: 'p', port: 80, account: 'CONTOSO\\x' },
+          roles: [{ type: 'ManagementPoint' }],
+        },
       ],
       accounts: [],
       managed: { servers: { 'b.contoso.com': { proxy: null, roles: [], revision: 2 } }, note: 'kept' },
@@ -190,11 +219,21 @@ describe('state file', () => {
     const b = { name: 'b.contoso.com', site: 'P01', proxy: null, roles: [] };
     const record = { roles: [], revision: 1 };
     const state = (servers: object[], records: Record<string, object>) =>
-      ({ apiVersion: 'sitectl/v1' as const, kind: 'LiveState' as const, revision: 1, sites: [], servers, managed: { servers: records } }) as LiveState;
+      ({
+        apiVersion: 'sitectl/v1' as const,
+        kind: 'LiveState' as const,
+        revision: 1,
+        sites: [],
+        servers,
+        managed: { servers: records },
+      }) as LiveState;
     const fresh = (s: LiveState) => serializeLiveState(JSON.parse(JSON.stringify(s)) as LiveState).toString('utf8');
     const steps = [
       state([a, b], { 'a.contoso.com': record }),
-      state([a, { ...b, proxy: { server: 'p', port: 80, account: null } }], { 'a.contoso.com': record, 'b.contoso.com': { ...record, revision: 2 } }),
+      state([a, { ...b, proxy: { server: 'p', port: 80, account: null } }], {
+        'a.contoso.com': record,
+        'b.contoso.com': { ...record, revision: 2 },
+      }),
       state([b, a], { 'b.contoso.com': record, 'a.contoso.com': record }), // the same objects in other places, and under other keys
       state([a], {}),
     ];
@@ -205,7 +244,11 @@ describe('state file', () => {
   it.each([
     ['broken JSON', '{\n  "revision": 1\n  "servers": []\n}', /state\.json:3:3: not valid JSON/],
     ['another document', '{"apiVersion":"sitectl/v1","kind":"Plan"}', /not a LiveState document/],
-    ['a proxy without a port', '{"apiVersion":"sitectl/v1","kind":"LiveState","revision":1,"sites":[],"servers":[{"name":"a","site":"P01","proxy":{"server":"p","account":null},"roles":[]}]}', /servers\/0\/proxy/],
+    [
+      'a proxy without a port',
+      '{"apiVersion":"sitectl/v1","kind":"LiveState","revision":1,"sites":[],"servers":[{"name":"a","site":"P01","proxy":{"server":"p","account":null},"roles":[]}]}',
+      /servers\/0\/proxy/,
+    ],
   ])('refuses %s with a message naming the file', (_name, text, message) => {
     expect(() => parseLiveState(text, 'state.json')).toThrow(StateFileError);
     expect(() => parseLiveState(text, 'state.json')).toThrow(message);

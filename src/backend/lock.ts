@@ -139,6 +139,7 @@ function describeHolder(info: LockInfo | null): string {
 export async function forceUnlock(path: string, id: string): Promise<void> {
   const held = await readLock(path);
   if (!held) throw new LockTimeoutError(`no lock to remove at ${path}`);
-  if (held.info?.id !== id) throw new LockTimeoutError(`the lock at ${path} is ${held.info?.id ?? 'unreadable'}, not ${id}; nothing removed`);
+  if (held.info?.id !== id)
+    throw new LockTimeoutError(`the lock at ${path} is ${held.info?.id ?? 'unreadable'}, not ${id}; nothing removed`);
   await unlink(path);
 }

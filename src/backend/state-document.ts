@@ -10,7 +10,8 @@ import { StateFileError } from './errors.js';
  * from a console may come in any of these.
  */
 export function decodeLiveState(bytes: Uint8Array): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return Buffer.from(bytes.buffer, bytes.byteOffset + 3, bytes.length - 3).toString('utf8');
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return Buffer.from(bytes.buffer, bytes.byteOffset + 3, bytes.length - 3).toString('utf8');
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
@@ -47,7 +48,10 @@ function syntaxError(text: string): string {
   jsonc.parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (!first) return '1:1: not valid JSON';
-  const why = jsonc.printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const why = jsonc
+    .printParseErrorCode(first.error)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return `${lineColumn(text, first.offset)}: not valid JSON (${why})`;
 }
 
@@ -72,7 +76,12 @@ interface Written {
 const written = new Map<string, Written>();
 
 /** linesOf renders one list of entries, reusing last time's line for the same object (and key) in the same place. */
-function linesOf(list: string, items: readonly unknown[], render: (item: unknown, i: number) => string, keys?: readonly string[]): Buffer[] {
+function linesOf(
+  list: string,
+  items: readonly unknown[],
+  render: (item: unknown, i: number) => string,
+  keys?: readonly string[],
+): Buffer[] {
   const before = written.get(list);
   let fresh = before?.fresh ?? 0;
   let size = 0;
@@ -168,7 +177,12 @@ function addManaged(document: Document, managed: Record<string, unknown>): void 
   const { servers, ...rest } = managed;
   const all = (servers ?? {}) as Record<string, unknown>;
   const names = Object.keys(all);
-  const records = linesOf('managed.servers', names.map((name) => all[name]), (record, i) => `      ${JSON.stringify(names[i])}: ${JSON.stringify(record)}`, names);
+  const records = linesOf(
+    'managed.servers',
+    names.map((name) => all[name]),
+    (record, i) => `      ${JSON.stringify(names[i])}: ${JSON.stringify(record)}`,
+    names,
+  );
   document.add('{\n');
   for (const [key, value] of Object.entries(rest)) document.add(`    ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`);
   document.add('    "servers": {');

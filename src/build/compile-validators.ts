@@ -5,6 +5,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createAjv, schemaIds } from '../manifest/ajv.js';
 
 // ajv's standalone module is CommonJS; under NodeNext its default export arrives as the module object.
-const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as unknown as typeof standaloneModule.default;
+const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ??
+  standaloneModule) as unknown as typeof standaloneModule.default;
 const target = new URL('../manifest/validators.generated.cjs', import.meta.url);
 writeFileSync(target, standaloneCode(createAjv(true), schemaIds()));

@@ -30,15 +30,17 @@ export interface StateFlags {
   readonly powershell?: string;
 }
 
-
 /** readManifests reads the -f paths (at least one is required) and opens their manifest cache unless SITECTL_CACHE=off. */
 export async function readManifests(flags: ManifestFlags, io: Io, command: string): Promise<ManifestInput> {
   const paths = flags.filename ?? [];
-  if (paths.length === 0) throw new UsageError(`${command} needs at least one -f PATH (a manifest file, a folder, or - for standard input)`);
+  if (paths.length === 0)
+    throw new UsageError(`${command} needs at least one -f PATH (a manifest file, a folder, or - for standard input)`);
   const { sources, diagnostics, leftOut } = await readSources(paths, io.readStdin, io.cwd);
   if (leftOut.length > 0) {
     const listed = leftOut.length > 5 ? `${leftOut.slice(0, 5).join(', ')} and ${leftOut.length - 5} more` : leftOut.join(', ');
-    io.stderr(`sitectl: info: left out ${leftOut.length} YAML file${leftOut.length === 1 ? '' : 's'} that hold${leftOut.length === 1 ? 's' : ''} no sitectl manifests: ${listed} (list them in ${IGNORE_FILE} to leave them out quietly)\n`);
+    io.stderr(
+      `sitectl: info: left out ${leftOut.length} YAML file${leftOut.length === 1 ? '' : 's'} that hold${leftOut.length === 1 ? 's' : ''} no sitectl manifests: ${listed} (list them in ${IGNORE_FILE} to leave them out quietly)\n`,
+    );
   }
   const folder = cacheFolder(io.env, io.cwd);
   const store = folder ? ManifestCache.open(folder, paths, io.cwd) : undefined;
@@ -101,7 +103,10 @@ function backendKind(flags: StateFlags, io: Io): BackendKind {
 /** configMgrBackend reaches a real site through PowerShell; its module is loaded only when a command uses it. */
 async function configMgrBackend(flags: StateFlags, io: Io): Promise<StateBackend> {
   const siteCode = flags.site ?? io.env.SITECTL_SITE;
-  if (!siteCode) throw new UsageError('--backend configmgr needs --site CODE (or SITECTL_SITE): the site whose drive to use, the top-level site of a hierarchy');
+  if (!siteCode)
+    throw new UsageError(
+      '--backend configmgr needs --site CODE (or SITECTL_SITE): the site whose drive to use, the top-level site of a hierarchy',
+    );
   if (!/^[A-Za-z0-9]{3}$/.test(siteCode)) throw new UsageError(`--site ${siteCode}: a site code is three letters or digits`);
   const provider = flags.provider ?? io.env.SITECTL_PROVIDER;
   const { ConfigMgrBackend } = await import('../backend/configmgr/configmgr-backend.js');

@@ -19,11 +19,11 @@ const VERSIONS = [1910, 2002, 2103, 2203, 2303, 2409, 2503, 2509, 2603];
 const siteCode = fc.stringMatching(/^[A-Z0-9]{3}$/);
 const hostLabel = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{0,8}[a-zA-Z0-9]$/);
 const fqdn = fc.tuple(hostLabel, fc.constantFrom('contoso.com', 'Contoso.COM', 'eu.fabrikam.net')).map(([a, b]) => `${a}.${b}`);
-const proxyHost = fc.oneof(
-  fqdn,
-  fc.constantFrom('proxy', 'PROXY.contoso.com', '10.0.0.1', '192.168.10.254', 'fe80::1', '2001:db8::8080'),
+const proxyHost = fc.oneof(fqdn, fc.constantFrom('proxy', 'PROXY.contoso.com', '10.0.0.1', '192.168.10.254', 'fe80::1', '2001:db8::8080'));
+const account = fc.option(
+  fc.tuple(fc.constantFrom('CONTOSO', 'contoso', 'EU'), fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9._-]{0,12}$/)).map(([d, u]) => `${d}\\${u}`),
+  { nil: null },
 );
-const account = fc.option(fc.tuple(fc.constantFrom('CONTOSO', 'contoso', 'EU'), fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9._-]{0,12}$/)).map(([d, u]) => `${d}\\${u}`), { nil: null });
 const proxy: fc.Arbitrary<ProxySettings> = fc.record({ server: proxyHost, port: fc.constantFrom(80, 8080, 3128, 65535, 1), account });
 
 interface Shape {
@@ -47,7 +47,15 @@ const hierarchy: fc.Arbitrary<Shape> = fc
     let next = 0;
     const site = (type: string, parent: string | null): string => {
       const at = next++;
-      sites.push({ code: codes[at], type, version: versions[at], parent, siteServer: servers[at], ...(at === 0 && hotfixes.length ? { hotfixes: [...new Set(hotfixes)] } : {}), ...(at === 0 && features ? { features } : {}) });
+      sites.push({
+        code: codes[at],
+        type,
+        version: versions[at],
+        parent,
+        siteServer: servers[at],
+        ...(at === 0 && hotfixes.length ? { hotfixes: [...new Set(hotfixes)] } : {}),
+        ...(at === 0 && features ? { features } : {}),
+      });
       return codes[at];
     };
     const top = cas ? site('CentralAdministrationSite', null) : undefined;
@@ -71,8 +79,19 @@ const liveState: fc.Arbitrary<LiveState> = hierarchy.chain(({ sites, top }) =>
       fc.record({
         name: fqdn,
         site: fc.constantFrom(...sites.map((s) => s.code)),
-        proxy: fc.option(fc.oneof(proxy, fc.constantFrom<ProxySettings>({ server: 'shared.contoso.com', port: 8080, account: 'CONTOSO\\svc-proxy' }, { server: 'Shared.Contoso.com', port: 8080, account: 'contoso\\SVC-proxy' })), { nil: null, freq: 3 }),
-        roles: fc.subarray(SERVER_ROLE_TYPES.filter((t) => t !== 'ServiceConnectionPoint' && t !== 'AssetIntelligenceSynchronizationPoint')),
+        proxy: fc.option(
+          fc.oneof(
+            proxy,
+            fc.constantFrom<ProxySettings>(
+              { server: 'shared.contoso.com', port: 8080, account: 'CONTOSO\\svc-proxy' },
+              { server: 'Shared.Contoso.com', port: 8080, account: 'contoso\\SVC-proxy' },
+            ),
+          ),
+          { nil: null, freq: 3 },
+        ),
+        roles: fc.subarray(
+          SERVER_ROLE_TYPES.filter((t) => t !== 'ServiceConnectionPoint' && t !== 'AssetIntelligenceSynchronizationPoint'),
+        ),
         sup: fc.record({ useProxy: fc.boolean(), useProxyForAutomaticDeploymentRules: fc.boolean() }),
         connectedCache: fc.option(fc.boolean(), { nil: undefined }),
         unknownRole: fc.boolean(),
@@ -85,15 +104,24 @@ const liveState: fc.Arbitrary<LiveState> = hierarchy.chain(({ sites, top }) =>
         // The hierarchy's one service connection point and Asset Intelligence point are on the first server, at the top.
         const site = i === 0 ? top : d.site;
         const roles: LiveRole[] = d.roles.map((type) => {
-          if (type === 'SoftwareUpdatePoint') return d.proxy ? { type, ...d.sup } : { type, useProxy: false, useProxyForAutomaticDeploymentRules: false };
-          if (type === 'DistributionPoint' && d.connectedCache !== undefined) return { type, connectedCache: d.connectedCache && connectedCacheAllowed(bySite.get(site)!, d.proxy) };
+          if (type === 'SoftwareUpdatePoint')
+            return d.proxy ? { type, ...d.sup } : { type, useProxy: false, useProxyForAutomaticDeploymentRules: false };
+          if (type === 'DistributionPoint' && d.connectedCache !== undefined)
+            return { type, connectedCache: d.connectedCache && connectedCacheAllowed(bySite.get(site)!, d.proxy) };
           return { type };
         });
         if (i === 0) roles.push({ type: 'ServiceConnectionPoint' }, { type: 'AssetIntelligenceSynchronizationPoint' });
         if (d.unknownRole) roles.push({ type: 'SMS Fallback Status Point' });
         return { name: d.name, site, proxy: d.proxy, roles };
       });
-      return { apiVersion: 'sitectl/v1' as const, kind: 'LiveState' as const, revision: 4, sites, servers, accounts: ['CONTOSO\\svc-proxy'] };
+      return {
+        apiVersion: 'sitectl/v1' as const,
+        kind: 'LiveState' as const,
+        revision: 4,
+        sites,
+        servers,
+        accounts: ['CONTOSO\\svc-proxy'],
+      };
     }),
 );
 
@@ -122,7 +150,11 @@ describe('import', () => {
   it('gives the same bytes for the same site, whatever order the live state lists its sites, servers and roles in', () => {
     fc.assert(
       fc.property(liveState, fc.integer(), (live, seed) => {
-        const shuffled = { ...live, sites: shuffle(live.sites, seed), servers: shuffle(live.servers, seed + 1).map((s, i) => ({ ...s, roles: shuffle(s.roles, seed + i) })) };
+        const shuffled = {
+          ...live,
+          sites: shuffle(live.sites, seed),
+          servers: shuffle(live.servers, seed + 1).map((s, i) => ({ ...s, roles: shuffle(s.roles, seed + i) })),
+        };
         expect(importLiveState(shuffled, OPTIONS)).toEqual(importLiveState(live, OPTIONS));
       }),
       { numRuns: 150 },
@@ -137,7 +169,9 @@ describe('import', () => {
         const names = proxies.map((d) => d.metadata.name);
         expect(new Set(names).size).toBe(names.length);
         for (const name of names) expect(name).toMatch(/^[a-z0-9-]{1,63}$/);
-        const refs = tree.files.flatMap((f) => f.documents).flatMap((d) => ((d.spec.proxy as { ref?: string } | undefined)?.ref ? [(d.spec.proxy as { ref: string }).ref] : []));
+        const refs = tree.files
+          .flatMap((f) => f.documents)
+          .flatMap((d) => ((d.spec.proxy as { ref?: string } | undefined)?.ref ? [(d.spec.proxy as { ref: string }).ref] : []));
         for (const name of names) expect(refs.filter((r) => r === name).length).toBeGreaterThan(1);
       }),
       { numRuns: 150 },
@@ -148,11 +182,32 @@ describe('import', () => {
 describe('scalar', () => {
   it('writes any string so that both YAML parsers read it back exactly, as a value and as a key', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('true', 'No', '~', '001', '1e3', '0x1F', '.inf', '- x', 'a: b', '#x', 'CONTOSO\\o\'brien', 'x\u2028y', '\ufeffx', '')), (text) => {
-        const line = `${scalar(text)}: ${scalar(text)}\n`;
-        expect(parse(line, { version: '1.2', schema: 'core' })).toEqual({ [text]: text });
-        expect(jsYaml.load(line, { schema: jsYaml.CORE_SCHEMA })).toEqual({ [text]: text });
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.constantFrom(
+            'true',
+            'No',
+            '~',
+            '001',
+            '1e3',
+            '0x1F',
+            '.inf',
+            '- x',
+            'a: b',
+            '#x',
+            "CONTOSO\\o'brien",
+            'x\u2028y',
+            '\ufeffx',
+            '',
+          ),
+        ),
+        (text) => {
+          const line = `${scalar(text)}: ${scalar(text)}\n`;
+          expect(parse(line, { version: '1.2', schema: 'core' })).toEqual({ [text]: text });
+          expect(jsYaml.load(line, { schema: jsYaml.CORE_SCHEMA })).toEqual({ [text]: text });
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -63,7 +63,13 @@ export function importLiveState(live: LiveState, options: ImportOptions): Import
   const folders = siteFolders(live.sites, live.servers);
   const tree = new TreeBuilder(options);
   const named = [...proxies.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-  if (named.length > 0) tree.add('proxies/proxies.yaml', 'proxy', [], named.map((p) => proxyDocument(p.name, p.proxy)));
+  if (named.length > 0)
+    tree.add(
+      'proxies/proxies.yaml',
+      'proxy',
+      [],
+      named.map((p) => proxyDocument(p.name, p.proxy)),
+    );
   for (const site of [...live.sites].sort(byCode)) {
     const kept = options.kept.sites.get(siteKey(site.code));
     tree.add(`${folders.get(siteKey(site.code))!}/site.yaml`, 'site', siteReview(site, kept), [siteDocument(site, kept)]);
@@ -71,10 +77,21 @@ export function importLiveState(live: LiveState, options: ImportOptions): Import
   const bySite = groupBy(sortedByName(live.servers), (s) => siteKey(s.site));
   for (const [code, servers] of [...bySite.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     for (const [file, inFile] of serverFiles(servers)) {
-      tree.add(`${folders.get(code)!}/${file}`, 'sitesystemserver', [], inFile.map((s) => serverDocument(s, proxies, options)));
+      tree.add(
+        `${folders.get(code)!}/${file}`,
+        'sitesystemserver',
+        [],
+        inFile.map((s) => serverDocument(s, proxies, options)),
+      );
     }
   }
-  return { files: tree.files(), sites: live.sites.length, servers: live.servers.length, proxies: named.length, review: reviewNotes(live, options.kept) };
+  return {
+    files: tree.files(),
+    sites: live.sites.length,
+    servers: live.servers.length,
+    proxies: named.length,
+    review: reviewNotes(live, options.kept),
+  };
 }
 
 /**
@@ -106,20 +123,36 @@ function siteReview(site: LiveSite, kept: KeptSite | undefined): string[] {
   ];
   if (missing.length === 0) return [];
   const listed = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} or ${missing.at(-1)!}`;
-  return [`Review: the live state does not say ${listed}; add ${missing.length === 1 ? 'it if it applies' : 'those that apply'} to this site.`];
+  return [
+    `Review: the live state does not say ${listed}; add ${missing.length === 1 ? 'it if it applies' : 'those that apply'} to this site.`,
+  ];
 }
 
-const hasFeatures = (features: Readonly<Record<string, boolean>> | undefined): boolean => features !== undefined && Object.keys(features).length > 0;
+const hasFeatures = (features: Readonly<Record<string, boolean>> | undefined): boolean =>
+  features !== undefined && Object.keys(features).length > 0;
 
 /** reviewNotes names what the live state cannot tell and the manifests may need. */
 function reviewNotes(live: LiveState, kept: Kept): string[] {
   const notes: string[] = [];
-  if (live.sites.length > 0) notes.push('requireProxy, and hotfixes and features where the live state has none, are not known from the site: each site.yaml names in a comment those it lacks');
-  const dps = live.servers.filter((s) => s.roles.some((r) => r.type === 'DistributionPoint' && r.connectedCache === undefined) && !kept.connectedCache.has(s.name.toLowerCase())).length;
-  if (dps > 0) notes.push(`${dps} distribution point${dps === 1 ? '' : 's'}: the live state does not say whether Microsoft Connected Cache is on; add \`connectedCache: true\` to those that use it`);
+  if (live.sites.length > 0)
+    notes.push(
+      'requireProxy, and hotfixes and features where the live state has none, are not known from the site: each site.yaml names in a comment those it lacks',
+    );
+  const dps = live.servers.filter(
+    (s) =>
+      s.roles.some((r) => r.type === 'DistributionPoint' && r.connectedCache === undefined) &&
+      !kept.connectedCache.has(s.name.toLowerCase()),
+  ).length;
+  if (dps > 0)
+    notes.push(
+      `${dps} distribution point${dps === 1 ? '' : 's'}: the live state does not say whether Microsoft Connected Cache is on; add \`connectedCache: true\` to those that use it`,
+    );
   const known = new Set(live.sites.map((s) => siteKey(s.code)));
   const orphans = [...new Set(live.servers.map((s) => siteKey(s.site)).filter((code) => !known.has(code)))].sort();
-  if (orphans.length > 0) notes.push(`servers of site${orphans.length === 1 ? '' : 's'} ${orphans.map((c) => JSON.stringify(c)).join(', ')}, which the live state does not list: add a Site document for each`);
+  if (orphans.length > 0)
+    notes.push(
+      `servers of site${orphans.length === 1 ? '' : 's'} ${orphans.map((c) => JSON.stringify(c)).join(', ')}, which the live state does not list: add a Site document for each`,
+    );
   return notes;
 }
 
@@ -135,7 +168,10 @@ interface NamedProxy {
  * others stay inline in their one server.
  */
 function namedProxies(servers: readonly LiveServer[], kept: Kept): Map<string, NamedProxy> {
-  const users = groupBy(servers.filter((s) => s.proxy !== null), (s) => settingsKey(s.proxy!));
+  const users = groupBy(
+    servers.filter((s) => s.proxy !== null),
+    (s) => settingsKey(s.proxy!),
+  );
   const chosen = [...users.entries()].filter(([key, list]) => list.length > 1 || kept.proxyNames.has(key));
   // The document spells the proxy as most of its servers do (ConfigMgr ignores case; people do not).
   const spelled = chosen.map(([key, list]) => [key, mostCommonSpelling(list.map((s) => s.proxy!))] as const);
@@ -174,7 +210,8 @@ function siteFolders(sites: readonly LiveSite[], servers: readonly LiveServer[])
     const site = byKey.get(key);
     const parent = site?.type === 'SecondarySite' && typeof site.parent === 'string' ? siteKey(site.parent) : undefined;
     // One level of nesting, as in examples/gitops-repo: a secondary inside its primary.
-    const inside = parent !== undefined && parent !== key && depth === 0 && byKey.get(parent)?.type !== 'SecondarySite' && byKey.has(parent);
+    const inside =
+      parent !== undefined && parent !== key && depth === 0 && byKey.get(parent)?.type !== 'SecondarySite' && byKey.has(parent);
     const folder = `${inside ? folderOf(parent, depth + 1) : 'sites'}/${/^[A-Z0-9]{3}$/.test(key) ? key : `site-${stableHash(key)}`}`;
     folders.set(key, folder);
     return folder;
@@ -218,7 +255,8 @@ function roleSpec(role: LiveRole, keptConnectedCache: boolean): { type: RoleType
   const spec: { type: RoleType } & Record<string, unknown> = { type: role.type as RoleType };
   if (role.type === 'SoftwareUpdatePoint') {
     if (role.useProxy !== undefined) spec.useProxy = role.useProxy;
-    if (role.useProxyForAutomaticDeploymentRules !== undefined) spec.useProxyForAutomaticDeploymentRules = role.useProxyForAutomaticDeploymentRules;
+    if (role.useProxyForAutomaticDeploymentRules !== undefined)
+      spec.useProxyForAutomaticDeploymentRules = role.useProxyForAutomaticDeploymentRules;
   }
   if (role.type === 'DistributionPoint' && (role.connectedCache ?? keptConnectedCache)) spec.connectedCache = true;
   return spec;

@@ -7,18 +7,22 @@ const names = (...proxies: ProxySettings[]) => proxies.map((proxy) => nameProxie
 
 describe('nameProxies', () => {
   it('names a proxy from its whole host, its port and its account as DOMAIN-user', () => {
-    expect(names(p('proxy-eu.contoso.com', 8080, 'CONTOSO\\svc-cmproxy'), p('proxy-eu.contoso.com', 3128), p('10.0.0.1', 80), p('fe80::1', 8080))).toEqual([
-      'proxy-eu-contoso-com-8080-contoso-svc-cmproxy',
-      'proxy-eu-contoso-com-3128',
-      '10-0-0-1-80',
-      'fe80-1-8080',
-    ]);
+    expect(
+      names(
+        p('proxy-eu.contoso.com', 8080, 'CONTOSO\\svc-cmproxy'),
+        p('proxy-eu.contoso.com', 3128),
+        p('10.0.0.1', 80),
+        p('fe80::1', 8080),
+      ),
+    ).toEqual(['proxy-eu-contoso-com-8080-contoso-svc-cmproxy', 'proxy-eu-contoso-com-3128', '10-0-0-1-80', 'fe80-1-8080']);
   });
 
   it('keeps the name of a proxy when other proxies come or go', () => {
     const corp = p('proxy.contoso.com', 8080, 'CONTOSO\\svc');
     const alone = nameProxies([corp]).get(settingsKey(corp));
-    const withOthers = nameProxies([p('proxy.fabrikam.com', 8080, 'FABRIKAM\\svc'), corp, p('proxy.contoso.com', 80)]).get(settingsKey(corp));
+    const withOthers = nameProxies([p('proxy.fabrikam.com', 8080, 'FABRIKAM\\svc'), corp, p('proxy.contoso.com', 80)]).get(
+      settingsKey(corp),
+    );
     expect(withOthers).toBe(alone);
   });
 

@@ -34,7 +34,10 @@ function proxyName(proxy: ProxySettings): string {
 
 /** label lower-cases text and turns every run of other characters than a-z and 0-9 into one dash. */
 function label(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 /** withSuffix appends `-suffix`, shortening the name first so that the result fits in a DNS label. */

@@ -19,7 +19,7 @@ export const LIVE_STATE_SCHEMA = packageRequire('./schemas/livestate.schema.json
 export function createAjv(forStandaloneCode = false): Ajv2020 {
   const { Ajv2020 } = packageRequire('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const formats = packageRequire('ajv-formats') as typeof addFormatsModule & { default?: typeof addFormatsModule.default };
-  const addFormats = (formats.default ?? formats);
+  const addFormats = formats.default ?? formats;
   // strictTypes would complain about if/then branches that only name properties; the schemas are checked by tests instead.
   const ajv = new Ajv2020({
     allErrors: true,
@@ -43,7 +43,10 @@ export type ValidatorName = Kind | 'LiveState';
 
 /** schemaIds maps each kind, and LiveState, to its schema's $id. */
 export function schemaIds(): Record<ValidatorName, string> {
-  return { ...(Object.fromEntries(KINDS.map((kind) => [kind, SCHEMAS[kind].$id as string])) as Record<Kind, string>), LiveState: LIVE_STATE_SCHEMA.$id as string };
+  return {
+    ...(Object.fromEntries(KINDS.map((kind) => [kind, SCHEMAS[kind].$id as string])) as Record<Kind, string>),
+    LiveState: LIVE_STATE_SCHEMA.$id as string,
+  };
 }
 
 /** Validators are ready validation functions by name. */

@@ -1,5 +1,6 @@
 /** DecodeResult is a file's text, or the byte offset where it stops being UTF-8 text. */
-export type DecodeResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly offset: number; readonly reason: string };
+export type DecodeResult =
+  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly offset: number; readonly reason: string };
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 

@@ -40,7 +40,9 @@ export function lazyLocators(file: string, text: string): (ordinal: number) => L
       const { isScalar, LineCounter, parseAllDocuments } = yaml();
       const lines = new LineCounter();
       const all = parseAllDocuments(text, { ...PRECISE_OPTIONS, lineCounter: lines });
-      const documents = (Array.isArray(all) ? all : []).filter((d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null));
+      const documents = (Array.isArray(all) ? all : []).filter(
+        (d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null),
+      );
       parsed = { documents, lines };
     }
     return parsed;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseSource } from './parse.js';
 
-const parse = (text: string | Uint8Array) => parseSource({ file: 'm.yaml', bytes: typeof text === 'string' ? new TextEncoder().encode(text) : text });
+const parse = (text: string | Uint8Array) =>
+  parseSource({ file: 'm.yaml', bytes: typeof text === 'string' ? new TextEncoder().encode(text) : text });
 
 describe('parseSource', () => {
   it('keeps every non-empty document with its index, skipping empty ones', () => {
@@ -38,7 +39,13 @@ describe('parseSource', () => {
     ['a duplicate key', 'a: 1\nb: 2\na: 3\n', 3, 1, "duplicate key 'a'"],
     ['a tag', 'a: !!js/function "x"\n', 1, 4, 'remove the tag'],
     ['a custom local tag', 'a: !secret x\n', 1, 4, 'remove the tag'],
-    ['an alias bomb', 'a: &a [1,1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n', 2, 8, 'alias bomb'],
+    [
+      'an alias bomb',
+      'a: &a [1,1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n',
+      2,
+      8,
+      'alias bomb',
+    ],
   ])('reports %s as YamlSyntax and drops the document', (_name, text, line, column, words) => {
     const result = parse(text);
     expect(result.documents).toEqual([]);
@@ -51,7 +58,12 @@ describe('parseSource', () => {
     const text = Array.from({ length: 3000 }, (_, depth) => `${' '.repeat(depth)}k:`).join('\n') + ' 1\n';
     const withStackUsed = (frames: number): unknown => (frames === 0 ? parse(text).diagnostics : withStackUsed(frames - 1));
     const expected = [
-      { severity: 'error', code: 'YamlSyntax', message: 'document is nested too deeply to be a manifest', source: { file: 'm.yaml', line: 65, column: 65 } },
+      {
+        severity: 'error',
+        code: 'YamlSyntax',
+        message: 'document is nested too deeply to be a manifest',
+        source: { file: 'm.yaml', line: 65, column: 65 },
+      },
     ];
     for (const frames of [0, 500, 2000]) expect(withStackUsed(frames)).toEqual(expected);
   });

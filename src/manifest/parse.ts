@@ -92,7 +92,9 @@ function parsePrecise(file: string, text: string): ParseResult {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
       const offset = error instanceof RangeError ? tooDeepOffset(text, doc.contents?.range?.[0] ?? 0) : undefined;
-      diagnostics.push(diagnostic('YamlSyntax', conversionMessage(error), { source: positionAt(file, lines, offset ?? firstAliasOffset(doc)) }));
+      diagnostics.push(
+        diagnostic('YamlSyntax', conversionMessage(error), { source: positionAt(file, lines, offset ?? firstAliasOffset(doc)) }),
+      );
       return;
     }
     if (value === null || value === undefined) return; // `---` followed by nothing, or only comments
@@ -115,7 +117,9 @@ function declaredObject(doc: Document): ObjectRef | undefined {
   const record = value as { kind?: unknown; metadata?: { name?: unknown } } | null;
   const kind = record?.kind;
   const name = record?.metadata?.name;
-  return typeof kind === 'string' && (KINDS as readonly string[]).includes(kind) && typeof name === 'string' ? { kind: kind as Kind, name } : undefined;
+  return typeof kind === 'string' && (KINDS as readonly string[]).includes(kind) && typeof name === 'string'
+    ? { kind: kind as Kind, name }
+    : undefined;
 }
 
 function yamlProblem(file: string, text: string, lines: LineCounter, problem: YAMLError): Diagnostic {
@@ -138,7 +142,8 @@ function yamlProblem(file: string, text: string, lines: LineCounter, problem: YA
       message = `line ${line} is indented differently from the keys around it: keys of one mapping start in the same column`;
     }
   }
-  if (problem.code === 'BAD_DQ_ESCAPE') message = `${message}: inside double quotes a backslash starts an escape; write DOMAIN\\user without quotes or in single quotes ('CONTOSO\\svc-cmproxy')`;
+  if (problem.code === 'BAD_DQ_ESCAPE')
+    message = `${message}: inside double quotes a backslash starts an escape; write DOMAIN\\user without quotes or in single quotes ('CONTOSO\\svc-cmproxy')`;
   if (problem.code === 'RESOURCE_EXHAUSTION') {
     message = 'document is nested too deeply to be a manifest';
     // The parser ran out of stack somewhere that varies from run to run; point at a place that does not.

@@ -155,7 +155,9 @@ function got(data: unknown): string {
   // "CONTOSO\new-proxy" in double quotes is CONTOSO, a line break and ew-proxy; \N, \_, \L
   // and \P make U+0085, U+00A0, U+2028 and U+2029: say how to write it.
   const escaped = typeof data === 'string' && /[\p{Cc}\u00a0\u2028\u2029]/u.test(data);
-  return escaped ? `${shown}: it holds a line break or another control character, as a double-quoted \\n, \\t or \\N makes; write DOMAIN\\user and other values without quotes or in single quotes` : shown;
+  return escaped
+    ? `${shown}: it holds a line break or another control character, as a double-quoted \\n, \\t or \\N makes; write DOMAIN\\user and other values without quotes or in single quotes`
+    : shown;
 }
 
 /** fieldName renders a JSON pointer as a dotted field path, e.g. `spec.roles[1].proxy`. */

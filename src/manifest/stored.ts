@@ -34,14 +34,16 @@ export function storedForm(count: number, documents: readonly ManifestDocument[]
  */
 export function restoreDocuments(source: SourceFile, stored: StoredSource): ManifestDocument[] {
   let locatorFor: ((ordinal: number) => Locator) | undefined;
-  const locate = (ordinal: number): Locator => (pointer, target) => {
-    if (!locatorFor) {
-      const decoded = decodeText(source.bytes);
-      // Stored sources are clean, so their bytes decoded once already; the guard keeps the types honest.
-      locatorFor = lazyLocators(source.file, decoded.ok ? decoded.text : '');
-    }
-    return locatorFor(ordinal)(pointer, target);
-  };
+  const locate =
+    (ordinal: number): Locator =>
+    (pointer, target) => {
+      if (!locatorFor) {
+        const decoded = decodeText(source.bytes);
+        // Stored sources are clean, so their bytes decoded once already; the guard keeps the types honest.
+        locatorFor = lazyLocators(source.file, decoded.ok ? decoded.text : '');
+      }
+      return locatorFor(ordinal)(pointer, target);
+    };
   return stored.documents.map(({ kind, name, spec }, ordinal) => ({ kind, name, file: source.file, spec, locate: locate(ordinal) }));
 }
 

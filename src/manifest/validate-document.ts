@@ -22,7 +22,11 @@ export function checkDocument(doc: ParsedDocument): CheckedDocument {
   const record = value as Record<string, unknown>;
   const envelope = envelopeProblem(record);
   if (envelope) {
-    return { diagnostics: [diagnostic('SchemaViolation', envelope.message, { source: doc.locate(envelope.pointer, envelope.target), path: envelope.pointer })] };
+    return {
+      diagnostics: [
+        diagnostic('SchemaViolation', envelope.message, { source: doc.locate(envelope.pointer, envelope.target), path: envelope.pointer }),
+      ],
+    };
   }
   const kind = record.kind as Kind;
   const metadata = record.metadata as Record<string, unknown> | undefined;
@@ -40,11 +44,15 @@ function envelopeProblem(record: Record<string, unknown>): { pointer: string; me
   for (const key of ['apiVersion', 'kind'] as const) {
     // `apiversion:` or `Kind:` is the field misspelt, not missing: say so at the key written.
     const written = !(key in record) ? Object.keys(record).find((k) => k.toLowerCase() === key.toLowerCase()) : undefined;
-    if (written !== undefined) return { pointer: `/${written}`, target: 'key', message: `'${written}' must be written '${key}': field names are case-sensitive` };
+    if (written !== undefined)
+      return { pointer: `/${written}`, target: 'key', message: `'${written}' must be written '${key}': field names are case-sensitive` };
   }
   if (!('apiVersion' in record)) return { pointer: '', message: `missing required field 'apiVersion' (expected ${API_VERSION})` };
   if (record.apiVersion !== API_VERSION) {
-    return { pointer: '/apiVersion', message: `apiVersion: unknown version ${JSON.stringify(record.apiVersion)}; this release reads ${API_VERSION}` };
+    return {
+      pointer: '/apiVersion',
+      message: `apiVersion: unknown version ${JSON.stringify(record.apiVersion)}; this release reads ${API_VERSION}`,
+    };
   }
   if (!('kind' in record)) return { pointer: '', message: `missing required field 'kind' (one of ${KINDS.join(', ')})` };
   if (!KINDS.includes(record.kind as Kind)) {

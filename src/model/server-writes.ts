@@ -31,15 +31,28 @@ export function serverWrites(before: Partial<LiveServer>, after: Partial<LiveSer
   const writeProxy = proxyManaged && !sameSettings(before.proxy ?? null, after.proxy ?? null);
   const wanted = after.roles?.find(isUpdatePoint);
   const seen = before.roles?.find(isUpdatePoint);
-  const differ = wanted !== undefined && (wanted.useProxy !== seen?.useProxy || wanted.useProxyForAutomaticDeploymentRules !== seen?.useProxyForAutomaticDeploymentRules);
+  const differ =
+    wanted !== undefined &&
+    (wanted.useProxy !== seen?.useProxy || wanted.useProxyForAutomaticDeploymentRules !== seen?.useProxyForAutomaticDeploymentRules);
   if (!differ) return { writeProxy, updatePoint: null, expectedUpdatePoint: null, notes: [] };
-  if (!seen) return { writeProxy, updatePoint: null, expectedUpdatePoint: null, notes: ['the software update point is not on the site yet: its proxy options are set by a plan made once it is'] };
+  if (!seen)
+    return {
+      writeProxy,
+      updatePoint: null,
+      expectedUpdatePoint: null,
+      notes: ['the software update point is not on the site yet: its proxy options are set by a plan made once it is'],
+    };
   return {
     writeProxy,
-    updatePoint: { useProxy: wanted.useProxy === true, useProxyForAutomaticDeploymentRules: wanted.useProxyForAutomaticDeploymentRules === true },
+    updatePoint: {
+      useProxy: wanted.useProxy === true,
+      useProxyForAutomaticDeploymentRules: wanted.useProxyForAutomaticDeploymentRules === true,
+    },
     expectedUpdatePoint: {
       ...(typeof seen.useProxy === 'boolean' ? { useProxy: seen.useProxy } : {}),
-      ...(typeof seen.useProxyForAutomaticDeploymentRules === 'boolean' ? { useProxyForAutomaticDeploymentRules: seen.useProxyForAutomaticDeploymentRules } : {}),
+      ...(typeof seen.useProxyForAutomaticDeploymentRules === 'boolean'
+        ? { useProxyForAutomaticDeploymentRules: seen.useProxyForAutomaticDeploymentRules }
+        : {}),
     },
     notes: [],
   };

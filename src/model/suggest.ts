@@ -21,7 +21,10 @@ export function whatExists(word: string, declared: readonly string[], what: stri
   if (near !== undefined) return ` (did you mean '${near}'?)`;
   if (declared.length === 0) return ` (no ${what} is declared)`;
   const sorted = [...declared].sort();
-  const listed = sorted.slice(0, 5).map((n) => `'${n}'`).join(', ');
+  const listed = sorted
+    .slice(0, 5)
+    .map((n) => `'${n}'`)
+    .join(', ');
   return ` (declared: ${listed}${sorted.length > 5 ? ` and ${sorted.length - 5} more` : ''})`;
 }
 

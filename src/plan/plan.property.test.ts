@@ -20,13 +20,27 @@ const pair = fc
     }),
   )
   .map(({ servers, live, recorded, prune }) => {
-    const desired: DesiredState = { sites: new Map(), proxies: new Map(), servers: new Map(servers.map((s) => [s.name, s])), cloudDistributionPoints: [] };
+    const desired: DesiredState = {
+      sites: new Map(),
+      proxies: new Map(),
+      servers: new Map(servers.map((s) => [s.name, s])),
+      cloudDistributionPoints: [],
+    };
     const records = Object.fromEntries(recorded.map((name) => [name, { roles: [], revision: 1 }]));
-    const state: LiveState = { apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 3, sites: [], servers: live, unknownField: { kept: true }, managed: { servers: records } };
+    const state: LiveState = {
+      apiVersion: 'sitectl/v1',
+      kind: 'LiveState',
+      revision: 3,
+      sites: [],
+      servers: live,
+      unknownField: { kept: true },
+      managed: { servers: records },
+    };
     return { desired, state, prune };
   });
 
-const plan = (desired: DesiredState, live: LiveState, prune: boolean) => planChanges(desired, live, [], { prune, strict: false, fingerprint: 'sha256:test' });
+const plan = (desired: DesiredState, live: LiveState, prune: boolean) =>
+  planChanges(desired, live, [], { prune, strict: false, fingerprint: 'sha256:test' });
 
 describe('planner properties', () => {
   it('plans with a memo from an earlier plan exactly what it plans without one', () => {
@@ -34,7 +48,8 @@ describe('planner properties', () => {
       fc.property(pair, pair, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (first, second, keep) => {
         const next = nextPass(first, second, keep);
         const memo = new PlanMemo();
-        const withMemo = (d: DesiredState, l: LiveState) => planChanges(d, l, [], { prune: second.prune, strict: false, fingerprint: 'sha256:test', memo });
+        const withMemo = (d: DesiredState, l: LiveState) =>
+          planChanges(d, l, [], { prune: second.prune, strict: false, fingerprint: 'sha256:test', memo });
         withMemo(first.desired, first.state);
         expect(withMemo(next.desired, next.state)).toEqual(plan(next.desired, next.state, second.prune));
       }),
@@ -47,7 +62,8 @@ describe('planner properties', () => {
     fc.assert(
       fc.property(pair, pair, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (first, second, keep) => {
         const memo = new PlanMemo();
-        const withMemo = (d: DesiredState, l: LiveState, prune: boolean) => planChanges(d, l, [], { prune, strict: false, fingerprint: 'sha256:test', memo });
+        const withMemo = (d: DesiredState, l: LiveState, prune: boolean) =>
+          planChanges(d, l, [], { prune, strict: false, fingerprint: 'sha256:test', memo });
         const applied = applyPlan(first.state, withMemo(first.desired, first.state, first.prune), { copySites: true }).next ?? first.state;
         const desired = nextPass(first, second, keep).desired;
         expect(withMemo(desired, applied, second.prune)).toEqual(plan(desired, applied, second.prune));
@@ -77,7 +93,7 @@ describe('planner properties', () => {
     );
   });
 
-  it("never touches the proxy of a server whose proxy is unmanaged or held, and keeps unknown fields", () => {
+  it('never touches the proxy of a server whose proxy is unmanaged or held, and keeps unknown fields', () => {
     fc.assert(
       fc.property(pair, ({ desired, state }) => {
         const next = applyPlan(state, plan(desired, state, false), { copySites: true }).next ?? state;
@@ -109,7 +125,7 @@ describe('planner properties', () => {
     );
   });
 
-  it("gives the next state an index that finds what indexing it afresh finds, whatever the case of live names", () => {
+  it('gives the next state an index that finds what indexing it afresh finds, whatever the case of live names', () => {
     const cased = fc.tuple(pair, fc.array(fc.boolean(), { minLength: 5, maxLength: 5 })).map(([p, upper]) => ({
       ...p,
       state: { ...p.state, servers: p.state.servers.map((s, i) => (upper[i] ? { ...s, name: s.name.toUpperCase() } : s)) },

@@ -88,7 +88,9 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
   memo?.start(live);
   let recorded = 0; // servers in the manifests that have a bookkeeping record
   for (const server of desired.servers.values()) {
-    const { change, record } = memo ? memo.planned(server, liveServers, records) : planEntry(server, liveServers.get(server.name), records[server.name]);
+    const { change, record } = memo
+      ? memo.planned(server, liveServers, records)
+      : planEntry(server, liveServers.get(server.name), records[server.name]);
     if (record) recorded++;
     if (change) changes.push(change);
     else unchanged++;
@@ -109,7 +111,15 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
       continue;
     }
     const after = { ...current, proxy: null };
-    changes.push({ kind: 'SiteSystemServer', name, action: 'prune', patch: compare(current, after), before: current, after, reason: 'configured by sitectl earlier and removed from the manifests' });
+    changes.push({
+      kind: 'SiteSystemServer',
+      name,
+      action: 'prune',
+      patch: compare(current, after),
+      before: current,
+      after,
+      reason: 'configured by sitectl earlier and removed from the manifests',
+    });
   }
 
   const reported = options.strict ? escalateWarnings(found) : found;
@@ -122,7 +132,15 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
     liveFingerprint: options.fingerprint,
     changes,
     diagnostics: reported,
-    summary: { create: count('create'), update: count('update'), hold: count('hold'), prune: count('prune'), unchanged, errors: counts.errors, warnings: counts.warnings },
+    summary: {
+      create: count('create'),
+      update: count('update'),
+      hold: count('hold'),
+      prune: count('prune'),
+      unchanged,
+      errors: counts.errors,
+      warnings: counts.warnings,
+    },
     prune: options.prune,
     sites: [...desired.sites.values()].map(liveSite),
   };
@@ -152,7 +170,17 @@ function planServer(server: SiteSystemServer, current: LiveServer | undefined, d
   const drift = drifted();
   // `proxy: null` reads the same for `{ enabled: false }` and for a proxy nobody states: say which.
   const unmanaged = server.effectiveProxy.state === 'unmanaged' ? { reason: UNMANAGED_PROXY } : {};
-  return { kind: 'SiteSystemServer', name: server.name, action: current ? 'update' : 'create', patch, before, after, record, ...unmanaged, ...(drift ? { drift } : {}) };
+  return {
+    kind: 'SiteSystemServer',
+    name: server.name,
+    action: current ? 'update' : 'create',
+    patch,
+    before,
+    after,
+    record,
+    ...unmanaged,
+    ...(drift ? { drift } : {}),
+  };
 }
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

@@ -15,11 +15,32 @@ export function conditions(status: WatchStatus): Condition[] {
   const last = status.last;
   const ready = last !== null && last.outcome !== 'failed' && last.outcome !== 'invalid';
   const stalled = last?.outcome === 'failed' || last?.outcome === 'invalid';
-  const why = last === null ? 'no pass has finished yet' : last.error ?? `last pass ${last.outcome}`;
+  const why = last === null ? 'no pass has finished yet' : (last.error ?? `last pass ${last.outcome}`);
   return [
-    { type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? 'ReconciliationSucceeded' : last === null ? 'Progressing' : last.outcome === 'invalid' ? 'ManifestsInvalid' : 'ReconciliationFailed', message: why },
-    { type: 'Reconciling', status: status.running ? 'True' : 'False', reason: status.running ? 'Progressing' : 'Idle', message: status.running ? 'a pass is running' : 'waiting for a change or the interval' },
-    { type: 'Stalled', status: stalled ? 'True' : 'False', reason: stalled ? (last.outcome === 'invalid' ? 'ManifestsInvalid' : 'ReconciliationFailed') : 'None', message: stalled ? why : '' },
+    {
+      type: 'Ready',
+      status: ready ? 'True' : 'False',
+      reason: ready
+        ? 'ReconciliationSucceeded'
+        : last === null
+          ? 'Progressing'
+          : last.outcome === 'invalid'
+            ? 'ManifestsInvalid'
+            : 'ReconciliationFailed',
+      message: why,
+    },
+    {
+      type: 'Reconciling',
+      status: status.running ? 'True' : 'False',
+      reason: status.running ? 'Progressing' : 'Idle',
+      message: status.running ? 'a pass is running' : 'waiting for a change or the interval',
+    },
+    {
+      type: 'Stalled',
+      status: stalled ? 'True' : 'False',
+      reason: stalled ? (last.outcome === 'invalid' ? 'ManifestsInvalid' : 'ReconciliationFailed') : 'None',
+      message: stalled ? why : '',
+    },
   ];
 }
 

@@ -159,7 +159,12 @@ export async function applyManifests(input: ManifestInput, backend: StateBackend
  * manifests that are invalid without live state stop the pass before the live state is read
  * or locked (exit 2), and win over a live state that cannot be read (exit 3).
  */
-async function withLiveState(check: StaticCheck, input: ManifestInput, options: PassOptions, pass: () => Promise<PassResult>): Promise<PassResult> {
+async function withLiveState(
+  check: StaticCheck,
+  input: ManifestInput,
+  options: PassOptions,
+  pass: () => Promise<PassResult>,
+): Promise<PassResult> {
   if (mayBeInvalid(check, options.strict)) {
     const invalid = invalidWithoutLive(check, input, options);
     if (invalid) return invalid;
@@ -176,10 +181,18 @@ async function withLiveState(check: StaticCheck, input: ManifestInput, options: 
 }
 
 /** applyChecked plans and applies checked manifests under the writer lock, on one consistent read. Any error writes nothing. */
-export function applyChecked(check: StaticCheck, backend: StateBackend, options: PassOptions, memo?: PassMemo, ahead?: PlannedAhead): Promise<PassResult> {
+export function applyChecked(
+  check: StaticCheck,
+  backend: StateBackend,
+  options: PassOptions,
+  memo?: PassMemo,
+  ahead?: PlannedAhead,
+): Promise<PassResult> {
   return backend.update<PassResult>((live) =>
     // A plan made ahead holds only for the live state it was made from, as a saved plan does.
-    ahead?.check === check && ahead.fingerprint === live.fingerprint ? ahead.transaction : applyTransaction(check, live, options, backend.keepsSites, memo),
+    ahead?.check === check && ahead.fingerprint === live.fingerprint
+      ? ahead.transaction
+      : applyTransaction(check, live, options, backend.keepsSites, memo),
   );
 }
 
@@ -203,7 +216,13 @@ export async function planAhead(check: StaticCheck, backend: StateBackend, optio
 }
 
 /** applyTransaction is apply's decision on one live snapshot: the plan, and unless it has errors, the state and events it leads to. */
-function applyTransaction(check: StaticCheck, { state: live, fingerprint }: LiveSnapshot, options: PassOptions, copySites: boolean, memo?: PassMemo): Transaction<PassResult> {
+function applyTransaction(
+  check: StaticCheck,
+  { state: live, fingerprint }: LiveSnapshot,
+  options: PassOptions,
+  copySites: boolean,
+  memo?: PassMemo,
+): Transaction<PassResult> {
   const plan = planChecked(check, live, fingerprint, options, memo);
   if (plan.summary.errors > 0) return { next: null, events: [], result: { plan, invalid: true, applied: false, revision: live.revision } };
   const { next, events } = applyPlan(live, plan, { copySites });
@@ -244,7 +263,12 @@ export async function applySavedPlan(plan: Plan, backend: StateBackend): Promise
       );
     }
     const { next, events } = applyPlan(live, plan, { copySites: backend.keepsSites });
-    const result: PassResult = { plan, invalid: false, applied: hasChanges(plan) && next !== null, revision: next?.revision ?? live.revision };
+    const result: PassResult = {
+      plan,
+      invalid: false,
+      applied: hasChanges(plan) && next !== null,
+      revision: next?.revision ?? live.revision,
+    };
     return { next, events, result, settled: settledResult(result) };
   });
 }

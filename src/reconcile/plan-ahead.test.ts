@@ -11,7 +11,17 @@ import { applyChecked, applyManifests, checkManifests, planAhead } from './pass.
 const OPTIONS = { today: '2026-11-26', prune: false, strict: false };
 const manifests = (servers: Record<string, number>) =>
   checkManifests(
-    { sources: sources({ 'site.yaml': [SITE_P01, ...Object.entries(servers).map(([name, port]) => server(name, `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n`))].join('---\n') }), diagnostics: [] },
+    {
+      sources: sources({
+        'site.yaml': [
+          SITE_P01,
+          ...Object.entries(servers).map(([name, port]) =>
+            server(name, `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n`),
+          ),
+        ].join('---\n'),
+      }),
+      diagnostics: [],
+    },
     OPTIONS,
   );
 
@@ -42,7 +52,16 @@ describe('a plan made ahead of the writer lock', () => {
     const ahead = await planAhead(checked, watcher, OPTIONS);
     // Another process applies other manifests between the plan and the write.
     const other = new FileStateBackend(state, { lockTimeoutMs: 1000 });
-    const input = { sources: sources({ 'site.yaml': [SITE_P01, server('cm02.contoso.com', '  site: P01\n  proxy: { server: proxy.contoso.com, port: 9090 }\n'), server('cm03.contoso.com', '  site: P01\n')].join('---\n') }), diagnostics: [] };
+    const input = {
+      sources: sources({
+        'site.yaml': [
+          SITE_P01,
+          server('cm02.contoso.com', '  site: P01\n  proxy: { server: proxy.contoso.com, port: 9090 }\n'),
+          server('cm03.contoso.com', '  site: P01\n'),
+        ].join('---\n'),
+      }),
+      diagnostics: [],
+    };
     expect((await applyManifests(input, other, OPTIONS)).revision).toBe(1);
 
     const result = await applyChecked(checked, watcher, OPTIONS, undefined, ahead);

@@ -9,13 +9,18 @@ import type { LiveState } from '../model/live.js';
 import { newPassMemo } from './pass.js';
 import { watchPass, type PassContext, type WatchMemory } from './watch-pass.js';
 
-const manifest = (port: number) => `${SITE_P01}---\n${server('cm02.contoso.com', `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n`)}`;
+const manifest = (port: number) =>
+  `${SITE_P01}---\n${server('cm02.contoso.com', `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n`)}`;
 
 let dir: string;
 let file: string;
 let state: string;
 let memory: WatchMemory;
-const context = (settled: () => Promise<boolean> = () => Promise.resolve(true), changed = () => false, unchanged = () => {}): PassContext => ({
+const context = (
+  settled: () => Promise<boolean> = () => Promise.resolve(true),
+  changed = () => false,
+  unchanged = () => {},
+): PassContext => ({
   paths: ['config'],
   cwd: dir,
   backend: new FileStateBackend(state, { lockTimeoutMs: 1000 }),
@@ -74,7 +79,17 @@ describe('watchPass', () => {
   it('goes on when a change seen while checking left the bytes it read, and says so to settling', async () => {
     await writeFile(file, manifest(8081));
     let unchanged = 0;
-    expect(await watchPass('change', memory, context(undefined, () => true, () => unchanged++))).toMatchObject({ outcome: 'applied', revision: 2 });
+    expect(
+      await watchPass(
+        'change',
+        memory,
+        context(
+          undefined,
+          () => true,
+          () => unchanged++,
+        ),
+      ),
+    ).toMatchObject({ outcome: 'applied', revision: 2 });
     expect(unchanged).toBeGreaterThan(0);
     expect(await port()).toBe(8081);
   });
@@ -99,5 +114,4 @@ describe('watchPass', () => {
     expect(await watchPass('change', memory, context())).toMatchObject({ outcome: 'invalid', revision: 1 });
     expect(await port()).toBe(8080);
   });
-
 });

@@ -5,7 +5,16 @@ import type { StateBackend } from '../backend/backend.js';
 import { formatPosition, type Diagnostic } from '../model/diagnostic.js';
 import type { Change, Plan } from '../model/plan.js';
 import { readSources, type KnownBytes } from '../sources/read-sources.js';
-import { applyChecked, checkManifests, planAhead, planChecked, type Checked, type ManifestInput, type PassMemo, type PassOptions } from './pass.js';
+import {
+  applyChecked,
+  checkManifests,
+  planAhead,
+  planChecked,
+  type Checked,
+  type ManifestInput,
+  type PassMemo,
+  type PassOptions,
+} from './pass.js';
 
 /** WatchMode: autocorrect applies what differs; monitor only reports it. */
 export type WatchMode = 'autocorrect' | 'monitor';
@@ -121,7 +130,12 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   if (ahead) {
     const result = await applyChecked(checked, ctx.backend, ctx.options, memory.memo, ahead);
     const outcome = current.invalid || result.invalid ? 'invalid' : result.applied ? 'applied' : 'unchanged';
-    return { outcome, summary: withFindings(result.plan, found(result.plan)), revision: result.revision, diagnostics: found(result.plan).diagnostics };
+    return {
+      outcome,
+      summary: withFindings(result.plan, found(result.plan)),
+      revision: result.revision,
+      diagnostics: found(result.plan).diagnostics,
+    };
   }
   const { plan, revision, events } = monitored!;
   if (events.length > 0) await ctx.backend.update(() => ({ next: null, events, result: null }));
@@ -153,17 +167,31 @@ function manifestsInvalid(checked: Checked, paths: readonly string[]): NewEvent 
 /** driftDetected is monitor mode's event for a server that differs from the manifests. */
 function driftDetected(change: Change): NewEvent {
   if (change.action === 'hold') {
-    return { type: 'Warning', reason: 'ProxyConflict', message: `proxy held: ${change.reason ?? 'roles need different proxies'}`, object: { kind: change.kind, name: change.name } };
+    return {
+      type: 'Warning',
+      reason: 'ProxyConflict',
+      message: `proxy held: ${change.reason ?? 'roles need different proxies'}`,
+      object: { kind: change.kind, name: change.name },
+    };
   }
   const ops = change.patch.map((op) => `${op.op} ${op.path}${'value' in op ? ' ' + JSON.stringify(op.value) : ''}`).join(', ');
-  return { type: 'Warning', reason: 'DriftDetected', message: `differs from the manifests (would ${change.action}): ${ops}`, object: { kind: change.kind, name: change.name } };
+  return {
+    type: 'Warning',
+    reason: 'DriftDetected',
+    message: `differs from the manifests (would ${change.action}): ${ops}`,
+    object: { kind: change.kind, name: change.name },
+  };
 }
 
 /** sameInput tells whether two reads of the manifests found the same files with the same bytes and the same problems. */
 function sameInput(a: ManifestInput, b: ManifestInput): boolean {
   return (
     a.sources.length === b.sources.length &&
-    a.sources.every((source, i) => source.file === b.sources[i].file && (source.bytes === b.sources[i].bytes || Buffer.compare(source.bytes, b.sources[i].bytes) === 0)) &&
+    a.sources.every(
+      (source, i) =>
+        source.file === b.sources[i].file &&
+        (source.bytes === b.sources[i].bytes || Buffer.compare(source.bytes, b.sources[i].bytes) === 0),
+    ) &&
     JSON.stringify(a.diagnostics) === JSON.stringify(b.diagnostics)
   );
 }

@@ -116,12 +116,25 @@ export class Watcher {
     try {
       const settled = () => this.settling.settled();
       const { changed, unchanged } = this.settling.changesSince(mark);
-      const { diagnostics: found, ...result } = await watchPass(trigger, this.memory, { ...this.config, options: this.config.options(), settled, changed, unchanged });
+      const { diagnostics: found, ...result } = await watchPass(trigger, this.memory, {
+        ...this.config,
+        options: this.config.options(),
+        settled,
+        changed,
+        unchanged,
+      });
       diagnostics = found ?? [];
       record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, ...result };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, outcome: 'failed', error: message };
+      record = {
+        id,
+        trigger,
+        startedAt: new Date(started).toISOString(),
+        durationMs: Date.now() - started,
+        outcome: 'failed',
+        error: message,
+      };
     }
     // A superseded pass planned from files that have changed since: start over on what they hold
     // now. Any other pass acted on settled files, unless they changed again while it ran.

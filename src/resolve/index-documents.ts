@@ -9,7 +9,11 @@ export interface DocumentIndex {
 }
 
 /** indexDocuments keys documents by normalised name and reports a second document of the same kind and name as DuplicateObject. */
-export function indexDocuments(documents: readonly ManifestDocument[], invalidObjects: readonly ObjectRef[], diagnostics: Diagnostic[]): DocumentIndex {
+export function indexDocuments(
+  documents: readonly ManifestDocument[],
+  invalidObjects: readonly ObjectRef[],
+  diagnostics: Diagnostic[],
+): DocumentIndex {
   const byKind = new Map<Kind, Map<string, ManifestDocument>>(KINDS.map((k) => [k, new Map()]));
   for (const doc of documents) {
     const name = normaliseName(doc.kind, doc.name);
@@ -18,7 +22,13 @@ export function indexDocuments(documents: readonly ManifestDocument[], invalidOb
     if (first) {
       const firstAt = formatPosition(first.locate('/metadata/name'));
       const message = `${doc.kind} '${name}' is declared twice: here and at ${firstAt}; names match case-insensitively, so keep one document`;
-      diagnostics.push(diagnostic('DuplicateObject', message, { object: { kind: doc.kind, name }, source: doc.locate('/metadata/name'), path: '/metadata/name' }));
+      diagnostics.push(
+        diagnostic('DuplicateObject', message, {
+          object: { kind: doc.kind, name },
+          source: doc.locate('/metadata/name'),
+          path: '/metadata/name',
+        }),
+      );
       continue;
     }
     seen.set(name, doc);

@@ -31,13 +31,16 @@ export function resolve(documents: readonly ManifestDocument[], invalidObjects: 
     const settings = () => settingsFrom(doc.spec as ProxyDocSpec);
     proxies.set(name, memo ? memo.proxy(doc, settings) : settings());
   }
-  const lookup: ProxyLookup = Object.assign((name: string) => proxies.get(name) ?? (index.invalid.get('Proxy')!.has(name) ? 'invalid' : undefined), {
-    declared: () => [...proxies.keys(), ...index.invalid.get('Proxy')!],
-    origin: (name: string) => {
-      const doc = index.byKind.get('Proxy')!.get(name);
-      return doc ? origin(doc, { kind: 'Proxy', name }, '/spec') : undefined;
+  const lookup: ProxyLookup = Object.assign(
+    (name: string) => proxies.get(name) ?? (index.invalid.get('Proxy')!.has(name) ? 'invalid' : undefined),
+    {
+      declared: () => [...proxies.keys(), ...index.invalid.get('Proxy')!],
+      origin: (name: string) => {
+        const doc = index.byKind.get('Proxy')!.get(name);
+        return doc ? origin(doc, { kind: 'Proxy', name }, '/spec') : undefined;
+      },
     },
-  });
+  );
   const { servers, cloudDistributionPoints } = resolveServers(index, lookup, diagnostics, memo);
   memo?.end();
   return { desired: { sites, proxies, servers, cloudDistributionPoints }, diagnostics };

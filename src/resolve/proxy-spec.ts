@@ -37,7 +37,13 @@ export function resolveProxySpec(
     if (found === undefined) {
       const where = { object, source: doc.locate(`${pointer}/ref`), path: `${pointer}/ref` };
       const hint = whatExists(ref, lookup.declared(), 'Proxy document');
-      diagnostics.push(diagnostic('UnknownReference', `proxy '${spec.ref}' is not declared${hint}; add a Proxy document named '${ref}' or fix the ref`, where));
+      diagnostics.push(
+        diagnostic(
+          'UnknownReference',
+          `proxy '${spec.ref}' is not declared${hint}; add a Proxy document named '${ref}' or fix the ref`,
+          where,
+        ),
+      );
       return null;
     }
     if (found === 'invalid') return null;

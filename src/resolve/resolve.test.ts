@@ -30,7 +30,12 @@ describe('resolve', () => {
     expect(s.effectiveProxy).toEqual({
       state: 'managed',
       from: 'server',
-      proxy: { enabled: true, ref: 'corp-us', settings: { server: 'proxy-us.contoso.com', port: 80, account: null }, document: objectContaining({ document: { kind: 'Proxy', name: 'corp-us' }, path: '/spec' }) },
+      proxy: {
+        enabled: true,
+        ref: 'corp-us',
+        settings: { server: 'proxy-us.contoso.com', port: 80, account: null },
+        document: objectContaining({ document: { kind: 'Proxy', name: 'corp-us' }, path: '/spec' }),
+      },
     });
   });
 
@@ -39,11 +44,17 @@ describe('resolve', () => {
       '  site: P01\n  roles:\n    - type: SoftwareUpdatePoint\n      proxy: { ref: corp-eu }\n    - type: ExchangeServerConnector\n      proxy: { server: proxy-eu.CONTOSO.com, port: 8080 }\n',
     );
     expect(only(result, 'ProxyConflict')).toEqual([]);
-    expect(s.effectiveProxy).toMatchObject({ state: 'managed', from: 'roles', proxy: { settings: { server: 'proxy-eu.contoso.com', port: 8080, account: null } } });
+    expect(s.effectiveProxy).toMatchObject({
+      state: 'managed',
+      from: 'roles',
+      proxy: { settings: { server: 'proxy-eu.contoso.com', port: 8080, account: null } },
+    });
   });
 
   it('holds the proxy when roles disagree and the server does not choose', () => {
-    const { server: s } = effective('  site: P01\n  roles:\n    - type: SoftwareUpdatePoint\n      proxy: { ref: corp-eu }\n    - type: ExchangeServerConnector\n      proxy: { ref: corp-us }\n');
+    const { server: s } = effective(
+      '  site: P01\n  roles:\n    - type: SoftwareUpdatePoint\n      proxy: { ref: corp-eu }\n    - type: ExchangeServerConnector\n      proxy: { ref: corp-us }\n',
+    );
     expect(s.effectiveProxy).toEqual({ state: 'held' });
   });
 
@@ -67,7 +78,10 @@ describe('resolve', () => {
     [
       'a role for an undeclared server',
       '  site: P01\n',
-      { 'r.yaml': 'apiVersion: sitectl/v1\nkind: SiteSystemRole\nmetadata:\n  name: x\nspec:\n  server: cm99.contoso.com\n  type: ManagementPoint\n' },
+      {
+        'r.yaml':
+          'apiVersion: sitectl/v1\nkind: SiteSystemRole\nmetadata:\n  name: x\nspec:\n  server: cm99.contoso.com\n  type: ManagementPoint\n',
+      },
       'r.yaml',
       6,
       11,

@@ -57,16 +57,33 @@ export function resolveServers(index: DocumentIndex, lookup: ProxyLookup, diagno
   return { servers, cloudDistributionPoints };
 }
 
-function resolveServer(name: string, doc: ManifestDocument, merged: readonly Role[], index: DocumentIndex, lookup: ProxyLookup, diagnostics: Diagnostic[]): SiteSystemServer {
+function resolveServer(
+  name: string,
+  doc: ManifestDocument,
+  merged: readonly Role[],
+  index: DocumentIndex,
+  lookup: ProxyLookup,
+  diagnostics: Diagnostic[],
+): SiteSystemServer {
   const spec = doc.spec as ServerSpec;
   const object: ObjectRef = { kind: 'SiteSystemServer', name };
   const site = normaliseSiteCode(spec.site);
   checkSite(index, site, doc, object, '/spec/site', diagnostics);
   const proxy = spec.proxy ? resolveProxySpec(spec.proxy, doc, object, '/spec/proxy', lookup, diagnostics) : null;
   const declaredProxy = proxy ? { proxy, origin: origin(doc, object, '/spec/proxy') } : null;
-  const roles = [...(spec.roles ?? []).map((role, i) => resolveRole(role, doc, object, `/spec/roles/${i}`, lookup, diagnostics)), ...merged];
+  const roles = [
+    ...(spec.roles ?? []).map((role, i) => resolveRole(role, doc, object, `/spec/roles/${i}`, lookup, diagnostics)),
+    ...merged,
+  ];
   // One object shape for every server keeps the rules' hot loops fast.
-  return { name, site, declaredProxy, roles, effectiveProxy: effectiveProxy(declaredProxy, roles), origin: origin(doc, object, '/metadata/name') };
+  return {
+    name,
+    site,
+    declaredProxy,
+    roles,
+    effectiveProxy: effectiveProxy(declaredProxy, roles),
+    origin: origin(doc, object, '/metadata/name'),
+  };
 }
 
 /** collecting runs `build` with a list of its own for diagnostics, so they can be kept with what it built. */
@@ -75,7 +92,14 @@ function collecting<T>(build: (diagnostics: Diagnostic[]) => T): Resolved<T> {
   return { value: build(diagnostics), diagnostics };
 }
 
-function resolveRole(spec: RoleSpec, doc: ManifestDocument, object: ObjectRef, pointer: string, lookup: ProxyLookup, diagnostics: Diagnostic[]): Role {
+function resolveRole(
+  spec: RoleSpec,
+  doc: ManifestDocument,
+  object: ObjectRef,
+  pointer: string,
+  lookup: ProxyLookup,
+  diagnostics: Diagnostic[],
+): Role {
   const proxy = spec.proxy ? resolveProxySpec(spec.proxy, doc, object, `${pointer}/proxy`, lookup, diagnostics) : null;
   return {
     type: spec.type as RoleType,
@@ -87,7 +111,14 @@ function resolveRole(spec: RoleSpec, doc: ManifestDocument, object: ObjectRef, p
   };
 }
 
-function checkSite(index: DocumentIndex, site: string, doc: ManifestDocument, object: ObjectRef, pointer: string, diagnostics: Diagnostic[]): void {
+function checkSite(
+  index: DocumentIndex,
+  site: string,
+  doc: ManifestDocument,
+  object: ObjectRef,
+  pointer: string,
+  diagnostics: Diagnostic[],
+): void {
   if (isKnown(index, 'Site', site)) return;
   const message = `site '${site}' is not declared${whatExists(site, [...index.byKind.get('Site')!.keys()], 'Site')}; add a Site document for it or fix the site code`;
   diagnostics.push(diagnostic('UnknownReference', message, { object, source: doc.locate(pointer), path: pointer }));

@@ -14,7 +14,9 @@ export function resolveSites(index: DocumentIndex, diagnostics: Diagnostic[], me
     if (site.parent !== null && !isKnown(index, 'Site', site.parent)) {
       const where = { object: { kind: 'Site' as const, name: code }, source: doc.locate('/spec/parent'), path: '/spec/parent' };
       const hint = whatExists(site.parent, [...index.byKind.get('Site')!.keys()], 'Site');
-      diagnostics.push(diagnostic('UnknownReference', `parent site '${site.parent}' is not declared${hint}; add its Site document or fix the code`, where));
+      diagnostics.push(
+        diagnostic('UnknownReference', `parent site '${site.parent}' is not declared${hint}; add its Site document or fix the code`, where),
+      );
     }
     sites.set(code, site);
   }

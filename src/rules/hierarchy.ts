@@ -42,14 +42,19 @@ export const siteHierarchy: Rule = (ctx) => {
 function parentProblem(site: Site, parent: Site | undefined, cas: Site | undefined): string | undefined {
   switch (site.type) {
     case 'CentralAdministrationSite':
-      return site.parent !== null ? `central administration site ${site.code} is the top of the hierarchy and has no parent; remove parent.` : undefined;
+      return site.parent !== null
+        ? `central administration site ${site.code} is the top of the hierarchy and has no parent; remove parent.`
+        : undefined;
     case 'SecondarySite':
       if (site.parent === null) return `secondary site ${site.code} needs a parent: add parent naming the primary site it reports to.`;
-      if (parent && parent.type !== 'PrimarySite') return `secondary site ${site.code} must report to a primary site, but ${parent.code} is a ${parent.type}.`;
+      if (parent && parent.type !== 'PrimarySite')
+        return `secondary site ${site.code} must report to a primary site, but ${parent.code} is a ${parent.type}.`;
       return undefined;
     case 'PrimarySite':
-      if (parent && parent.type !== 'CentralAdministrationSite') return `primary site ${site.code} can only report to a central administration site, but ${parent.code} is a ${parent.type}.`;
-      if (site.parent === null && cas) return `this repository declares central administration site ${cas.code}, so primary site ${site.code} must name it: add parent: ${cas.code}.`;
+      if (parent && parent.type !== 'CentralAdministrationSite')
+        return `primary site ${site.code} can only report to a central administration site, but ${parent.code} is a ${parent.type}.`;
+      if (site.parent === null && cas)
+        return `this repository declares central administration site ${cas.code}, so primary site ${site.code} must name it: add parent: ${cas.code}.`;
       return undefined;
   }
 }

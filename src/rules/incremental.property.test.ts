@@ -58,7 +58,9 @@ describe('incremental rules', () => {
         const plan = planChanges(first.desired, first.state, [], { prune: true, strict: false, fingerprint: 'sha256:test' });
         const applied = applyPlan(first.state, plan, { copySites: true }).next ?? first.state;
         const desired = nextPass(first, second, keep).desired;
-        expect(found(runRules(desired, { ...options, live: applied, memo }))).toEqual(found(runRules(desired, { ...options, live: applied })));
+        expect(found(runRules(desired, { ...options, live: applied, memo }))).toEqual(
+          found(runRules(desired, { ...options, live: applied })),
+        );
       }),
       { numRuns: 500 },
     );

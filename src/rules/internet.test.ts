@@ -8,7 +8,12 @@ describe('internetRoleWithoutProxy', () => {
 
   it.each([
     ['an Exchange connector on a host with no proxy', '  proxy: { enabled: false }\n', '    - type: ExchangeServerConnector\n', 1],
-    ['a Connected Cache DP on a host with no proxy', '  proxy: { enabled: false }\n', '    - type: DistributionPoint\n      connectedCache: true\n', 1],
+    [
+      'a Connected Cache DP on a host with no proxy',
+      '  proxy: { enabled: false }\n',
+      '    - type: DistributionPoint\n      connectedCache: true\n',
+      1,
+    ],
     ['a plain DP on a host with no proxy', '  proxy: { enabled: false }\n', '    - type: DistributionPoint\n', 0],
     ['an SCP on a host with a proxy', '  proxy: { server: p.contoso.com }\n', '    - type: ServiceConnectionPoint\n', 0],
     ['an unmanaged host (validate reads no live state)', '', '    - type: ExchangeServerConnector\n', 0],
@@ -23,7 +28,10 @@ describe('internetRoleWithoutProxy', () => {
   });
 
   it('is not raised when the site does not require a proxy', () => {
-    const result = check({ 'site.yaml': SITE_P01, 's.yaml': host('  proxy: { enabled: false }\n', '    - type: ExchangeServerConnector\n') });
+    const result = check({
+      'site.yaml': SITE_P01,
+      's.yaml': host('  proxy: { enabled: false }\n', '    - type: ExchangeServerConnector\n'),
+    });
     expect(only(result, 'InternetRoleWithoutProxy')).toEqual([]);
   });
 
@@ -33,7 +41,7 @@ describe('internetRoleWithoutProxy', () => {
     expect(only(result, 'InternetRoleWithoutProxy')).toEqual([expect.objectContaining({ source: { file: 's.yaml', line: 8, column: 7 } })]);
   });
 
-  it("flags a cloud DP whose managing site server has no proxy", () => {
+  it('flags a cloud DP whose managing site server has no proxy', () => {
     const cdp = `apiVersion: sitectl/v1\nkind: SiteSystemRole\nmetadata:\n  name: cdp\nspec:\n  site: P01\n  type: CloudDistributionPoint\n`;
     const siteServer = server('cm01.contoso.com', '  site: P01\n  proxy: { enabled: false }\n');
     const found = only(check({ 'site.yaml': REQUIRING, 'cdp.yaml': cdp, 's.yaml': siteServer }), 'InternetRoleWithoutProxy');
@@ -43,14 +51,35 @@ describe('internetRoleWithoutProxy', () => {
 });
 
 describe('adrDownloadWithoutProxy', () => {
-  const sup = (adr: string) => server('cm01.contoso.com', `  site: P01\n  proxy: { server: p.contoso.com }\n  roles:\n    - type: SoftwareUpdatePoint\n      useProxy: true\n${adr}`);
+  const sup = (adr: string) =>
+    server(
+      'cm01.contoso.com',
+      `  site: P01\n  proxy: { server: p.contoso.com }\n  roles:\n    - type: SoftwareUpdatePoint\n      useProxy: true\n${adr}`,
+    );
   it('warns at the option when it is off', () => {
-    const found = only(check({ 'site.yaml': REQUIRING, 's.yaml': sup('      useProxyForAutomaticDeploymentRules: false\n') }), 'AdrDownloadWithoutProxy');
-    expect(found).toEqual([expect.objectContaining({ path: '/spec/roles/0/useProxyForAutomaticDeploymentRules', source: { file: 's.yaml', line: 11, column: 44 } })]);
+    const found = only(
+      check({ 'site.yaml': REQUIRING, 's.yaml': sup('      useProxyForAutomaticDeploymentRules: false\n') }),
+      'AdrDownloadWithoutProxy',
+    );
+    expect(found).toEqual([
+      expect.objectContaining({
+        path: '/spec/roles/0/useProxyForAutomaticDeploymentRules',
+        source: { file: 's.yaml', line: 11, column: 44 },
+      }),
+    ]);
     expect(found[0].message).toContain('Error = 12007');
   });
   it('warns at the role when the option is left out, and not when it is on', () => {
-    expect(only(check({ 'site.yaml': REQUIRING, 's.yaml': sup('') }), 'AdrDownloadWithoutProxy')[0].source).toEqual({ file: 's.yaml', line: 9, column: 7 });
-    expect(only(check({ 'site.yaml': REQUIRING, 's.yaml': sup('      useProxyForAutomaticDeploymentRules: true\n') }), 'AdrDownloadWithoutProxy')).toEqual([]);
+    expect(only(check({ 'site.yaml': REQUIRING, 's.yaml': sup('') }), 'AdrDownloadWithoutProxy')[0].source).toEqual({
+      file: 's.yaml',
+      line: 9,
+      column: 7,
+    });
+    expect(
+      only(
+        check({ 'site.yaml': REQUIRING, 's.yaml': sup('      useProxyForAutomaticDeploymentRules: true\n') }),
+        'AdrDownloadWithoutProxy',
+      ),
+    ).toEqual([]);
   });
 });

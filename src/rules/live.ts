@@ -17,7 +17,9 @@ import { at } from './where.js';
 function managedSettings(server: SiteSystemServer): { settings: ProxySettings; origin: Origin } | undefined {
   const effective = server.effectiveProxy;
   if (effective.state !== 'managed' || !effective.proxy.enabled) return undefined;
-  const origin = effective.proxy.document ?? (effective.from === 'server' ? server.declaredProxy!.origin : server.roles.find((r) => r.proxy)!.proxy!.origin);
+  const origin =
+    effective.proxy.document ??
+    (effective.from === 'server' ? server.declaredProxy!.origin : server.roles.find((r) => r.proxy)!.proxy!.origin);
   return { settings: effective.proxy.settings, origin };
 }
 
@@ -29,7 +31,8 @@ export const proxyResetOnOverwrite: Rule = (ctx) => {
     const current = ctx.liveProxy(server.name);
     if (!wanted || !current || sameSettings(wanted.settings, current)) continue;
     const resets: string[] = [];
-    if (wanted.settings.port === DEFAULT_PROXY_PORT && current.port !== DEFAULT_PROXY_PORT) resets.push(`port ${current.port} becomes ${DEFAULT_PROXY_PORT}`);
+    if (wanted.settings.port === DEFAULT_PROXY_PORT && current.port !== DEFAULT_PROXY_PORT)
+      resets.push(`port ${current.port} becomes ${DEFAULT_PROXY_PORT}`);
     if (wanted.settings.account === null && current.account !== null) resets.push(`account ${current.account} becomes the System account`);
     if (resets.length === 0) continue;
     const message =
@@ -49,7 +52,11 @@ export const accountNotFound: Rule = (ctx) => {
     const account = managedSettings(server)?.settings.account;
     if (!account || known.has(account.toLowerCase())) continue;
     const seen = missing.get(account.toLowerCase());
-    missing.set(account.toLowerCase(), { account, origin: seen?.origin ?? managedSettings(server)!.origin, servers: (seen?.servers ?? 0) + 1 });
+    missing.set(account.toLowerCase(), {
+      account,
+      origin: seen?.origin ?? managedSettings(server)!.origin,
+      servers: (seen?.servers ?? 0) + 1,
+    });
   }
   for (const { account, origin, servers } of missing.values()) {
     const message =
@@ -69,7 +76,9 @@ export const siteMismatch: Rule = (ctx) => {
     const differences = siteDifferences(site, live);
     if (differences.length === 0) continue;
     const message = `site ${site.code} on the live site differs from its manifest: ${differences.join('; ')}. sitectl never writes sites; update the manifest or the site.`;
-    ctx.report(diagnostic('SiteMismatch', message, { object: { kind: 'Site', name: site.code }, source: site.origin, path: '/metadata/name' }));
+    ctx.report(
+      diagnostic('SiteMismatch', message, { object: { kind: 'Site', name: site.code }, source: site.origin, path: '/metadata/name' }),
+    );
   }
 };
 
@@ -83,9 +92,14 @@ function siteDifferences(site: Site, live: LiveSite): string[] {
   compare('parent', site.parent ?? 'none', live.parent ? live.parent.toUpperCase() : 'none');
   compare('siteServer', site.siteServer, live.siteServer.toLowerCase());
   // An export may not know hotfixes or features; only what the live state states is compared.
-  const hotfixes = (list: readonly string[]) => [...list].map((h) => h.toUpperCase()).sort().join(', ') || 'none';
+  const hotfixes = (list: readonly string[]) =>
+    [...list]
+      .map((h) => h.toUpperCase())
+      .sort()
+      .join(', ') || 'none';
   if (live.hotfixes) compare('hotfixes', hotfixes(site.hotfixes), hotfixes(live.hotfixes));
-  if (live.features) for (const [feature, on] of Object.entries(site.features)) compare(`features.${feature}`, on, live.features[feature] ?? false);
+  if (live.features)
+    for (const [feature, on] of Object.entries(site.features)) compare(`features.${feature}`, on, live.features[feature] ?? false);
   return found;
 }
 

@@ -8,10 +8,15 @@ describe('proxyConflict', () => {
   it("warns once per role whose proxy the server's spec.proxy overrules, at that role's proxy", () => {
     const result = check({
       'site.yaml': SITE_P01,
-      's.yaml': server('cm02.contoso.com', `  site: P01\n  proxy: { server: proxy-eu.contoso.com, port: 8080 }\n  roles:\n${sup}      proxy: { server: proxy-us.contoso.com }\n    - type: ManagementPoint\n      proxy: { server: PROXY-EU.contoso.com, port: 8080 }\n`),
+      's.yaml': server(
+        'cm02.contoso.com',
+        `  site: P01\n  proxy: { server: proxy-eu.contoso.com, port: 8080 }\n  roles:\n${sup}      proxy: { server: proxy-us.contoso.com }\n    - type: ManagementPoint\n      proxy: { server: PROXY-EU.contoso.com, port: 8080 }\n`,
+      ),
     });
     const conflicts = only(result, 'ProxyConflict');
-    expect(conflicts).toEqual([expect.objectContaining({ severity: 'warning', path: '/spec/roles/0/proxy', source: { file: 's.yaml', line: 12, column: 14 } })]);
+    expect(conflicts).toEqual([
+      expect.objectContaining({ severity: 'warning', path: '/spec/roles/0/proxy', source: { file: 's.yaml', line: 12, column: 14 } }),
+    ]);
     expect(conflicts[0].message).toContain('SoftwareUpdatePoint on cm02.contoso.com (s.yaml:9) needs proxy-us.contoso.com:80 as System');
     expect(conflicts[0].message).toContain("the server's spec.proxy (s.yaml:7) is proxy-eu.contoso.com:8080 as System");
     expect(conflicts[0].message).toContain('separate site system servers');
@@ -37,7 +42,10 @@ describe('roleProxyWithoutServerProxy', () => {
   const unmanaged = server('cm02.contoso.com', `  site: P01\n  roles:\n${sup}`);
 
   it('errs when the SUP uses a proxy and the server is set to have none', () => {
-    const result = check({ 'site.yaml': SITE_P01, 's.yaml': server('cm02.contoso.com', `  site: P01\n  proxy: { enabled: false }\n  roles:\n${sup}`) });
+    const result = check({
+      'site.yaml': SITE_P01,
+      's.yaml': server('cm02.contoso.com', `  site: P01\n  proxy: { enabled: false }\n  roles:\n${sup}`),
+    });
     expect(only(result, 'RoleProxyWithoutServerProxy')).toEqual([
       expect.objectContaining({ severity: 'error', path: '/spec/roles/0/useProxy', source: { file: 's.yaml', line: 10, column: 17 } }),
     ]);
@@ -47,7 +55,9 @@ describe('roleProxyWithoutServerProxy', () => {
     expect(only(check({ 'site.yaml': SITE_P01, 's.yaml': unmanaged }), 'RoleProxyWithoutServerProxy')).toEqual([]);
     const noProxy = liveState([{ name: 'CM02.contoso.com', site: 'P01', proxy: null, roles: [] }]);
     expect(only(check({ 'site.yaml': SITE_P01, 's.yaml': unmanaged }, noProxy), 'RoleProxyWithoutServerProxy')).toHaveLength(1);
-    const withProxy = liveState([{ name: 'cm02.contoso.com', site: 'P01', proxy: { server: 'p.contoso.com', port: 80, account: null }, roles: [] }]);
+    const withProxy = liveState([
+      { name: 'cm02.contoso.com', site: 'P01', proxy: { server: 'p.contoso.com', port: 80, account: null }, roles: [] },
+    ]);
     expect(only(check({ 'site.yaml': SITE_P01, 's.yaml': unmanaged }, withProxy), 'RoleProxyWithoutServerProxy')).toEqual([]);
   });
 });
@@ -62,7 +72,8 @@ describe('proxyNotConfigurableOnRole', () => {
 });
 
 describe('connectedCacheProxyUnsupported', () => {
-  const dp = (proxy: string) => server('dp01.contoso.com', `  site: P01\n  proxy: ${proxy}\n  roles:\n    - type: DistributionPoint\n      connectedCache: true\n`);
+  const dp = (proxy: string) =>
+    server('dp01.contoso.com', `  site: P01\n  proxy: ${proxy}\n  roles:\n    - type: DistributionPoint\n      connectedCache: true\n`);
   const withAccount = '{ server: proxy.contoso.com, account: CONTOSO\\svc }';
   const anonymous = '{ server: proxy.contoso.com }';
 
@@ -84,7 +95,9 @@ describe('connectedCacheProxyUnsupported', () => {
   it('uses the live proxy of an unmanaged host, and skips it in validate', () => {
     const unmanaged = server('dp01.contoso.com', '  site: P01\n  roles:\n    - type: DistributionPoint\n      connectedCache: true\n');
     expect(only(check({ 'site.yaml': site(2509), 'dp.yaml': unmanaged }), 'ConnectedCacheProxyUnsupported')).toEqual([]);
-    const live = liveState([{ name: 'dp01.contoso.com', site: 'P01', proxy: { server: 'p', port: 80, account: 'CONTOSO\\svc' }, roles: [] }]);
+    const live = liveState([
+      { name: 'dp01.contoso.com', site: 'P01', proxy: { server: 'p', port: 80, account: 'CONTOSO\\svc' }, roles: [] },
+    ]);
     expect(only(check({ 'site.yaml': site(2509), 'dp.yaml': unmanaged }, live), 'ConnectedCacheProxyUnsupported')).toHaveLength(1);
   });
 });

@@ -4,7 +4,8 @@ import type { Rule } from './context.js';
 import { CONNECTED_CACHE_AUTH_HOTFIX, ROLE_LOGS } from './role-facts.js';
 import { at, declaredAt, roleLabel } from './where.js';
 
-const SEPARATE = 'A site system server has one proxy, shared by all its roles; place roles that need different proxies on separate site system servers.';
+const SEPARATE =
+  'A site system server has one proxy, shared by all its roles; place roles that need different proxies on separate site system servers.';
 
 /** proxyConflict warns when a server's roles need different proxies, or a role's proxy differs from the server's spec.proxy (SPEC section 2). */
 export const proxyConflict: Rule = (ctx) => {
@@ -43,7 +44,10 @@ export const roleProxyWithoutServerProxy: Rule = (ctx) => {
       const noProxy = effective.state === 'managed' ? !effective.proxy.enabled : ctx.liveProxy(server.name) === null;
       if (!noProxy) continue;
       const field = role.useProxy ? 'useProxy' : 'useProxyForAutomaticDeploymentRules';
-      const why = effective.state === 'managed' ? `its spec.proxy (${declaredAt(server.declaredProxy!.origin)}) is { enabled: false }` : 'it has no proxy on the live site';
+      const why =
+        effective.state === 'managed'
+          ? `its spec.proxy (${declaredAt(server.declaredProxy!.origin)}) is { enabled: false }`
+          : 'it has no proxy on the live site';
       const message =
         `${roleLabel(role, server)} has ${field}: true, but the server has no proxy: ${why}. Configure the server's proxy first or turn ` +
         `the option off; failed synchronizations show in ${ROLE_LOGS.SoftwareUpdatePoint}.`;
@@ -57,7 +61,9 @@ export const proxyNotConfigurableOnRole: Rule = (ctx) => {
   for (const cdp of ctx.cloudDistributionPoints) {
     if (!cdp.role.proxy) continue;
     const site = ctx.desired.sites.get(cdp.site);
-    const host = site ? `${site.siteServer}, the site server of ${site.code} that manages it` : `the site server of ${cdp.site}, which manages it`;
+    const host = site
+      ? `${site.siteServer}, the site server of ${site.code} that manages it`
+      : `the site server of ${cdp.site}, which manages it`;
     const message =
       `cloud distribution point '${cdp.name}' runs in Microsoft Azure and has no proxy of its own; remove this proxy and set it on ` +
       `${host} (connections show in ${ROLE_LOGS.CloudDistributionPoint}).`;

@@ -7,9 +7,14 @@ describe('duplicateRole', () => {
   it('errs on the second role of a type on one server', () => {
     const result = check({
       'site.yaml': SITE_P01,
-      's.yaml': server('cm02.contoso.com', `  site: P01\n${PROXY}  roles:\n    - type: DistributionPoint\n    - type: ManagementPoint\n    - type: DistributionPoint\n`),
+      's.yaml': server(
+        'cm02.contoso.com',
+        `  site: P01\n${PROXY}  roles:\n    - type: DistributionPoint\n    - type: ManagementPoint\n    - type: DistributionPoint\n`,
+      ),
     });
-    expect(only(result, 'DuplicateRole')).toEqual([expect.objectContaining({ severity: 'error', path: '/spec/roles/2/type', source: { file: 's.yaml', line: 11, column: 13 } })]);
+    expect(only(result, 'DuplicateRole')).toEqual([
+      expect.objectContaining({ severity: 'error', path: '/spec/roles/2/type', source: { file: 's.yaml', line: 11, column: 13 } }),
+    ]);
     expect(only(result, 'DuplicateRole')[0].message).toContain('(s.yaml:9)');
   });
 });
@@ -51,9 +56,13 @@ describe('settingIgnoredOnSecondarySite', () => {
     [true, 1],
     [false, 0],
   ])('with useProxyForAutomaticDeploymentRules: %s warns %i times', (adr, count) => {
-    const sup = server('cm-s01.contoso.com', `  site: S01\n${PROXY}  roles:\n    - type: SoftwareUpdatePoint\n      useProxy: true\n      useProxyForAutomaticDeploymentRules: ${adr}\n`);
+    const sup = server(
+      'cm-s01.contoso.com',
+      `  site: S01\n${PROXY}  roles:\n    - type: SoftwareUpdatePoint\n      useProxy: true\n      useProxyForAutomaticDeploymentRules: ${adr}\n`,
+    );
     const result = check({ 'p.yaml': SITE_P01, 's.yaml': secondary, 'sup.yaml': sup });
     expect(only(result, 'SettingIgnoredOnSecondarySite')).toHaveLength(count);
-    if (count) expect(only(result, 'SettingIgnoredOnSecondarySite')[0]).toMatchObject({ source: { file: 'sup.yaml', line: 11, column: 44 } });
+    if (count)
+      expect(only(result, 'SettingIgnoredOnSecondarySite')[0]).toMatchObject({ source: { file: 'sup.yaml', line: 11, column: 44 } });
   });
 });

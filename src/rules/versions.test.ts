@@ -16,13 +16,16 @@ describe('unsupportedSiteVersion', () => {
   ])('%i on %s: %i warnings', (version, today, count) => {
     const found = only(at(version, today), 'UnsupportedSiteVersion');
     expect(found).toHaveLength(count);
-    if (count) expect(found[0]).toMatchObject({ severity: 'warning', path: '/spec/version', source: { file: 's.yaml', line: 7, column: 12 } });
+    if (count)
+      expect(found[0]).toMatchObject({ severity: 'warning', path: '/spec/version', source: { file: 's.yaml', line: 7, column: 12 } });
   });
 });
 
 describe('siteVersionKnown', () => {
   it('rejects a later version that is not a March or September release', () => {
-    expect(only(at(2612, '2026-11-26'), 'SchemaViolation')).toEqual([expect.objectContaining({ path: '/spec/version', source: { file: 's.yaml', line: 7, column: 12 } })]);
+    expect(only(at(2612, '2026-11-26'), 'SchemaViolation')).toEqual([
+      expect.objectContaining({ path: '/spec/version', source: { file: 's.yaml', line: 7, column: 12 } }),
+    ]);
     expect(only(at(2703, '2026-11-26'), 'SchemaViolation')).toEqual([]);
   });
 });

@@ -94,7 +94,8 @@ function readCacheFile(file: string, build: string): Record<string, StoredSource
   try {
     if (!ownFile(file)) return {};
     const document = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
-    const usable = document?.format === FORMAT && document.build === build && typeof document.entries === 'object' && document.entries !== null;
+    const usable =
+      document?.format === FORMAT && document.build === build && typeof document.entries === 'object' && document.entries !== null;
     return usable ? document.entries : {};
   } catch {
     return {};
@@ -117,7 +118,11 @@ function ownFile(file: string): boolean {
 function wellFormed(stored: unknown): stored is StoredSource {
   if (!isObject(stored)) return false;
   const { count, documents } = stored;
-  return typeof count === 'number' && Array.isArray(documents) && documents.every((d: unknown) => isObject(d) && typeof d.kind === 'string' && typeof d.name === 'string');
+  return (
+    typeof count === 'number' &&
+    Array.isArray(documents) &&
+    documents.every((d: unknown) => isObject(d) && typeof d.kind === 'string' && typeof d.name === 'string')
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

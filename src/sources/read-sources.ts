@@ -48,7 +48,12 @@ interface Walk {
  * same bytes as in `known` is given back as that very buffer: a watcher that reads hundreds
  * of unchanged files every pass then neither keeps new copies of them nor hashes them again.
  */
-export async function readSources(paths: readonly string[], readStdin: () => Promise<Uint8Array>, cwd = process.cwd(), known?: KnownBytes): Promise<SourceSet> {
+export async function readSources(
+  paths: readonly string[],
+  readStdin: () => Promise<Uint8Array>,
+  cwd = process.cwd(),
+  known?: KnownBytes,
+): Promise<SourceSet> {
   const set: SourceSet = { sources: [], diagnostics: [], leftOut: [] };
   const visited = new Set<string>();
   for (const given of paths) {
@@ -145,7 +150,13 @@ function readOne(absolute: string, cwd: string, { sources, diagnostics }: Source
       return;
     }
     if (info.size > MAX_MANIFEST_BYTES) {
-      diagnostics.push(diagnostic('YamlSyntax', `file is ${Math.round(info.size / 1048576)} MiB, more than the ${MAX_MANIFEST_BYTES / 1048576} MiB a manifest file may have; split it`, at));
+      diagnostics.push(
+        diagnostic(
+          'YamlSyntax',
+          `file is ${Math.round(info.size / 1048576)} MiB, more than the ${MAX_MANIFEST_BYTES / 1048576} MiB a manifest file may have; split it`,
+          at,
+        ),
+      );
       return;
     }
     const before = known?.get(file);

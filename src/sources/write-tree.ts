@@ -1,4 +1,15 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { isManifestFile } from './read-sources.js';
 
@@ -23,7 +34,10 @@ export function writeTree(root: string, files: readonly TreeFile[], options: { f
   if (info && !info.isDirectory()) return { written: false, why: `${root} is a file, not a folder` };
   const existing = info ? readdirSync(root).filter((name) => name !== '.git') : [];
   if (existing.length > 0 && !options.force) {
-    return { written: false, why: `${root} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); import into a new or empty folder, or add --force to write into it` };
+    return {
+      written: false,
+      why: `${root} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); import into a new or empty folder, or add --force to write into it`,
+    };
   }
   const earlier = options.force && existing.length > 0 ? importedFiles(root, options.marker) : [];
   mkdirSync(root, { recursive: true });

@@ -26,17 +26,26 @@ function servers(n: number): SimServer[] {
     name: `dp${String(i).padStart(4, '0')}.contoso.com`,
     site: 'P01',
     proxy: null,
-    roles: i === 0 ? [{ type: 'SoftwareUpdatePoint', useProxy: false, useProxyForAutomaticDeploymentRules: false }] : [{ type: 'DistributionPoint' }],
+    roles:
+      i === 0
+        ? [{ type: 'SoftwareUpdatePoint', useProxy: false, useProxyForAutomaticDeploymentRules: false }]
+        : [{ type: 'DistributionPoint' }],
   }));
 }
 
 function manifests(on: readonly SimServer[], proxied: (name: string) => boolean): string {
   const docs = [
-    ...SITES.map((s) => `apiVersion: sitectl/v1\nkind: Site\nmetadata: { name: ${s.code} }\nspec: { type: ${s.type}, version: ${s.version}, siteServer: ${s.siteServer}${s.parent ? `, parent: ${s.parent}` : ''} }\n`),
+    ...SITES.map(
+      (s) =>
+        `apiVersion: sitectl/v1\nkind: Site\nmetadata: { name: ${s.code} }\nspec: { type: ${s.type}, version: ${s.version}, siteServer: ${s.siteServer}${s.parent ? `, parent: ${s.parent}` : ''} }\n`,
+    ),
     `apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec: { server: proxy.contoso.com, port: 8080, account: ${JSON.stringify(CORP.account)} }\n`,
     ...on.map((s) => {
       const on = proxied(s.name); // an update point's proxy options need a proxy
-      const roles = s.roles?.[0]?.type === 'SoftwareUpdatePoint' ? `  roles: [{ type: SoftwareUpdatePoint, useProxy: ${on}, useProxyForAutomaticDeploymentRules: ${on} }]\n` : '  roles: [{ type: DistributionPoint }]\n';
+      const roles =
+        s.roles?.[0]?.type === 'SoftwareUpdatePoint'
+          ? `  roles: [{ type: SoftwareUpdatePoint, useProxy: ${on}, useProxyForAutomaticDeploymentRules: ${on} }]\n`
+          : '  roles: [{ type: DistributionPoint }]\n';
       return `apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata: { name: ${s.name} }\nspec:\n  site: P01\n${on ? '  proxy: { ref: corp }\n' : ''}${roles}`;
     }),
   ];
@@ -70,7 +79,10 @@ async function events(): Promise<SiteEvent[]> {
 
 /** run is sitectl with the ConfigMgr backend on the simulated site, keeping its bookkeeping in the test's folder. */
 function run(args: readonly string[], env: Record<string, string> = {}) {
-  return sitectl([...args, '--backend', 'configmgr', '--site', 'CAS', '--powershell', POWERSHELL ?? 'pwsh', '--state', path.join(dir, 'state.json')], { cwd: dir, env: { ...site.env, ...env } });
+  return sitectl(
+    [...args, '--backend', 'configmgr', '--site', 'CAS', '--powershell', POWERSHELL ?? 'pwsh', '--state', path.join(dir, 'state.json')],
+    { cwd: dir, env: { ...site.env, ...env } },
+  );
 }
 
 /** hostProcesses are the PowerShell hosts serving this test's simulated site (found by their environment, Linux only). */
@@ -83,7 +95,11 @@ function hostProcesses(): number[] {
       const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
       // PowerShell itself (the dotnet tool's launcher, or the runtime it starts), never a node process.
       const program = path.basename(argv[0] ?? '');
-      if ((program === 'pwsh' || program === 'dotnet') && argv.some((a) => a.endsWith('Start-SitectlHost.ps1')) && environ.split('\0').includes(`SITECTL_SIM_SITE=${site.file}`)) {
+      if (
+        (program === 'pwsh' || program === 'dotnet') &&
+        argv.some((a) => a.endsWith('Start-SitectlHost.ps1')) &&
+        environ.split('\0').includes(`SITECTL_SIM_SITE=${site.file}`)
+      ) {
         pids.push(Number(entry));
       }
     } catch {
@@ -97,7 +113,13 @@ const setCalls = () => site.calls()['Set-CMSiteSystemServer'] ?? 0;
 
 const proxyOf = (name: string) => {
   const p = site.systemProps(name);
-  return p['UseProxy'].Value === 1 ? { server: p['ProxyName'].Value2, port: p['ProxyServerPort'].Value, account: p['AnonymousProxyAccess'].Value === 1 ? null : p['ProxyUserName'].Value2 } : null;
+  return p['UseProxy'].Value === 1
+    ? {
+        server: p['ProxyName'].Value2,
+        port: p['ProxyServerPort'].Value,
+        account: p['AnonymousProxyAccess'].Value === 1 ? null : p['ProxyUserName'].Value2,
+      }
+    : null;
 };
 
 describeWithPowerShell('--backend configmgr against a simulated site', () => {
@@ -108,7 +130,9 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('applied: live state is now at revision 1');
     for (const server of onSite) expect(proxyOf(server.name)).toEqual(CORP);
-    expect([site.supProps('dp0000.contoso.com')['UseProxy'].Value, site.supProps('dp0000.contoso.com')['UseProxyForADR'].Value]).toEqual([1, 1]);
+    expect([site.supProps('dp0000.contoso.com')['UseProxy'].Value, site.supProps('dp0000.contoso.com')['UseProxyForADR'].Value]).toEqual([
+      1, 1,
+    ]);
 
     const again = await run(['apply', '-f', 'config']);
     expect(again.code).toBe(0);
@@ -124,7 +148,9 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
   });
 
   it('imports the site into manifests that a diff against the site finds nothing to do, reading it once', async () => {
-    onSite = servers(6).map((s, i) => (i % 2 === 0 ? { ...s, proxy: CORP } : i === 3 ? { ...s, proxy: { server: 'proxy.contoso.com', port: 3128 } } : s));
+    onSite = servers(6).map((s, i) =>
+      i % 2 === 0 ? { ...s, proxy: CORP } : i === 3 ? { ...s, proxy: { server: 'proxy.contoso.com', port: 3128 } } : s,
+    );
     site = new SimulatedSite(dir, { siteCode: 'CAS', sites: SITES, servers: onSite, accounts: [CORP.account] });
     const result = await run(['import', '-o', 'repo']);
     expect(result.stderr).toBe('');
@@ -171,13 +197,17 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     site.failWrites('dp0002.contoso.com', 'The SMS Provider reported an error.');
     const failed = await run(['apply', '-f', 'config']);
     expect(failed.code).toBe(3);
-    expect(failed.stderr).toMatch(/^sitectl: 1 of 4 servers failed \(dp0002\.contoso\.com: The SMS Provider reported an error\.\); 3 applied \(revision 1\)\n$/);
+    expect(failed.stderr).toMatch(
+      /^sitectl: 1 of 4 servers failed \(dp0002\.contoso\.com: The SMS Provider reported an error\.\); 3 applied \(revision 1\)\n$/,
+    );
     expect(proxyOf('dp0002.contoso.com')).toBeNull();
     for (const name of ['dp0000.contoso.com', 'dp0001.contoso.com', 'dp0003.contoso.com']) expect(proxyOf(name)).toEqual(CORP);
     const book = await readJson<WrittenState>(path.join(dir, 'state.json'));
     expect(Object.keys(book.managed.servers).sort()).toEqual(['dp0000.contoso.com', 'dp0001.contoso.com', 'dp0003.contoso.com']);
     const recorded = await events();
-    expect(recorded.filter((e) => e.reason === 'ApplyFailed').map((e) => [e.object.name, e.message])).toEqual([['dp0002.contoso.com', 'write failed: The SMS Provider reported an error.']]);
+    expect(recorded.filter((e) => e.reason === 'ApplyFailed').map((e) => [e.object.name, e.message])).toEqual([
+      ['dp0002.contoso.com', 'write failed: The SMS Provider reported an error.'],
+    ]);
     expect(recorded.filter((e) => e.object.name === 'dp0002.contoso.com').map((e) => e.reason)).toEqual(['ApplyFailed']);
 
     site.edit((s) => (s.failWrites = {}));
@@ -225,13 +255,37 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
   });
 
   it.each([
-    ['PowerShell is not found', { powershell: '/no/such/pwsh' }, /^sitectl: PowerShell was not found: '\/no\/such\/pwsh' \(give --powershell PATH or set SITECTL_POWERSHELL\)\n$/],
-    ['the module is not found', { env: { SMS_ADMIN_UI_PATH: '' } }, /^sitectl: site CAS cannot be reached through PowerShell: The ConfigurationManager module was not found: run this on a machine with the Configuration Manager console \(SMS_ADMIN_UI_PATH is not set\)\.\n$/],
-    ['the site drive is missing', { drive: false }, /^sitectl: site CAS cannot be reached through PowerShell: There is no CAS site drive yet: give -ProviderMachineName \(the SMS Provider host\)\.\n$/],
+    [
+      'PowerShell is not found',
+      { powershell: '/no/such/pwsh' },
+      /^sitectl: PowerShell was not found: '\/no\/such\/pwsh' \(give --powershell PATH or set SITECTL_POWERSHELL\)\n$/,
+    ],
+    [
+      'the module is not found',
+      { env: { SMS_ADMIN_UI_PATH: '' } },
+      /^sitectl: site CAS cannot be reached through PowerShell: The ConfigurationManager module was not found: run this on a machine with the Configuration Manager console \(SMS_ADMIN_UI_PATH is not set\)\.\n$/,
+    ],
+    [
+      'the site drive is missing',
+      { drive: false },
+      /^sitectl: site CAS cannot be reached through PowerShell: There is no CAS site drive yet: give -ProviderMachineName \(the SMS Provider host\)\.\n$/,
+    ],
   ] as const)('says in one line, exit 3, writing nothing, when %s', async (_what, how, expected) => {
     await setUp(2);
     if ('drive' in how) site.edit((s) => (s.autoDrive = false));
-    const args = ['apply', '-f', 'config', '--backend', 'configmgr', '--site', 'CAS', '--powershell', 'powershell' in how ? how.powershell : (POWERSHELL ?? 'pwsh'), '--state', path.join(dir, 'state.json')];
+    const args = [
+      'apply',
+      '-f',
+      'config',
+      '--backend',
+      'configmgr',
+      '--site',
+      'CAS',
+      '--powershell',
+      'powershell' in how ? how.powershell : (POWERSHELL ?? 'pwsh'),
+      '--state',
+      path.join(dir, 'state.json'),
+    ];
     const result = await sitectl(args, { cwd: dir, env: { ...site.env, ...('env' in how ? how.env : {}) } });
     expect(result.stderr).toMatch(expected);
     expect(result.code).toBe(3);
@@ -244,9 +298,14 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     const fake = path.join(dir, 'fake-pwsh');
     await writeFile(fake, '#!/bin/sh\necho "Welcome to a shell that is not PowerShell"\nexit 0\n');
     await chmod(fake, 0o755);
-    const result = await sitectl(['diff', '-f', 'config', '--backend', 'configmgr', '--site', 'CAS', '--powershell', fake, '--state', path.join(dir, 'state.json')], { cwd: dir, env: site.env });
+    const result = await sitectl(
+      ['diff', '-f', 'config', '--backend', 'configmgr', '--site', 'CAS', '--powershell', fake, '--state', path.join(dir, 'state.json')],
+      { cwd: dir, env: site.env },
+    );
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe('sitectl: PowerShell exited with code 0 before answering; it said: Welcome to a shell that is not PowerShell\n');
+    expect(result.stderr).toBe(
+      'sitectl: PowerShell exited with code 0 before answering; it said: Welcome to a shell that is not PowerShell\n',
+    );
   });
 
   it('never records a write that did not happen when PowerShell is killed mid-apply, and the next apply converges', async () => {
@@ -255,12 +314,29 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
       await rm(path.join(dir, 'state.json'), { force: true });
       await setUp(60);
       site.edit((s) => (s.writeDelayMs = 50)); // 60 writes take seconds, as on a real site
-      const apply = sitectl(['apply', '-f', 'config', '--backend', 'configmgr', '--site', 'CAS', '--powershell', POWERSHELL ?? 'pwsh', '--state', path.join(dir, 'state.json')], { cwd: dir, env: site.env });
+      const apply = sitectl(
+        [
+          'apply',
+          '-f',
+          'config',
+          '--backend',
+          'configmgr',
+          '--site',
+          'CAS',
+          '--powershell',
+          POWERSHELL ?? 'pwsh',
+          '--state',
+          path.join(dir, 'state.json'),
+        ],
+        { cwd: dir, env: site.env },
+      );
       await eventually(() => (setCalls() >= after ? true : undefined), 120_000);
       for (const pid of hostProcesses()) process.kill(pid, 'SIGKILL');
       const killed = await apply;
       expect(killed.code).toBe(3);
-      expect(killed.stderr).toMatch(/^sitectl: PowerShell was killed \(SIGKILL\) before answering.* \((\d+) of 60 servers were written and recorded; revision [01]\)\n$/);
+      expect(killed.stderr).toMatch(
+        /^sitectl: PowerShell was killed \(SIGKILL\) before answering.* \((\d+) of 60 servers were written and recorded; revision [01]\)\n$/,
+      );
 
       const book = parseJson<WrittenState>(await readFile(path.join(dir, 'state.json'), 'utf8').catch(() => '{"managed":{"servers":{}}}'));
       const recorded = Object.keys(book.managed.servers);
@@ -278,36 +354,58 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
   // signal, with no output, around the moment the test killed PowerShell; never when run
   // alone. Until that is understood (see the closing note of 2026-12-02), one retry, and the
   // watcher's output in the message when it fails.
-  it('watch corrects a change made in the console within an interval, and starts PowerShell again when it dies', { retry: 1, timeout: 180_000 }, async () => {
-    await setUp(3);
-    const watch = startSitectl(['watch', '-f', 'config', '--interval', '2s', '--backend', 'configmgr', '--site', 'CAS', '--powershell', POWERSHELL ?? 'pwsh', '--state', path.join(dir, 'state.json')], dir, site.env);
-    try {
-      await watch.waitFor(/pass 1 \w+ applied \(revision 1\)/);
-      expect(proxyOf('dp0002.contoso.com')).toEqual(CORP);
-      const consoleChange = () =>
-        site.edit((s) => {
-          const props = s.roles.find((r) => r.RoleName === 'SMS Site System' && r.NetworkOSPath === '\\\\dp0002.contoso.com')!.Props;
-          props.find((p) => p.PropertyName === 'UseProxy')!.Value = 0;
-        });
-      consoleChange();
-      await eventually(() => (proxyOf('dp0002.contoso.com') !== null ? true : undefined), 30_000);
-      expect((await events()).map((e) => `${e.reason} ${e.object.name}`)).toContain('DriftCorrected dp0002.contoso.com');
+  it(
+    'watch corrects a change made in the console within an interval, and starts PowerShell again when it dies',
+    { retry: 1, timeout: 180_000 },
+    async () => {
+      await setUp(3);
+      const watch = startSitectl(
+        [
+          'watch',
+          '-f',
+          'config',
+          '--interval',
+          '2s',
+          '--backend',
+          'configmgr',
+          '--site',
+          'CAS',
+          '--powershell',
+          POWERSHELL ?? 'pwsh',
+          '--state',
+          path.join(dir, 'state.json'),
+        ],
+        dir,
+        site.env,
+      );
+      try {
+        await watch.waitFor(/pass 1 \w+ applied \(revision 1\)/);
+        expect(proxyOf('dp0002.contoso.com')).toEqual(CORP);
+        const consoleChange = () =>
+          site.edit((s) => {
+            const props = s.roles.find((r) => r.RoleName === 'SMS Site System' && r.NetworkOSPath === '\\\\dp0002.contoso.com')!.Props;
+            props.find((p) => p.PropertyName === 'UseProxy')!.Value = 0;
+          });
+        consoleChange();
+        await eventually(() => (proxyOf('dp0002.contoso.com') !== null ? true : undefined), 30_000);
+        expect((await events()).map((e) => `${e.reason} ${e.object.name}`)).toContain('DriftCorrected dp0002.contoso.com');
 
-      // A dotnet tool's pwsh is a launcher and the runtime it starts: kill both.
-      const first = hostProcesses();
-      expect(first.length).toBeGreaterThan(0);
-      for (const pid of first) process.kill(pid, 'SIGKILL');
-      consoleChange();
-      await eventually(() => (proxyOf('dp0002.contoso.com') !== null ? true : undefined), 60_000);
-      const second = hostProcesses();
-      expect(second).toHaveLength(first.length);
-      expect(second.filter((pid) => first.includes(pid))).toEqual([]);
-    } finally {
-      watch.child.kill('SIGTERM');
-    }
-    expect(await watch.exited, `${watch.stdout}\n${watch.stderr}`).toBe(0);
-    expect(hostProcesses()).toEqual([]);
-  });
+        // A dotnet tool's pwsh is a launcher and the runtime it starts: kill both.
+        const first = hostProcesses();
+        expect(first.length).toBeGreaterThan(0);
+        for (const pid of first) process.kill(pid, 'SIGKILL');
+        consoleChange();
+        await eventually(() => (proxyOf('dp0002.contoso.com') !== null ? true : undefined), 60_000);
+        const second = hostProcesses();
+        expect(second).toHaveLength(first.length);
+        expect(second.filter((pid) => first.includes(pid))).toEqual([]);
+      } finally {
+        watch.child.kill('SIGTERM');
+      }
+      expect(await watch.exited, `${watch.stdout}\n${watch.stderr}`).toBe(0);
+      expect(hostProcesses()).toEqual([]);
+    },
+  );
 
   it('watch --mode monitor reports a change made in the console and writes nothing', async () => {
     await setUp(2);
@@ -316,10 +414,32 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
       const props = s.roles.find((r) => r.RoleName === 'SMS Site System' && r.NetworkOSPath === '\\\\dp0001.contoso.com')!.Props;
       props.find((p) => p.PropertyName === 'ProxyServerPort')!.Value = 3128;
     });
-    const watch = startSitectl(['watch', '-f', 'config', '--mode', 'monitor', '--backend', 'configmgr', '--site', 'CAS', '--powershell', POWERSHELL ?? 'pwsh', '--state', path.join(dir, 'state.json')], dir, site.env);
+    const watch = startSitectl(
+      [
+        'watch',
+        '-f',
+        'config',
+        '--mode',
+        'monitor',
+        '--backend',
+        'configmgr',
+        '--site',
+        'CAS',
+        '--powershell',
+        POWERSHELL ?? 'pwsh',
+        '--state',
+        path.join(dir, 'state.json'),
+      ],
+      dir,
+      site.env,
+    );
     try {
       await watch.waitFor(/pass 1 /);
-      await eventually(async () => ((await events()).some((e) => e.reason === 'DriftDetected' && e.object.name === 'dp0001.contoso.com') ? true : undefined), 30_000);
+      await eventually(
+        async () =>
+          (await events()).some((e) => e.reason === 'DriftDetected' && e.object.name === 'dp0001.contoso.com') ? true : undefined,
+        30_000,
+      );
     } finally {
       watch.child.kill('SIGTERM');
     }
@@ -329,7 +449,12 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
 
   it('skips a server that changed between the read a plan was made from and the write, and writes the others', async () => {
     await setUp(2);
-    const host = await PowerShellHost.start({ powershell: POWERSHELL ?? 'pwsh', script: path.join(ROOT, 'scripts/Start-SitectlHost.ps1'), siteCode: 'CAS', env: { ...process.env, ...site.env } });
+    const host = await PowerShellHost.start({
+      powershell: POWERSHELL ?? 'pwsh',
+      script: path.join(ROOT, 'scripts/Start-SitectlHost.ps1'),
+      siteCode: 'CAS',
+      env: { ...process.env, ...site.env },
+    });
     try {
       const read = await host.request('read');
       const servers = (read['state'] as { servers: { name: string; proxy: unknown }[] }).servers;
@@ -343,7 +468,16 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
         props.find((p) => p.PropertyName === 'UseProxy')!.Value = 1;
         props.find((p) => p.PropertyName === 'ProxyName')!.Value2 = 'theirs.contoso.com';
       });
-      const write = (server: string) => ({ server, site: 'P01', description: 'no proxy -> corp', expectedProxy: null, expectedUpdatePoint: null, writeProxy: true, proxy: CORP, updatePoint: null });
+      const write = (server: string) => ({
+        server,
+        site: 'P01',
+        description: 'no proxy -> corp',
+        expectedProxy: null,
+        expectedUpdatePoint: null,
+        writeProxy: true,
+        proxy: CORP,
+        updatePoint: null,
+      });
       const outcomes: HostMessage[] = [];
       await host.request('apply', { changes: [write('dp0000.contoso.com'), write('dp0001.contoso.com')] }, (m) => outcomes.push(m));
       expect(outcomes.map((o) => [o['server'], o['outcome']])).toEqual([

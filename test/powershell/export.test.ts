@@ -37,7 +37,13 @@ describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', (
     expect(result.stdout).toContain('Wrote 28 site system servers of 7 sites');
     const exported = await readJson<LiveState>(path.join(dir, 'live.json'));
     expect(withoutStamp(exported)).toEqual(withoutStamp(FIXTURE));
-    expect(site.calls()).toEqual({ 'Get-CMSite': 1, 'Get-CMSiteSystemServer': 1, 'Get-CMSiteRole': 1, 'Get-CMSoftwareUpdatePoint': 1, 'Get-CMAccount': 7 });
+    expect(site.calls()).toEqual({
+      'Get-CMSite': 1,
+      'Get-CMSiteSystemServer': 1,
+      'Get-CMSiteRole': 1,
+      'Get-CMSoftwareUpdatePoint': 1,
+      'Get-CMAccount': 7,
+    });
   });
 
   it('gives diff --live nothing to do when the manifests match, and exactly the changed server when they do not', async () => {
@@ -142,7 +148,7 @@ describeWithPowerShell('Export-SitectlLiveState.ps1 against a simulated site', (
     expect((await exportSite()).code).toBe(0);
     // What `Get-Content live.json > copy.json` and Set-Content -Encoding utf8 make of it in Windows PowerShell 5.1.
     const saved = await runCommand(
-      "$text = Get-Content -Raw live.json; $text | Out-File -Encoding unicode le.json; $text | Out-File -Encoding bigendianunicode be.json; $text | Set-Content -Encoding utf8BOM bom.json",
+      '$text = Get-Content -Raw live.json; $text | Out-File -Encoding unicode le.json; $text | Out-File -Encoding bigendianunicode be.json; $text | Set-Content -Encoding utf8BOM bom.json',
       { cwd: dir },
     );
     expect(saved.stderr).toBe('');

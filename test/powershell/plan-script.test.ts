@@ -19,27 +19,49 @@ const SITES: SimHierarchy['sites'] = [
 // The site as the console left it before sitectl.
 const ON_SITE: SimServer[] = [
   { name: 'cas.contoso.com', site: 'CAS', proxy: null },
-  { name: 'sup.contoso.com', site: 'P01', proxy: { server: 'old-proxy.contoso.com', port: 3128, account: 'CONTOSO\\svc-old' }, roles: [{ type: 'SoftwareUpdatePoint', useProxy: false, useProxyForAutomaticDeploymentRules: false }] },
+  {
+    name: 'sup.contoso.com',
+    site: 'P01',
+    proxy: { server: 'old-proxy.contoso.com', port: 3128, account: 'CONTOSO\\svc-old' },
+    roles: [{ type: 'SoftwareUpdatePoint', useProxy: false, useProxyForAutomaticDeploymentRules: false }],
+  },
   { name: 'dp.contoso.com', site: 'P01', proxy: { server: 'proxy.contoso.com', port: 8080 }, roles: [{ type: 'DistributionPoint' }] },
   { name: 'acct.contoso.com', site: 'P01', proxy: { server: 'proxy.contoso.com', port: 8080, account: 'CONTOSO\\svc-old' } },
   { name: 'same.contoso.com', site: 'P01', proxy: CORP, roles: [{ type: 'ExchangeServerConnector' }] },
-  { name: 'supopt.contoso.com', site: 'P01', proxy: CORP, roles: [{ type: 'SoftwareUpdatePoint', useProxy: true, useProxyForAutomaticDeploymentRules: false }] },
+  {
+    name: 'supopt.contoso.com',
+    site: 'P01',
+    proxy: CORP,
+    roles: [{ type: 'SoftwareUpdatePoint', useProxy: true, useProxyForAutomaticDeploymentRules: false }],
+  },
 ];
 const ACCOUNTS = ['CONTOSO\\svc-proxy', 'CONTOSO\\svc-old'];
 // A server an administrator adds in the console after the plan was made.
 const ADDED_LATER: SimServer = { name: 'new.contoso.com', site: 'P01', proxy: null };
 
 const yaml = (value: unknown) => JSON.stringify(value); // JSON is YAML, and quotes any text exactly
-const server = (name: string, site: string, spec: string) => `apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata: { name: ${name} }\nspec:\n  site: ${site}\n${spec}`;
+const server = (name: string, site: string, spec: string) =>
+  `apiVersion: sitectl/v1\nkind: SiteSystemServer\nmetadata: { name: ${name} }\nspec:\n  site: ${site}\n${spec}`;
 const MANIFESTS = [
-  ...SITES.map((s) => `apiVersion: sitectl/v1\nkind: Site\nmetadata: { name: ${s.code} }\nspec: { type: ${s.type}, version: ${s.version}, siteServer: ${s.siteServer}${s.parent ? `, parent: ${s.parent}` : ''} }\n`),
+  ...SITES.map(
+    (s) =>
+      `apiVersion: sitectl/v1\nkind: Site\nmetadata: { name: ${s.code} }\nspec: { type: ${s.type}, version: ${s.version}, siteServer: ${s.siteServer}${s.parent ? `, parent: ${s.parent}` : ''} }\n`,
+  ),
   `apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec: { server: proxy.contoso.com, port: 8080, account: ${yaml(CORP.account)} }\n`,
   server('cas.contoso.com', 'CAS', '  proxy: { enabled: false }\n'),
-  server('sup.contoso.com', 'P01', '  proxy: { ref: corp }\n  roles:\n    - { type: SoftwareUpdatePoint, useProxy: true, useProxyForAutomaticDeploymentRules: true }\n'),
+  server(
+    'sup.contoso.com',
+    'P01',
+    '  proxy: { ref: corp }\n  roles:\n    - { type: SoftwareUpdatePoint, useProxy: true, useProxyForAutomaticDeploymentRules: true }\n',
+  ),
   server('dp.contoso.com', 'P01', '  proxy: { enabled: false }\n  roles: [{ type: DistributionPoint }]\n'),
   server('acct.contoso.com', 'P01', '  proxy: { server: proxy.contoso.com, port: 8080 }\n'),
   server('same.contoso.com', 'P01', '  proxy: { ref: corp }\n  roles: [{ type: ExchangeServerConnector }]\n'),
-  server('supopt.contoso.com', 'P01', '  proxy: { ref: corp }\n  roles:\n    - { type: SoftwareUpdatePoint, useProxy: true, useProxyForAutomaticDeploymentRules: true }\n'),
+  server(
+    'supopt.contoso.com',
+    'P01',
+    '  proxy: { ref: corp }\n  roles:\n    - { type: SoftwareUpdatePoint, useProxy: true, useProxyForAutomaticDeploymentRules: true }\n',
+  ),
   server('new.contoso.com', 'P01', '  proxy: { ref: corp }\n'),
 ];
 
@@ -123,7 +145,13 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
 
     const proxy = (name: string) => {
       const p = site.systemProps(name);
-      return [p['UseProxy'].Value, p['ProxyName'].Value2, p['ProxyServerPort'].Value, p['AnonymousProxyAccess'].Value, p['ProxyUserName'].Value2];
+      return [
+        p['UseProxy'].Value,
+        p['ProxyName'].Value2,
+        p['ProxyServerPort'].Value,
+        p['AnonymousProxyAccess'].Value,
+        p['ProxyUserName'].Value2,
+      ];
     };
     expect(proxy('sup.contoso.com')).toEqual([1, 'proxy.contoso.com', 8080, 0, 'CONTOSO\\svc-proxy']);
     expect(proxy('new.contoso.com')).toEqual([1, 'proxy.contoso.com', 8080, 0, 'CONTOSO\\svc-proxy']);
@@ -131,7 +159,9 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
     expect(proxy('acct.contoso.com')).toEqual([1, 'proxy.contoso.com', 8080, 1, 'CONTOSO\\svc-old']);
     expect(proxy('dp.contoso.com')[0]).toBe(0);
     expect([site.supProps('sup.contoso.com')['UseProxy'].Value, site.supProps('sup.contoso.com')['UseProxyForADR'].Value]).toEqual([1, 1]);
-    expect([site.supProps('supopt.contoso.com')['UseProxy'].Value, site.supProps('supopt.contoso.com')['UseProxyForADR'].Value]).toEqual([1, 1]);
+    expect([site.supProps('supopt.contoso.com')['UseProxy'].Value, site.supProps('supopt.contoso.com')['UseProxyForADR'].Value]).toEqual([
+      1, 1,
+    ]);
   });
 
   it('skips a server changed since the plan and reports one whose write fails; the others are applied and it exits 1', async () => {
@@ -173,7 +203,9 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
     const run = await runPlan(script, ['-WhatIf']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('What if: Performing the operation "old-proxy.contoso.com:3128 as CONTOSO\\svc-old -> proxy.contoso.com:8080 as CONTOSO\\svc-proxy" on target "sup.contoso.com"');
+    expect(run.stdout).toContain(
+      'What if: Performing the operation "old-proxy.contoso.com:3128 as CONTOSO\\svc-old -> proxy.contoso.com:8080 as CONTOSO\\svc-proxy" on target "sup.contoso.com"',
+    );
     expect(await readFile(site.file)).toEqual(before);
     expect(Object.keys(site.calls()).filter((name) => name.startsWith('Set-'))).toEqual([]);
   });
@@ -185,7 +217,9 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
     const run = await runPlan(script);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('sitectl: 3 applied, 0 skipped, 2 failed');
-    expect(run.stderr.replace(/\s+/g, ' ')).toContain('sup.contoso.com: the account CONTOSO\\svc-proxy does not exist at site P01 in ConfigMgr');
+    expect(run.stderr.replace(/\s+/g, ' ')).toContain(
+      'sup.contoso.com: the account CONTOSO\\svc-proxy does not exist at site P01 in ConfigMgr',
+    );
     expect(site.systemProps('sup.contoso.com')['ProxyName'].Value2).toBe('old-proxy.contoso.com');
   });
 
@@ -204,8 +238,11 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
 
   it('does not count update point options as applied on a server that has no update point', async () => {
     // The manifest gives supopt's neighbour an update point the site does not have: nothing can set its options.
-    const withUpdatePoint = '  proxy: { ref: corp }\n  roles:\n    - { type: ExchangeServerConnector }\n    - { type: SoftwareUpdatePoint, useProxy: true, useProxyForAutomaticDeploymentRules: false }\n';
-    await writeManifests(replacing('same.contoso.com', server('same.contoso.com', 'P01', withUpdatePoint)).filter((d) => !d.includes('new.contoso.com')));
+    const withUpdatePoint =
+      '  proxy: { ref: corp }\n  roles:\n    - { type: ExchangeServerConnector }\n    - { type: SoftwareUpdatePoint, useProxy: true, useProxyForAutomaticDeploymentRules: false }\n';
+    await writeManifests(
+      replacing('same.contoso.com', server('same.contoso.com', 'P01', withUpdatePoint)).filter((d) => !d.includes('new.contoso.com')),
+    );
     const script = await planScript();
     const run = await runPlan(script);
     expect(run.code).toBe(0);
@@ -227,12 +264,17 @@ describeWithPowerShell('a plan rendered with -o powershell, run against a simula
   it('takes hostile account names to the site byte for byte, and runs none of them', async () => {
     const canary = path.join(dir, 'canary');
     // Every quote PowerShell knows, a subexpression, backticks, semicolons and non-ASCII; account names hold no spaces.
-    const hostile = "CONTOSO\\o'brien\u2019s\u2018x\u201Ay\u201B$(New-Item($env:SITECTL_CANARY))`;\"q\";Set-Content($env:SITECTL_CANARY)1;'+'-Виктор-müller-\u{1F600}";
+    const hostile =
+      "CONTOSO\\o'brien\u2019s\u2018x\u201Ay\u201B$(New-Item($env:SITECTL_CANARY))`;\"q\";Set-Content($env:SITECTL_CANARY)1;'+'-Виктор-müller-\u{1F600}";
     site.edit((s) => s.accounts.push({ UserName: hostile, SiteCode: 'P01' }));
     await writeManifests([
       ...MANIFESTS.slice(0, 2),
       `apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec: { server: proxy.contoso.com, port: 8080, account: ${yaml(hostile)} }\n`,
-      server('sup.contoso.com', 'P01', '  proxy: { ref: corp }\n  roles:\n    - { type: SoftwareUpdatePoint, useProxy: false, useProxyForAutomaticDeploymentRules: false }\n'),
+      server(
+        'sup.contoso.com',
+        'P01',
+        '  proxy: { ref: corp }\n  roles:\n    - { type: SoftwareUpdatePoint, useProxy: false, useProxyForAutomaticDeploymentRules: false }\n',
+      ),
     ]);
     const script = await planScript();
     expect(await readFile(script, 'utf8')).toMatch(/^[\x20-\x7e\n]*$/); // ASCII alone: read the same in every code page

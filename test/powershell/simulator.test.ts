@@ -14,7 +14,12 @@ const HIERARCHY: SimHierarchy = {
     { code: 'P01', type: 'PrimarySite', version: 2509, parent: 'CAS', siteServer: 'p01.contoso.com' },
   ],
   servers: [
-    { name: 'cm01.contoso.com', site: 'P01', proxy: { server: 'proxy.contoso.com', port: 8080, account: 'CONTOSO\\svc' }, roles: [{ type: 'SoftwareUpdatePoint', useProxy: true }] },
+    {
+      name: 'cm01.contoso.com',
+      site: 'P01',
+      proxy: { server: 'proxy.contoso.com', port: 8080, account: 'CONTOSO\\svc' },
+      roles: [{ type: 'SoftwareUpdatePoint', useProxy: true }],
+    },
     { name: 'cm02.contoso.com', site: 'P01', proxy: null, staleAccount: 'CONTOSO\\old' },
     { name: 'cas.contoso.com', site: 'CAS', proxy: null },
   ],
@@ -22,7 +27,8 @@ const HIERARCHY: SimHierarchy = {
 };
 
 // What the console's "Connect via Windows PowerShell" does: import by path, enter the drive.
-const CONNECT = "Import-Module (Join-Path (Split-Path $env:SMS_ADMIN_UI_PATH -Parent) 'ConfigurationManager.psd1'); Set-Location 'CAS:\\'; ";
+const CONNECT =
+  "Import-Module (Join-Path (Split-Path $env:SMS_ADMIN_UI_PATH -Parent) 'ConfigurationManager.psd1'); Set-Location 'CAS:\\'; ";
 
 let dir: string;
 let site: SimulatedSite;
@@ -86,27 +92,47 @@ describeWithPowerShell('the simulated site', () => {
   });
 
   it('overwrites the proxy whole: a left-out port becomes 80 and a left-out account System, with ProxyUserName left stale (S7)', async () => {
-    await ps("Set-CMSiteSystemServer -SiteSystemServerName 'cm01.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'new.contoso.com'");
+    await ps(
+      "Set-CMSiteSystemServer -SiteSystemServerName 'cm01.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'new.contoso.com'",
+    );
     const props = site.systemProps('cm01.contoso.com');
-    expect([props['UseProxy'].Value, props['ProxyName'].Value2, props['ProxyServerPort'].Value, props['AnonymousProxyAccess'].Value, props['ProxyUserName'].Value2]).toEqual([
-      1,
-      'new.contoso.com',
-      80,
-      1,
-      'CONTOSO\\svc',
-    ]);
+    expect([
+      props['UseProxy'].Value,
+      props['ProxyName'].Value2,
+      props['ProxyServerPort'].Value,
+      props['AnonymousProxyAccess'].Value,
+      props['ProxyUserName'].Value2,
+    ]).toEqual([1, 'new.contoso.com', 80, 1, 'CONTOSO\\svc']);
   });
 
-  it('sets the account from the object Get-CMAccount returns for the server\'s site, and refuses a name, another site\'s account or nothing (S7)', async () => {
-    await ps("Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'p' -ProxyServerPort 3128 -ProxyAccessAccount (Get-CMAccount -SiteCode P01 -UserName 'CONTOSO\\other')");
+  it("sets the account from the object Get-CMAccount returns for the server's site, and refuses a name, another site's account or nothing (S7)", async () => {
+    await ps(
+      "Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'p' -ProxyServerPort 3128 -ProxyAccessAccount (Get-CMAccount -SiteCode P01 -UserName 'CONTOSO\\other')",
+    );
     const props = site.systemProps('cm02.contoso.com');
-    expect([props['AnonymousProxyAccess'].Value, props['ProxyUserName'].Value2, props['ProxyServerPort'].Value]).toEqual([0, 'CONTOSO\\other', 3128]);
-    const unknown = await runCommand(CONNECT + "Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'p' -ProxyAccessAccount (Get-CMAccount -SiteCode P01 -UserName 'CONTOSO\\nobody')", { env: site.env });
+    expect([props['AnonymousProxyAccess'].Value, props['ProxyUserName'].Value2, props['ProxyServerPort'].Value]).toEqual([
+      0,
+      'CONTOSO\\other',
+      3128,
+    ]);
+    const unknown = await runCommand(
+      CONNECT +
+        "Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'p' -ProxyAccessAccount (Get-CMAccount -SiteCode P01 -UserName 'CONTOSO\\nobody')",
+      { env: site.env },
+    );
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toMatch(/ProxyAccessAccount/);
-    const text = await runCommand(CONNECT + "Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'p' -ProxyAccessAccount 'CONTOSO\\other'", { env: site.env });
+    const text = await runCommand(
+      CONNECT +
+        "Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'p' -ProxyAccessAccount 'CONTOSO\\other'",
+      { env: site.env },
+    );
     expect(text.code).not.toBe(0);
-    const otherSite = await runCommand(CONNECT + "Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'q' -ProxyAccessAccount (Get-CMAccount -SiteCode CAS -UserName 'CONTOSO\\other')", { env: site.env });
+    const otherSite = await runCommand(
+      CONNECT +
+        "Set-CMSiteSystemServer -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -EnableProxy $true -ProxyServerName 'q' -ProxyAccessAccount (Get-CMAccount -SiteCode CAS -UserName 'CONTOSO\\other')",
+      { env: site.env },
+    );
     expect(otherSite.stderr.replace(/\s+/g, ' ')).toContain("User account 'CONTOSO\\other' was not found at site 'P01'.");
     expect(site.systemProps('cm02.contoso.com')['ProxyName'].Value2).toBe('p');
     expect(site.systemProps('cm02.contoso.com')['ProxyServerPort'].Value).toBe(3128);
@@ -119,9 +145,16 @@ describeWithPowerShell('the simulated site', () => {
   });
 
   it('sets the software update point options, and fails for a server without one (S8)', async () => {
-    await ps("Set-CMSoftwareUpdatePoint -SiteSystemServerName 'cm01.contoso.com' -SiteCode P01 -UseProxy $false -UseProxyForAutoDeploymentRule $true");
-    expect([site.supProps('cm01.contoso.com')['UseProxy'].Value, site.supProps('cm01.contoso.com')['UseProxyForADR'].Value]).toEqual([0, 1]);
-    const none = await runCommand(CONNECT + "Set-CMSoftwareUpdatePoint -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -UseProxy $true", { env: site.env });
+    await ps(
+      "Set-CMSoftwareUpdatePoint -SiteSystemServerName 'cm01.contoso.com' -SiteCode P01 -UseProxy $false -UseProxyForAutoDeploymentRule $true",
+    );
+    expect([site.supProps('cm01.contoso.com')['UseProxy'].Value, site.supProps('cm01.contoso.com')['UseProxyForADR'].Value]).toEqual([
+      0, 1,
+    ]);
+    const none = await runCommand(
+      CONNECT + "Set-CMSoftwareUpdatePoint -SiteSystemServerName 'cm02.contoso.com' -SiteCode P01 -UseProxy $true",
+      { env: site.env },
+    );
     expect(none.code).not.toBe(0);
     expect(none.stderr).toContain('No object corresponds');
   });
@@ -129,7 +162,10 @@ describeWithPowerShell('the simulated site', () => {
   it('fails the writes it is told to fail, and counts every call (S1, S5)', async () => {
     site.failWrites('cm01.contoso.com', 'The SMS Provider reported an error.');
     site.resetCalls();
-    const result = await runCommand(CONNECT + "Get-CMSite | Out-Null; Set-CMSiteSystemServer -SiteSystemServerName 'cm01.contoso.com' -SiteCode P01 -EnableProxy $false", { env: site.env });
+    const result = await runCommand(
+      CONNECT + "Get-CMSite | Out-Null; Set-CMSiteSystemServer -SiteSystemServerName 'cm01.contoso.com' -SiteCode P01 -EnableProxy $false",
+      { env: site.env },
+    );
     expect(result.stderr).toContain('The SMS Provider reported an error.');
     expect(site.systemProps('cm01.contoso.com')['UseProxy'].Value).toBe(1);
     expect(site.calls()).toEqual({ 'Get-CMSite': 1, 'Set-CMSiteSystemServer': 1 });

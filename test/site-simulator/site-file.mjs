@@ -4,8 +4,23 @@
 
 // Site builds of the releases (DOMAIN.md, "Running the ConfigurationManager module").
 const BUILDS = {
-  1910: 8913, 2002: 8968, 2006: 9012, 2010: 9040, 2103: 9049, 2107: 9058, 2111: 9068, 2203: 9078, 2207: 9088,
-  2211: 9096, 2303: 9106, 2309: 9122, 2403: 9128, 2409: 9132, 2503: 9135, 2509: 9141, 2603: 9146,
+  1910: 8913,
+  2002: 8968,
+  2006: 9012,
+  2010: 9040,
+  2103: 9049,
+  2107: 9058,
+  2111: 9068,
+  2203: 9078,
+  2207: 9088,
+  2211: 9096,
+  2303: 9106,
+  2309: 9122,
+  2403: 9128,
+  2409: 9132,
+  2503: 9135,
+  2509: 9141,
+  2603: 9146,
 };
 const SITE_TYPES = { SecondarySite: 1, PrimarySite: 2, CentralAdministrationSite: 4 };
 // SMS_SCI_SysResUse.RoleName of each sitectl role type.
@@ -53,7 +68,11 @@ export function siteFile(hierarchy) {
       const name = ROLE_NAMES[role.type];
       if (!name) throw new Error(`the simulator has no role name for ${role.type}`);
       if (role.type !== 'SoftwareUpdatePoint') return roleRecord(name, server);
-      return roleRecord(name, server, [prop('SSLPort', 8531), prop('UseProxy', role.useProxy ? 1 : 0), prop('UseProxyForADR', role.useProxyForAutomaticDeploymentRules ? 1 : 0)]);
+      return roleRecord(name, server, [
+        prop('SSLPort', 8531),
+        prop('UseProxy', role.useProxy ? 1 : 0),
+        prop('UseProxyForADR', role.useProxyForAutomaticDeploymentRules ? 1 : 0),
+      ]);
     }),
   ]);
   return {
@@ -71,7 +90,9 @@ export function siteFile(hierarchy) {
     })),
     roles,
     accounts: (hierarchy.accounts ?? []).flatMap((account) =>
-      typeof account === 'string' ? hierarchy.sites.map((site) => ({ UserName: account, SiteCode: site.code })) : [{ UserName: account.name, SiteCode: account.site }],
+      typeof account === 'string'
+        ? hierarchy.sites.map((site) => ({ UserName: account, SiteCode: site.code }))
+        : [{ UserName: account.name, SiteCode: account.site }],
     ),
     failWrites: {},
     writeDelayMs: 0,

@@ -19,49 +19,81 @@ export const settings: fc.Arbitrary<ProxySettings> = fc.record({
   port: fc.constantFrom(80, 3128, 8080),
   account: fc.constantFrom(null, 'CONTOSO\\svc-a', 'CONTOSO\\svc-b'),
 });
-const desiredProxy: fc.Arbitrary<DesiredProxy> = fc.oneof(settings.map((s) => ({ enabled: true as const, settings: s })), fc.constant({ enabled: false as const }));
+const desiredProxy: fc.Arbitrary<DesiredProxy> = fc.oneof(
+  settings.map((s) => ({ enabled: true as const, settings: s })),
+  fc.constant({ enabled: false as const }),
+);
 
 const role = (type: RoleType): fc.Arbitrary<Role> =>
-  fc.record({
-    proxy: fc.option(settings.map((s) => ({ proxy: { enabled: true as const, settings: s }, origin })), { nil: null, freq: 2 }),
-    useProxy: fc.boolean(),
-    useProxyForAutomaticDeploymentRules: fc.boolean(),
-    connectedCache: fc.boolean(),
-  }).map((r) => ({ ...r, type, origin }));
+  fc
+    .record({
+      proxy: fc.option(
+        settings.map((s) => ({ proxy: { enabled: true as const, settings: s }, origin })),
+        { nil: null, freq: 2 },
+      ),
+      useProxy: fc.boolean(),
+      useProxyForAutomaticDeploymentRules: fc.boolean(),
+      connectedCache: fc.boolean(),
+    })
+    .map((r) => ({ ...r, type, origin }));
 
 /** desiredServer is a resolved server of site P01 or P02 with any mix of roles and proxies. */
 export const desiredServer = (name: string, roleTypes: readonly RoleType[] = ROLE_TYPES): fc.Arbitrary<SiteSystemServer> =>
-  fc.record({
-    site: fc.constantFrom('P01', 'P02'),
-    declared: fc.option(desiredProxy.map((proxy) => ({ proxy, origin })), { nil: null, freq: 2 }),
-    roles: fc.subarray([...roleTypes]).chain((types) => (types.length ? fc.tuple(...types.map(role)) : fc.constant([] as Role[]))),
-  }).map(({ site, declared, roles }) => ({ name, site, declaredProxy: declared, roles, origin, effectiveProxy: effectiveProxy(declared, roles) }));
+  fc
+    .record({
+      site: fc.constantFrom('P01', 'P02'),
+      declared: fc.option(
+        desiredProxy.map((proxy) => ({ proxy, origin })),
+        { nil: null, freq: 2 },
+      ),
+      roles: fc.subarray([...roleTypes]).chain((types) => (types.length ? fc.tuple(...types.map(role)) : fc.constant([] as Role[]))),
+    })
+    .map(({ site, declared, roles }) => ({
+      name,
+      site,
+      declaredProxy: declared,
+      roles,
+      origin,
+      effectiveProxy: effectiveProxy(declared, roles),
+    }));
 
-const liveRole: fc.Arbitrary<LiveRole> = fc.record({ type: fc.constantFrom(...ROLE_TYPES), useProxy: fc.boolean(), extra: fc.constantFrom('kept', 42) });
+const liveRole: fc.Arbitrary<LiveRole> = fc.record({
+  type: fc.constantFrom(...ROLE_TYPES),
+  useProxy: fc.boolean(),
+  extra: fc.constantFrom('kept', 42),
+});
 
 /** liveServer is a server as a live state may hold it, unknown fields included. */
 export const liveServer = (name: string): fc.Arbitrary<LiveServer> =>
-  fc.record({ site: fc.constantFrom('P01', 'P02'), proxy: fc.option(settings, { nil: null }), roles: fc.uniqueArray(liveRole, { selector: (r) => r.type, maxLength: 3 }), note: fc.string() })
+  fc
+    .record({
+      site: fc.constantFrom('P01', 'P02'),
+      proxy: fc.option(settings, { nil: null }),
+      roles: fc.uniqueArray(liveRole, { selector: (r) => r.type, maxLength: 3 }),
+      note: fc.string(),
+    })
     .map((s) => ({ name, ...s }));
 
 /** site is a primary site of any supported or unsupported version, with or without a required proxy. */
 export const site = (code: string): fc.Arbitrary<Site> =>
-  fc.record({
-    version: fc.constantFrom(1902, 2002, 2409, 2509, 2603),
-    requireProxy: fc.boolean(),
-    hotfixes: fc.subarray(['KB33247081']),
-  }).map(({ version, requireProxy, hotfixes }) => ({
-    code,
-    type: 'PrimarySite' as const,
-    version,
-    hotfixes,
-    parent: null,
-    siteServer: `cm-${code.toLowerCase()}.contoso.com`,
-    requireProxy,
-    features: { entraUserDiscovery: false, entraGroupDiscovery: false, entraCollectionSync: false },
-    origin: where,
-    at: () => where,
-  }));
+  fc
+    .record({
+      version: fc.constantFrom(1902, 2002, 2409, 2509, 2603),
+      requireProxy: fc.boolean(),
+      hotfixes: fc.subarray(['KB33247081']),
+    })
+    .map(({ version, requireProxy, hotfixes }) => ({
+      code,
+      type: 'PrimarySite' as const,
+      version,
+      hotfixes,
+      parent: null,
+      siteServer: `cm-${code.toLowerCase()}.contoso.com`,
+      requireProxy,
+      features: { entraUserDiscovery: false, entraGroupDiscovery: false, entraCollectionSync: false },
+      origin: where,
+      at: () => where,
+    }));
 
 /** World is a desired state and a live state, as one pass of sitectl sees them. */
 export interface World {
@@ -88,9 +120,24 @@ export const world = (roleTypes: readonly RoleType[]): fc.Arbitrary<World> =>
       }),
     )
     .map(({ sites, servers, live, recordedProxy, accounts, recorded }) => {
-      const desired: DesiredState = { sites: new Map(sites.map((s) => [s.code, s])), proxies: new Map(), servers: new Map(servers.map((s) => [s.name, s])), cloudDistributionPoints: [] };
-      const records = Object.fromEntries(recorded.map((name) => [name, { ...(recordedProxy ? { proxy: recordedProxy } : {}), roles: [], revision: 1 }]));
-      const state: LiveState = { apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 2, sites: [], servers: live, ...(accounts ? { accounts } : {}), managed: { servers: records } };
+      const desired: DesiredState = {
+        sites: new Map(sites.map((s) => [s.code, s])),
+        proxies: new Map(),
+        servers: new Map(servers.map((s) => [s.name, s])),
+        cloudDistributionPoints: [],
+      };
+      const records = Object.fromEntries(
+        recorded.map((name) => [name, { ...(recordedProxy ? { proxy: recordedProxy } : {}), roles: [], revision: 1 }]),
+      );
+      const state: LiveState = {
+        apiVersion: 'sitectl/v1',
+        kind: 'LiveState',
+        revision: 2,
+        sites: [],
+        servers: live,
+        ...(accounts ? { accounts } : {}),
+        managed: { servers: records },
+      };
       return { desired, state };
     });
 
@@ -104,8 +151,17 @@ export function nextPass<W extends World>(first: World, second: W, keep: readonl
   const pick = <T>(mine: T, theirs: T | undefined): T => (theirs !== undefined && keep[k++ % keep.length] ? theirs : mine);
   const servers = new Map([...second.desired.servers].map(([name, s]) => [name, pick(s, first.desired.servers.get(name))]));
   const sites = new Map([...second.desired.sites].map(([code, s]) => [code, pick(s, first.desired.sites.get(code))]));
-  const live = second.state.servers.map((s) => pick(s, first.state.servers.find((f) => f.name === s.name)));
+  const live = second.state.servers.map((s) =>
+    pick(
+      s,
+      first.state.servers.find((f) => f.name === s.name),
+    ),
+  );
   const before = first.state.managed?.servers ?? {};
   const records = Object.fromEntries(Object.entries(second.state.managed?.servers ?? {}).map(([name, r]) => [name, pick(r, before[name])]));
-  return { ...second, desired: { ...second.desired, servers, sites }, state: { ...second.state, servers: live, managed: { servers: records } } };
+  return {
+    ...second,
+    desired: { ...second.desired, servers, sites },
+    state: { ...second.state, servers: live, managed: { servers: records } },
+  };
 }

@@ -16,7 +16,10 @@ export interface CliResult {
 }
 
 /** sitectl spawns the built CLI as a real process, the way a user or a pipeline runs it. */
-export function sitectl(args: readonly string[], options: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function sitectl(
+  args: readonly string[],
+  options: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
@@ -24,7 +27,8 @@ export function sitectl(args: readonly string[], options: { cwd?: string; input?
       { cwd: options.cwd ?? ROOT, env: { ...process.env, SITECTL_NOW: TODAY, NO_COLOR: '1', ...options.env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         // No exit code (not started, killed, too much output): node's own error, an Error though its declared type does not say so.
-        if (error && typeof error.code !== 'number') return reject(error instanceof Error ? error : new Error(error.message, { cause: error }));
+        if (error && typeof error.code !== 'number')
+          return reject(error instanceof Error ? error : new Error(error.message, { cause: error }));
         resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
       },
     );

@@ -12,7 +12,11 @@ export const POWERSHELL = findPowerShell();
 
 function findPowerShell(): string | undefined {
   const exe = process.platform === 'win32' ? 'pwsh.exe' : 'pwsh';
-  const candidates = [process.env['SITECTL_TEST_POWERSHELL'], path.join(ROOT, '.tools/pwsh', exe), ...pathEntries().map((dir) => path.join(dir, exe))];
+  const candidates = [
+    process.env['SITECTL_TEST_POWERSHELL'],
+    path.join(ROOT, '.tools/pwsh', exe),
+    ...pathEntries().map((dir) => path.join(dir, exe)),
+  ];
   return candidates.find((candidate): candidate is string => !!candidate && existsSync(candidate));
 }
 
@@ -29,7 +33,8 @@ export const MISSING_POWERSHELL =
  * not. With SITECTL_REQUIRE_POWERSHELL=1, as CI sets, a missing PowerShell fails the run instead.
  */
 export function describeWithPowerShell(name: string, body: () => void): void {
-  if (!POWERSHELL && process.env['SITECTL_REQUIRE_POWERSHELL'] === '1') throw new Error(`SITECTL_REQUIRE_POWERSHELL=1 but ${MISSING_POWERSHELL}`);
+  if (!POWERSHELL && process.env['SITECTL_REQUIRE_POWERSHELL'] === '1')
+    throw new Error(`SITECTL_REQUIRE_POWERSHELL=1 but ${MISSING_POWERSHELL}`);
   describe.skipIf(!POWERSHELL)(name, body);
 }
 
@@ -59,10 +64,16 @@ function runPowerShell(args: readonly string[], options: PowerShellRun): Promise
   if (!POWERSHELL) throw new Error(MISSING_POWERSHELL);
   const env = { ...process.env, NO_COLOR: '1', POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', ...options.env };
   return new Promise((resolve, reject) => {
-    execFile(POWERSHELL, ['-NoLogo', '-NoProfile', '-NonInteractive', ...args], { cwd: options.cwd ?? ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      // No exit code (not started, killed, too much output): node's own error, an Error though its declared type does not say so.
-      if (error && typeof error.code !== 'number') return reject(error instanceof Error ? error : new Error(error.message, { cause: error }));
-      resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
-    });
+    execFile(
+      POWERSHELL,
+      ['-NoLogo', '-NoProfile', '-NonInteractive', ...args],
+      { cwd: options.cwd ?? ROOT, env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        // No exit code (not started, killed, too much output): node's own error, an Error though its declared type does not say so.
+        if (error && typeof error.code !== 'number')
+          return reject(error instanceof Error ? error : new Error(error.message, { cause: error }));
+        resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
+      },
+    );
   });
 }

@@ -15,7 +15,10 @@ export interface Running {
 
 /** startSitectl spawns the built CLI and keeps running; the test stops it. */
 export function startSitectl(args: readonly string[], cwd = ROOT, env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/sitectl.js'), ...args], { cwd, env: { ...process.env, SITECTL_NOW: TODAY, NO_COLOR: '1', ...env } });
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/sitectl.js'), ...args], {
+    cwd,
+    env: { ...process.env, SITECTL_NOW: TODAY, NO_COLOR: '1', ...env },
+  });
   const running: Running = {
     child,
     stdout: '',

@@ -83,7 +83,10 @@ export { siteFile };
 export class SimulatedSite {
   readonly file: string;
 
-  constructor(readonly dir: string, hierarchy: SimHierarchy) {
+  constructor(
+    readonly dir: string,
+    hierarchy: SimHierarchy,
+  ) {
     this.file = path.join(dir, 'site.json');
     this.write(siteFile(hierarchy));
     this.resetCalls();
@@ -103,7 +106,9 @@ export class SimulatedSite {
     const site = JSON.parse(readFileSync(this.file, 'utf8')) as SiteFile;
     const journal = `${this.file}.writes`;
     if (!existsSync(journal)) return site;
-    const byKey = new Map(site.roles.map((r) => [`${r.RoleName}|${r.NetworkOSPath.replace(/^\\+/, '').toLowerCase()}|${r.SiteCode.toUpperCase()}`, r]));
+    const byKey = new Map(
+      site.roles.map((r) => [`${r.RoleName}|${r.NetworkOSPath.replace(/^\\+/, '').toLowerCase()}|${r.SiteCode.toUpperCase()}`, r]),
+    );
     for (const line of readFileSync(journal, 'utf8').split('\n').filter(Boolean)) {
       const write = JSON.parse(line) as { key: string; set: { name: string; field: 'Value' | 'Value1' | 'Value2'; value: never }[] };
       const record = byKey.get(write.key)!;
@@ -169,7 +174,12 @@ function propsOf(site: SiteFile, roleName: string, server: string): Record<strin
 
 interface LiveLike {
   readonly sites: readonly { code: string; type: string; version: number; parent?: string | null; siteServer: string }[];
-  readonly servers: readonly { name: string; site: string; proxy: { server: string; port: number; account: string | null } | null; roles: readonly SimRole[] }[];
+  readonly servers: readonly {
+    name: string;
+    site: string;
+    proxy: { server: string; port: number; account: string | null } | null;
+    roles: readonly SimRole[];
+  }[];
   readonly accounts?: readonly string[];
 }
 
@@ -177,7 +187,13 @@ interface LiveLike {
 export function hierarchyFromLive(live: LiveLike, siteCode: string): SimHierarchy {
   return {
     siteCode,
-    sites: live.sites.map((s) => ({ code: s.code, type: s.type as SimSite['type'], version: s.version, ...(s.parent ? { parent: s.parent } : {}), siteServer: s.siteServer })),
+    sites: live.sites.map((s) => ({
+      code: s.code,
+      type: s.type as SimSite['type'],
+      version: s.version,
+      ...(s.parent ? { parent: s.parent } : {}),
+      siteServer: s.siteServer,
+    })),
     servers: live.servers.map((s) => ({
       name: s.name,
       site: s.site,

@@ -9,7 +9,8 @@ import { SITE_P01, server } from './manifests.js';
 export async function writeVariant(folder: string, count: number, port: number): Promise<void> {
   await mkdir(folder, { recursive: true });
   const docs = [SITE_P01];
-  for (let i = 0; i < count; i++) docs.push(server(`s${i}.contoso.com`, `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n`));
+  for (let i = 0; i < count; i++)
+    docs.push(server(`s${i}.contoso.com`, `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n`));
   await writeFile(path.join(folder, 'servers.yaml'), docs.join('---\n'));
 }
 

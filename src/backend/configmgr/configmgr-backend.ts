@@ -44,7 +44,10 @@ export class ConfigMgrBackend implements StateBackend {
   /** read is the site as it is now, with sitectl's revision and bookkeeping; the fingerprint is the site's alone. */
   async read(): Promise<LiveSnapshot> {
     const [site, book] = await Promise.all([this.readSite(), this.readBookkeeping()]);
-    return { state: { ...site, revision: book.revision, ...(book.managed ? { managed: book.managed } : {}) }, fingerprint: siteFingerprint(site) };
+    return {
+      state: { ...site, revision: book.revision, ...(book.managed ? { managed: book.managed } : {}) },
+      fingerprint: siteFingerprint(site),
+    };
   }
 
   /**
@@ -79,13 +82,18 @@ export class ConfigMgrBackend implements StateBackend {
       if (settled.bookkeeping) await this.writeBookkeeping(settled.bookkeeping);
       await this.record(settled.events);
       const revision = settled.bookkeeping?.revision ?? live.state.revision;
-      if (interrupted) throw new SiteUnreachableError(`${message(interrupted)} (${settled.applied} of ${writes.length} servers were written and recorded; revision ${revision})`);
+      if (interrupted)
+        throw new SiteUnreachableError(
+          `${message(interrupted)} (${settled.applied} of ${writes.length} servers were written and recorded; revision ${revision})`,
+        );
       // 3. Say what the site did not take.
       const notWritten = outcomes.filter((o): o is NotWritten => o.outcome !== 'applied');
       const failed = notWritten.filter((o) => o.outcome === 'failed');
       if (failed.length > 0) {
         const list = failed.map((o) => `${o.server}: ${o.message}`).join('; ');
-        throw new ApplyFailedError(`${failed.length} of ${writes.length + ended.length} servers failed (${list}); ${settled.applied} applied (revision ${revision})`);
+        throw new ApplyFailedError(
+          `${failed.length} of ${writes.length + ended.length} servers failed (${list}); ${settled.applied} applied (revision ${revision})`,
+        );
       }
       const written = { revision, applied: settled.applied > 0, notWritten };
       return notWritten.length > 0 && transaction.settled ? transaction.settled(written) : transaction.result;
@@ -159,16 +167,25 @@ type SiteRead = Pick<LiveState, 'apiVersion' | 'kind' | 'sites' | 'servers' | 'a
 
 function siteRead(answer: HostMessage): SiteRead {
   const state = answer['state'] as Partial<LiveState> | undefined;
-  if (!state || !Array.isArray(state.sites) || !Array.isArray(state.servers)) throw new SiteUnreachableError('PowerShell answered the read without a live state');
+  if (!state || !Array.isArray(state.sites) || !Array.isArray(state.servers))
+    throw new SiteUnreachableError('PowerShell answered the read without a live state');
   // Windows PowerShell 5.1 writes an empty list as null and a one-element list as its element in places.
-  const list = <V>(value: readonly V[] | V | null | undefined): V[] => (value === null || value === undefined ? [] : Array.isArray(value) ? [...(value as readonly V[])] : [value as V]);
+  const list = <V>(value: readonly V[] | V | null | undefined): V[] =>
+    value === null || value === undefined ? [] : Array.isArray(value) ? [...(value as readonly V[])] : [value as V];
   const servers = list(state.servers as LiveServer[]).map((s) => ({ ...s, roles: list(s.roles) }));
-  return { apiVersion: 'sitectl/v1', kind: 'LiveState', sites: list(state.sites as LiveState['sites'][number][]), servers, accounts: list(state.accounts as string[]) };
+  return {
+    apiVersion: 'sitectl/v1',
+    kind: 'LiveState',
+    sites: list(state.sites as LiveState['sites'][number][]),
+    servers,
+    accounts: list(state.accounts as string[]),
+  };
 }
 
 /** siteFingerprint identifies a site as read, whatever order the cmdlets listed it in. */
 function siteFingerprint(site: SiteRead): string {
-  const byName = (a: { name: string; site: string }, b: { name: string; site: string }) => (`${a.name}|${a.site}` < `${b.name}|${b.site}` ? -1 : 1);
+  const byName = (a: { name: string; site: string }, b: { name: string; site: string }) =>
+    `${a.name}|${a.site}` < `${b.name}|${b.site}` ? -1 : 1;
   const canonical = {
     sites: [...site.sites].sort((a, b) => (a.code < b.code ? -1 : 1)),
     servers: [...site.servers].map((s) => ({ ...s, roles: [...s.roles].sort((a, b) => (a.type < b.type ? -1 : 1)) })).sort(byName),
@@ -187,8 +204,13 @@ function messageText(value: unknown): string {
 function outcomeOf(message: HostMessage): WriteOutcome {
   const outcome = message['outcome'];
   const text = messageText(message['message']);
-  if (outcome === 'applied' || outcome === 'skipped' || outcome === 'failed') return { server: String(message['server']), outcome, message: text };
-  return { server: String(message['server']), outcome: 'failed', message: `PowerShell reported an unknown outcome ${JSON.stringify(outcome)}` };
+  if (outcome === 'applied' || outcome === 'skipped' || outcome === 'failed')
+    return { server: String(message['server']), outcome, message: text };
+  return {
+    server: String(message['server']),
+    outcome: 'failed',
+    message: `PowerShell reported an unknown outcome ${JSON.stringify(outcome)}`,
+  };
 }
 
 function message(error: unknown): string {

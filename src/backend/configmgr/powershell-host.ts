@@ -40,18 +40,38 @@ export class PowerShellHost {
   private exitError: SiteUnreachableError | undefined;
   private readonly exited: Promise<void>;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, private readonly options: HostOptions) {
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly options: HostOptions,
+  ) {
     this.exited = new Promise((resolve) => child.once('close', () => resolve()));
   }
 
   /** start spawns PowerShell and waits until the host has connected to the site, or says why it could not. */
   static async start(options: HostOptions): Promise<PowerShellHost> {
     // -ParentProcessId: the host stops writing once sitectl is gone, instead of writing what nobody will record.
-    const args = ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', options.script, '-SiteCode', options.siteCode, '-ParentProcessId', String(process.pid)];
+    const args = [
+      '-NoLogo',
+      '-NoProfile',
+      '-NonInteractive',
+      '-ExecutionPolicy',
+      'Bypass',
+      '-File',
+      options.script,
+      '-SiteCode',
+      options.siteCode,
+      '-ParentProcessId',
+      String(process.pid),
+    ];
     if (options.provider) args.push('-ProviderMachineName', options.provider);
     // Its own process group off Windows, so that kill() ends all of it: pwsh installed as a
     // dotnet tool is a launcher with the runtime as its child.
-    const child = spawn(options.powershell, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: process.platform !== 'win32' });
+    const child = spawn(options.powershell, args, {
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+      detached: process.platform !== 'win32',
+    });
     const host = new PowerShellHost(child, options);
     const ready = new Promise<HostMessage>((resolve, reject) => {
       host.onMessage = (message) => (message.ready !== undefined ? resolve(message) : undefined);
@@ -61,7 +81,9 @@ export class PowerShellHost {
     const message = await ready;
     if (!message.ready) {
       host.kill();
-      throw new SiteUnreachableError(`site ${options.siteCode} cannot be reached through PowerShell: ${message.error ?? 'the host did not say why'}`);
+      throw new SiteUnreachableError(
+        `site ${options.siteCode} cannot be reached through PowerShell: ${message.error ?? 'the host did not say why'}`,
+      );
     }
     return host;
   }

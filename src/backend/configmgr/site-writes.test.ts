@@ -5,7 +5,12 @@ import type { Change, Plan } from '../../model/plan.js';
 import { settle, siteWrites } from './site-writes.js';
 
 const CORP = { server: 'proxy.contoso.com', port: 8080, account: null };
-const server = (name: string, proxy: LiveServer['proxy']): LiveServer => ({ name, site: 'P01', proxy, roles: [{ type: 'DistributionPoint' }] });
+const server = (name: string, proxy: LiveServer['proxy']): LiveServer => ({
+  name,
+  site: 'P01',
+  proxy,
+  roles: [{ type: 'DistributionPoint' }],
+});
 const live = (servers: LiveServer[]): LiveState => ({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 4, sites: [], servers });
 
 function planOf(changes: Change[]): Plan {
@@ -15,7 +20,15 @@ function planOf(changes: Change[]): Plan {
 
 function update(before: LiveServer, proxy: LiveServer['proxy']): Change {
   const after = { ...before, proxy };
-  return { kind: 'SiteSystemServer', name: before.name, action: 'update', patch: [{ op: 'replace', path: '/proxy', value: proxy }], before, after, record: { proxy, roles: before.roles } };
+  return {
+    kind: 'SiteSystemServer',
+    name: before.name,
+    action: 'update',
+    patch: [{ op: 'replace', path: '/proxy', value: proxy }],
+    before,
+    after,
+    record: { proxy, roles: before.roles },
+  };
 }
 
 describe('siteWrites', () => {
@@ -44,7 +57,10 @@ describe('settle', () => {
       { server: 'a.contoso.com', outcome: 'applied', message: '' },
       { server: 'b.contoso.com', outcome: 'failed', message: 'refused' },
     ]);
-    expect(settled.bookkeeping).toEqual({ revision: 5, servers: { 'a.contoso.com': { proxy: CORP, roles: [{ type: 'DistributionPoint' }], revision: 5 } } });
+    expect(settled.bookkeeping).toEqual({
+      revision: 5,
+      servers: { 'a.contoso.com': { proxy: CORP, roles: [{ type: 'DistributionPoint' }], revision: 5 } },
+    });
     expect(settled.events.map((e) => [e.reason, e.object.name])).toEqual([
       ['ProxyConfigured', 'a.contoso.com'],
       ['ApplyFailed', 'b.contoso.com'],

@@ -44,7 +44,11 @@ export function siteWrites(live: LiveState, next: LiveState): { writes: SiteWrit
     if (!server) continue;
     const before = current.get(name);
     if (!before) {
-      ended.push({ server: server.name, outcome: 'skipped', message: `not a site system server of site ${server.site} yet; add it and its roles in ConfigMgr` });
+      ended.push({
+        server: server.name,
+        outcome: 'skipped',
+        message: `not a site system server of site ${server.site} yet; add it and its roles in ConfigMgr`,
+      });
       continue;
     }
     const write = serverWrite(before, server);
@@ -61,7 +65,9 @@ export function siteWrites(live: LiveState, next: LiveState): { writes: SiteWrit
  * read whose objects are not the same ones.
  */
 function written(live: LiveState, next: LiveState): Iterable<string> {
-  return writtenIn(next) ?? next.servers.filter((s) => liveServerIndex(live).get(s.name.toLowerCase()) !== s).map((s) => s.name.toLowerCase());
+  return (
+    writtenIn(next) ?? next.servers.filter((s) => liveServerIndex(live).get(s.name.toLowerCase()) !== s).map((s) => s.name.toLowerCase())
+  );
 }
 
 /** serverWrite is the write of one server that the site has; undefined when no cmdlet needs to run, or why none can. */
@@ -75,7 +81,9 @@ function serverWrite(before: LiveServer, after: LiveServer): SiteWrite | string 
   return {
     server: after.name,
     site: after.site,
-    description: writeProxy ? `${describeSettings(before.proxy)} -> ${describeSettings(after.proxy)}` : 'software update point proxy options',
+    description: writeProxy
+      ? `${describeSettings(before.proxy)} -> ${describeSettings(after.proxy)}`
+      : 'software update point proxy options',
     expectedProxy: before.proxy,
     expectedUpdatePoint,
     writeProxy,
@@ -114,7 +122,12 @@ export function settle(live: LiveState, next: LiveState, planned: readonly NewEv
   for (const o of outcomes) {
     if (o.outcome === 'applied') continue;
     const reason = o.outcome === 'failed' ? 'ApplyFailed' : 'ApplySkipped';
-    events.push({ type: 'Warning', reason, message: `${o.outcome === 'failed' ? 'write failed' : 'not written'}: ${o.message}`, object: { kind: 'SiteSystemServer', name: o.server } });
+    events.push({
+      type: 'Warning',
+      reason,
+      message: `${o.outcome === 'failed' ? 'write failed' : 'not written'}: ${o.message}`,
+      object: { kind: 'SiteSystemServer', name: o.server },
+    });
   }
   if (applied.length === 0) return { bookkeeping: null, events, applied: 0 };
   const servers: Record<string, ManagedRecord> = { ...live.managed?.servers };

@@ -26,7 +26,9 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
   const plan = planFile ? await readPlan(planFile, io) : undefined;
   const input = plan ? undefined : await readManifests(flags, io, 'apply');
   const backend = await writableState(flags, io);
-  const result: PassResult = await withSource(backend, () => (plan ? applySavedPlan(plan, backend) : applyManifests(input!, backend, passOptions(flags, io))));
+  const result: PassResult = await withSource(backend, () =>
+    plan ? applySavedPlan(plan, backend) : applyManifests(input!, backend, passOptions(flags, io)),
+  );
   log.info({ summary: result.plan.summary, applied: result.applied, revision: result.revision, state: backend.location }, 'apply finished');
   print(result, flags, io);
   return result.invalid ? 2 : 0;
@@ -34,14 +36,20 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
 
 function print(result: PassResult, flags: ApplyFlags, io: Io): void {
   if (flags.output !== 'text') {
-    const document = { ...result.plan, applied: result.applied, revision: result.revision, ...(result.notWritten ? { notWritten: result.notWritten } : {}) };
+    const document = {
+      ...result.plan,
+      applied: result.applied,
+      revision: result.revision,
+      ...(result.notWritten ? { notWritten: result.notWritten } : {}),
+    };
     io.stdout(flags.output === 'json' ? JSON.stringify(document, null, 2) + '\n' : renderPlan(document, 'yaml', palette(false)));
     return;
   }
   io.stdout(renderPlan(result.plan, 'text', palette(useColor(flags.color, io.env, io.stdoutIsTTY))));
   for (const server of result.notWritten ?? []) io.stdout(`${server.outcome}: ${server.server}: ${server.message}\n`);
   if (result.invalid) io.stdout('nothing applied: the manifests have errors\n');
-  else if (result.alreadyApplied) io.stdout(`nothing to do: this plan was already applied; live state stays at revision ${String(result.revision)}\n`);
+  else if (result.alreadyApplied)
+    io.stdout(`nothing to do: this plan was already applied; live state stays at revision ${String(result.revision)}\n`);
   else if (result.applied) io.stdout(`applied: live state is now at revision ${String(result.revision)}\n`);
   else io.stdout(`nothing to do: live state stays at revision ${String(result.revision)}\n`);
 }
@@ -61,7 +69,8 @@ async function readPlan(file: string, io: Io): Promise<Plan> {
   try {
     plan = JSON.parse(text) as Partial<Plan>;
   } catch {
-    if (isManifestFile(file) || /^\s*apiVersion:/m.test(text)) throw new UsageError(`${file} holds manifests, not a saved plan; ${manifests}`);
+    if (isManifestFile(file) || /^\s*apiVersion:/m.test(text))
+      throw new UsageError(`${file} holds manifests, not a saved plan; ${manifests}`);
     throw new UsageError(`${file} is not a plan saved by sitectl plan --out (it is not JSON)`);
   }
   if (!isPlanDocument(plan) || typeof plan.liveFingerprint !== 'string' || !Array.isArray(plan.changes)) {

@@ -54,11 +54,20 @@ export function runCompletion(shell: string, program: Command, io: Io): ExitCode
 const SHELLS: Readonly<Record<string, (commands: readonly CommandWords[]) => string>> = { bash, zsh, pwsh };
 
 function bash(commands: readonly CommandWords[]): string {
-  const valueCases = commands.flatMap((c) => [...c.values].map(([flag, values]) => `    "${c.name} ${flag}") COMPREPLY=( $(compgen -W "${values.join(' ')}" -- "$cur") ); return ;;`));
-  const fileCases = commands.filter((c) => c.files.length > 0).map((c) => `    ${c.files.map((f) => `"${c.name} ${f}"`).join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;`);
+  const valueCases = commands.flatMap((c) =>
+    [...c.values].map(
+      ([flag, values]) => `    "${c.name} ${flag}") COMPREPLY=( $(compgen -W "${values.join(' ')}" -- "$cur") ); return ;;`,
+    ),
+  );
+  const fileCases = commands
+    .filter((c) => c.files.length > 0)
+    .map((c) => `    ${c.files.map((f) => `"${c.name} ${f}"`).join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;`);
   const wordCases = commands.map((c) => `    ${c.name}) words="${[...c.args, ...c.flags].join(' ')}" ;;`);
   const fileArguments = commands.filter((c) => c.fileArgument).map((c) => c.name);
-  const fileArgumentCase = fileArguments.length > 0 ? `\n  if [[ "$cur" != -* ]]; then case "$command" in ${fileArguments.join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;; esac; fi` : '';
+  const fileArgumentCase =
+    fileArguments.length > 0
+      ? `\n  if [[ "$cur" != -* ]]; then case "$command" in ${fileArguments.join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;; esac; fi`
+      : '';
   return `# sitectl bash completion: source <(sitectl completion bash)
 _sitectl() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" command="\${COMP_WORDS[1]}" words=""
@@ -77,9 +86,16 @@ complete -o filenames -F _sitectl sitectl
 }
 
 function zsh(commands: readonly CommandWords[]): string {
-  const valueCases = commands.flatMap((c) => [...c.values].map(([flag, values]) => `    "${c.name} ${flag}") compadd -- ${values.join(' ')}; return ;;`));
-  const fileCases = commands.filter((c) => c.files.length > 0).map((c) => `    ${c.files.map((f) => `"${c.name} ${f}"`).join('|')}) _files; return ;;`);
-  const wordCases = commands.map((c) => `    ${c.name}) ${c.fileArgument ? '[[ $words[CURRENT] != -* ]] && _files; ' : ''}compadd -- ${[...c.args, ...c.flags].join(' ')} ;;`);
+  const valueCases = commands.flatMap((c) =>
+    [...c.values].map(([flag, values]) => `    "${c.name} ${flag}") compadd -- ${values.join(' ')}; return ;;`),
+  );
+  const fileCases = commands
+    .filter((c) => c.files.length > 0)
+    .map((c) => `    ${c.files.map((f) => `"${c.name} ${f}"`).join('|')}) _files; return ;;`);
+  const wordCases = commands.map(
+    (c) =>
+      `    ${c.name}) ${c.fileArgument ? '[[ $words[CURRENT] != -* ]] && _files; ' : ''}compadd -- ${[...c.args, ...c.flags].join(' ')} ;;`,
+  );
   return `#compdef sitectl
 # sitectl zsh completion: source <(sitectl completion zsh)
 _sitectl() {

@@ -29,7 +29,9 @@ export interface DiffFlags extends ManifestFlags, StateFlags, LogFlags {
 export async function runDiff(flags: DiffFlags, io: Io, command: 'diff' | 'plan'): Promise<ExitCode> {
   const log = createLogger(flags, io, command);
   if (flags.out && flags.live) {
-    throw new UsageError(`plan --out saves a plan for apply to write to the live state, and --live ${flags.live} is a snapshot apply cannot write; plan against the state file or the site instead (--backend configmgr), or leave out --out`);
+    throw new UsageError(
+      `plan --out saves a plan for apply to write to the live state, and --live ${flags.live} is a snapshot apply cannot write; plan against the state file or the site instead (--backend configmgr), or leave out --out`,
+    );
   }
   const input = await readManifests(flags, io, command);
   if (flags.out) await refuseToOverwrite(path.resolve(io.cwd, flags.out), flags.out, input, io);
@@ -58,18 +60,27 @@ export async function runDiff(flags: DiffFlags, io: Io, command: 'diff' | 'plan'
 async function refuseToOverwrite(target: string, given: string, input: ManifestInput, io: Io): Promise<void> {
   const inputs = new Set(input.sources.map((s) => path.resolve(io.cwd, s.file)));
   if (inputs.has(target) || isManifestFile(target)) {
-    throw new UsageError(`--out ${given}: a saved plan is JSON, and this name is ${inputs.has(target) ? 'one of the manifests being planned' : 'a manifest file\'s'}; save it as plan.json or another .json file`);
+    throw new UsageError(
+      `--out ${given}: a saved plan is JSON, and this name is ${inputs.has(target) ? 'one of the manifests being planned' : "a manifest file's"}; save it as plan.json or another .json file`,
+    );
   }
   const folder = await stat(path.dirname(target)).catch(() => undefined);
-  if (!folder?.isDirectory()) throw new UsageError(`--out ${given}: the folder ${path.dirname(given) || '.'} does not exist; create it first or save the plan elsewhere`);
-  if ((await stat(target).catch(() => undefined))?.isDirectory()) throw new UsageError(`--out ${given} is a folder; name a file in it, such as ${path.join(given, 'plan.json')}`);
+  if (!folder?.isDirectory())
+    throw new UsageError(
+      `--out ${given}: the folder ${path.dirname(given) || '.'} does not exist; create it first or save the plan elsewhere`,
+    );
+  if ((await stat(target).catch(() => undefined))?.isDirectory())
+    throw new UsageError(`--out ${given} is a folder; name a file in it, such as ${path.join(given, 'plan.json')}`);
   let text: string;
   try {
     text = await readFile(target, 'utf8');
   } catch {
     return; // nothing there yet, or nothing readable to lose
   }
-  if (!isSavedPlan(text)) throw new UsageError(`--out ${given} exists and is not a saved plan; sitectl overwrites only an earlier plan: choose another file, such as plan.json`);
+  if (!isSavedPlan(text))
+    throw new UsageError(
+      `--out ${given} exists and is not a saved plan; sitectl overwrites only an earlier plan: choose another file, such as plan.json`,
+    );
 }
 
 function isSavedPlan(text: string): boolean {

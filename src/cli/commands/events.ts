@@ -20,7 +20,13 @@ export async function runEvents(flags: EventsFlags, io: Io): Promise<ExitCode> {
     io.stdout(JSON.stringify(events, null, 2) + '\n');
     return 0;
   }
-  const rows = events.map((e) => [e.lastTimestamp, e.type, e.reason, `${e.object.kind}/${e.object.name}`, e.count > 1 ? `${e.message} (x${e.count})` : e.message]);
+  const rows = events.map((e) => [
+    e.lastTimestamp,
+    e.type,
+    e.reason,
+    `${e.object.kind}/${e.object.name}`,
+    e.count > 1 ? `${e.message} (x${e.count})` : e.message,
+  ]);
   io.stdout(rows.length === 0 ? 'no events recorded\n' : renderTable(['TIME', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'], rows));
   return 0;
 }

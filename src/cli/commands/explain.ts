@@ -7,7 +7,10 @@ import { findKind } from './schema.js';
 function deref(root: JsonSchema, schema: JsonSchema): JsonSchema {
   let current = schema;
   while (typeof current.$ref === 'string') {
-    const target = current.$ref.replace(/^#\//, '').split('/').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], root);
+    const target = current.$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], root);
     const { $ref: _ref, ...rest } = current;
     current = { ...(target as JsonSchema), ...rest };
   }
@@ -57,7 +60,9 @@ export function runExplain(target: string, io: Io): ExitCode {
       const above = [kind, ...path.slice(0, path.indexOf(field))].join('.');
       const near = closest(field, fieldsBelow(root, schema));
       const hint = near ? `did you mean ${[above, near].join('.')}? ` : '';
-      throw new UsageError(`${kind} has no field ${path.slice(0, path.indexOf(field) + 1).join('.')}; ${hint}run sitectl explain ${above} for the fields there`);
+      throw new UsageError(
+        `${kind} has no field ${path.slice(0, path.indexOf(field) + 1).join('.')}; ${hint}run sitectl explain ${above} for the fields there`,
+      );
     }
     schema = next;
   }

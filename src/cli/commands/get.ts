@@ -32,7 +32,8 @@ const SINGULAR: Readonly<Record<Resource, string>> = { servers: 'server', sites:
 export async function runGet(resource: string, name: string | undefined, flags: GetFlags, io: Io): Promise<ExitCode> {
   const kind = RESOURCES.find((r) => r === resource.toLowerCase() || SINGULAR[r] === resource.toLowerCase());
   if (!kind) throw new UsageError(`get shows ${RESOURCES.join(', ')}; not ${resource}`);
-  if (flags.filename?.length && kind !== 'proxies') throw new UsageError('-f is for get proxies: it names the proxies in use after the Proxy documents');
+  if (flags.filename?.length && kind !== 'proxies')
+    throw new UsageError('-f is for get proxies: it names the proxies in use after the Proxy documents');
   const names = flags.filename?.length ? await proxyNames(flags, io) : undefined;
   const live = (await readLive(flags, io)).state;
   const items = select(kind, live, name, names);
@@ -50,7 +51,9 @@ function select(kind: Resource, live: LiveState, name: string | undefined, names
   const wanted = name?.toLowerCase();
   if (kind === 'servers') return live.servers.filter((s) => wanted === undefined || s.name.toLowerCase() === wanted);
   if (kind === 'sites') return hierarchyOrder(live.sites).filter((s) => wanted === undefined || s.code.toLowerCase() === wanted);
-  return proxiesInUse(live, names).filter((p) => wanted === undefined || p.proxy.server.toLowerCase() === wanted || p.names?.includes(wanted));
+  return proxiesInUse(live, names).filter(
+    (p) => wanted === undefined || p.proxy.server.toLowerCase() === wanted || p.names?.includes(wanted),
+  );
 }
 
 /** proxyNames reads the manifests given with -f for the names their Proxy documents give to proxy settings; manifests with errors are refused. */
@@ -60,7 +63,9 @@ async function proxyNames(flags: GetFlags, io: Io): Promise<Map<string, string[]
   const errors = [...input.diagnostics, ...loaded.diagnostics].filter((d) => d.severity === 'error');
   if (errors.length > 0 || loaded.documents === 0) {
     io.stderr(renderDiagnostics(errors, palette(false)));
-    throw new UsageError(errors.length > 0 ? 'the manifests given with -f have errors (above); sitectl validate shows them all' : 'no manifests found with -f');
+    throw new UsageError(
+      errors.length > 0 ? 'the manifests given with -f have errors (above); sitectl validate shows them all' : 'no manifests found with -f',
+    );
   }
   return proxyNamesBySettings(loaded.desired);
 }
@@ -96,7 +101,13 @@ function proxiesInUse(live: LiveState, names: ReadonlyMap<string, string[]> | un
 
 function table(kind: Resource, items: unknown[]): string {
   if (kind === 'servers') {
-    const rows = (items as LiveServer[]).map((s) => [s.name, s.site, s.proxy ? `${s.proxy.server}:${s.proxy.port}` : '<none>', s.proxy?.account ?? (s.proxy ? 'System' : ''), s.roles.map((r) => r.type).join(',')]);
+    const rows = (items as LiveServer[]).map((s) => [
+      s.name,
+      s.site,
+      s.proxy ? `${s.proxy.server}:${s.proxy.port}` : '<none>',
+      s.proxy?.account ?? (s.proxy ? 'System' : ''),
+      s.roles.map((r) => r.type).join(','),
+    ]);
     return renderTable(['NAME', 'SITE', 'PROXY', 'ACCOUNT', 'ROLES'], rows);
   }
   if (kind === 'sites') {
@@ -106,6 +117,10 @@ function table(kind: Resource, items: unknown[]): string {
   const proxies = items as ProxyInUse[];
   const rows = proxies.map((p) => [p.proxy.server, String(p.proxy.port), p.proxy.account ?? 'System', String(p.servers.length)]);
   // With manifests, a first column names each proxy after its Proxy documents (<none> for settings no document declares).
-  if (proxies.some((p) => p.names)) return renderTable(['NAME', 'SERVER', 'PORT', 'ACCOUNT', 'SERVERS'], rows.map((row, i) => [proxies[i].names?.join(',') || '<none>', ...row]));
+  if (proxies.some((p) => p.names))
+    return renderTable(
+      ['NAME', 'SERVER', 'PORT', 'ACCOUNT', 'SERVERS'],
+      rows.map((row, i) => [proxies[i].names?.join(',') || '<none>', ...row]),
+    );
   return renderTable(['SERVER', 'PORT', 'ACCOUNT', 'SERVERS'], rows);
 }

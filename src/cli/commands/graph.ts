@@ -20,7 +20,12 @@ export async function runGraph(flags: GraphFlags, io: Io): Promise<ExitCode> {
   const options = passOptions(flags, io);
   const checked = checkManifests(input, options);
   if (checked.invalid) {
-    io.stderr(renderDiagnostics(checked.report.diagnostics.filter((d) => d.severity === 'error'), palette(false)));
+    io.stderr(
+      renderDiagnostics(
+        checked.report.diagnostics.filter((d) => d.severity === 'error'),
+        palette(false),
+      ),
+    );
     return 2;
   }
   const live = await readLive(flags, io);

@@ -50,7 +50,9 @@ export async function runImport(flags: ImportFlags, io: Io): Promise<ExitCode> {
     return 2;
   }
   if (snapshot.state.sites.length === 0 && snapshot.state.servers.length === 0) {
-    io.stderr(`sitectl: ${displayPath(source.location, io.cwd)} holds no sites and no servers: nothing to import (name an export with --live FILE, or the site with --backend configmgr --site CODE)\n`);
+    io.stderr(
+      `sitectl: ${displayPath(source.location, io.cwd)} holds no sites and no servers: nothing to import (name an export with --live FILE, or the site with --backend configmgr --site CODE)\n`,
+    );
     return 2;
   }
   // 2. Describe it as manifests, keeping what the folder's manifests say that the site cannot.
@@ -104,12 +106,22 @@ function report(tree: ImportedTree, removed: readonly string[], plan: Plan, flag
   const findings = plan.diagnostics.filter((d) => d.code !== 'NoManifests');
   if (findings.length > 0) {
     const { errors, warnings } = plan.summary;
-    lines.push('', `To do: what sitectl's rules say about the site as it is (${plural(errors, 'error')}, ${plural(warnings, 'warning')}):`, renderDiagnostics(findings, colors).trimEnd());
+    lines.push(
+      '',
+      `To do: what sitectl's rules say about the site as it is (${plural(errors, 'error')}, ${plural(warnings, 'warning')}):`,
+      renderDiagnostics(findings, colors).trimEnd(),
+    );
   }
   const changed = plan.changes.filter((c) => c.action !== 'hold');
   if (changed.length > 0) {
-    const names = changed.slice(0, 10).map((c) => c.name).join(', ');
-    lines.push('', `sitectl diff would still change ${plural(changed.length, 'server')} (${names}${changed.length > 10 ? ', ...' : ''}): the manifests state a value the live state lacks, such as an update point option, which then defaults; sitectl diff shows which.`);
+    const names = changed
+      .slice(0, 10)
+      .map((c) => c.name)
+      .join(', ');
+    lines.push(
+      '',
+      `sitectl diff would still change ${plural(changed.length, 'server')} (${names}${changed.length > 10 ? ', ...' : ''}): the manifests state a value the live state lacks, such as an update point option, which then defaults; sitectl diff shows which.`,
+    );
   }
   if (tree.review.length > 0) lines.push('', 'Review:', ...tree.review.map((note) => `  - ${note.replace(/\p{Cc}/gu, ' ')}`));
   lines.push('', `Next: commit the folder, then: sitectl diff -f ${shownRoot}${sameSource(flags)}`);
@@ -126,14 +138,19 @@ function sameSource(flags: ImportFlags): string {
     ['--powershell', flags.powershell],
     ['--state', flags.live ? undefined : flags.state],
   ];
-  return given.filter(([, value]) => value !== undefined).map(([flag, value]) => ` ${flag} ${/^[\w./\\:-]+$/.test(value!) ? value : JSON.stringify(value)}`).join('');
+  return given
+    .filter(([, value]) => value !== undefined)
+    .map(([flag, value]) => ` ${flag} ${/^[\w./\\:-]+$/.test(value!) ? value : JSON.stringify(value)}`)
+    .join('');
 }
 
 /** keptIn reads the manifests already in the folder, for what they say that a live state cannot; a folder without any gives nothing. */
 async function keptIn(root: string, io: Io): Promise<Kept> {
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return NOTHING_KEPT;
   // A repository's root may hold node_modules and .git, whose YAML files are nobody's manifests.
-  const entries = readdirSync(root).filter((name) => name !== 'node_modules' && !name.startsWith('.')).map((name) => path.join(root, name));
+  const entries = readdirSync(root)
+    .filter((name) => name !== 'node_modules' && !name.startsWith('.'))
+    .map((name) => path.join(root, name));
   const { sources } = await readSources(entries, io.readStdin, io.cwd);
   return keptFrom(loadManifests(sources).desired);
 }

@@ -82,7 +82,9 @@ export async function runWatch(flags: WatchFlags, io: Io, onSignal: WatchSignals
 function printPass(record: PassRecord, io: Io): void {
   if (record.outcome === 'skipped') return;
   const s = record.summary;
-  const tally = s ? `: ${s.create} to create, ${s.update} to update, ${s.prune} to prune, ${s.hold} held, ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}` : '';
+  const tally = s
+    ? `: ${s.create} to create, ${s.update} to update, ${s.prune} to prune, ${s.hold} held, ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}`
+    : '';
   const revision = record.revision !== undefined && record.revision !== null ? ` (revision ${record.revision})` : '';
   const error = record.error ? `: ${record.error}` : '';
   io.stdout(`pass ${record.id} ${record.trigger} ${record.outcome}${revision}${tally}${error} [${record.durationMs} ms]\n`);

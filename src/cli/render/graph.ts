@@ -42,15 +42,26 @@ export function buildGraph(desired: DesiredState, plan: Plan, live: LiveState, o
     const mark = marks.get(server.name) ?? 'ok';
     if (onlyChanges && mark === 'ok') continue;
     const effective = server.effectiveProxy;
-    const settings = effective.state === 'managed' ? (effective.proxy.enabled ? effective.proxy.settings : null) : (liveProxies.get(server.name) ?? null);
+    const settings =
+      effective.state === 'managed' ? (effective.proxy.enabled ? effective.proxy.settings : null) : (liveProxies.get(server.name) ?? null);
     const roles = server.roles.map((r) => r.type).join(', ') || 'no roles';
     const state = effective.state === 'held' ? 'held: roles disagree' : effective.state === 'unmanaged' ? 'proxy not managed' : '';
-    servers.push({ id: `server${index}`, site: `site_${server.site}`, label: [server.name, roles, state].filter(Boolean).join('\n'), mark, proxy: proxyId(settings) });
+    servers.push({
+      id: `server${index}`,
+      site: `site_${server.site}`,
+      label: [server.name, roles, state].filter(Boolean).join('\n'),
+      mark,
+      proxy: proxyId(settings),
+    });
   }
   const usedSites = new Set(servers.map((s) => s.site));
   const sites = [...desired.sites.values()]
     .filter((s) => !onlyChanges || usedSites.has(`site_${s.code}`))
-    .map((s) => ({ id: `site_${s.code}`, label: `${s.code}\n${s.type} ${s.version}`, parent: s.parent && (!onlyChanges || usedSites.has(`site_${s.parent}`)) ? `site_${s.parent}` : null }));
+    .map((s) => ({
+      id: `site_${s.code}`,
+      label: `${s.code}\n${s.type} ${s.version}`,
+      parent: s.parent && (!onlyChanges || usedSites.has(`site_${s.parent}`)) ? `site_${s.parent}` : null,
+    }));
   return { sites, servers, proxies: [...proxies].map(([label, id]) => ({ id, label })) };
 }
 
@@ -77,7 +88,11 @@ function mermaid(model: GraphModel): string {
   for (const s of model.sites) if (s.parent) lines.push(`  ${s.parent} --> ${s.id}`);
   for (const s of model.servers) lines.push(`  ${s.site} --- ${s.id}`);
   for (const s of model.servers) if (s.proxy) lines.push(`  ${s.id} -.-> ${s.proxy}`);
-  lines.push('  classDef held fill:#fde2e1,stroke:#c0392b,stroke-width:2px;', '  classDef pending fill:#fff4d6,stroke:#b9770e,stroke-width:2px;', '  classDef proxy fill:#e8f1fb,stroke:#2e86c1;');
+  lines.push(
+    '  classDef held fill:#fde2e1,stroke:#c0392b,stroke-width:2px;',
+    '  classDef pending fill:#fff4d6,stroke:#b9770e,stroke-width:2px;',
+    '  classDef proxy fill:#e8f1fb,stroke:#2e86c1;',
+  );
   const held = model.servers.filter((s) => s.mark === 'held').map((s) => s.id);
   const pending = model.servers.filter((s) => s.mark === 'pending').map((s) => s.id);
   if (held.length) lines.push(`  class ${held.join(',')} held;`);
@@ -91,7 +106,12 @@ function dot(model: GraphModel): string {
   for (const s of model.sites) lines.push(`  "${s.id}" [label="${dotText(s.label)}", shape=folder];`);
   for (const p of model.proxies) lines.push(`  "${p.id}" [label="${dotText(p.label)}", shape=hexagon, color="#2e86c1"];`);
   for (const s of model.servers) {
-    const style = s.mark === 'held' ? ', style=filled, fillcolor="#fde2e1", color="#c0392b"' : s.mark === 'pending' ? ', style=filled, fillcolor="#fff4d6", color="#b9770e"' : '';
+    const style =
+      s.mark === 'held'
+        ? ', style=filled, fillcolor="#fde2e1", color="#c0392b"'
+        : s.mark === 'pending'
+          ? ', style=filled, fillcolor="#fff4d6", color="#b9770e"'
+          : '';
     lines.push(`  "${s.id}" [label="${dotText(s.label)}"${style}];`);
   }
   for (const s of model.sites) if (s.parent) lines.push(`  "${s.parent}" -> "${s.id}";`);

@@ -18,9 +18,18 @@ export function renderPlan(plan: Plan, format: PlanFormat, colors: Palette): str
       return JSON.stringify(plan, null, 2) + '\n';
     case 'yaml':
       // No bookkeeping record (it belongs to saved plans), and every value written out, without anchors.
-      return yaml().stringify({ ...plan, changes: plan.changes.map(({ record: _record, ...change }) => change) }, { aliasDuplicateObjects: false });
+      return yaml().stringify(
+        { ...plan, changes: plan.changes.map(({ record: _record, ...change }) => change) },
+        { aliasDuplicateObjects: false },
+      );
     case 'patch':
-      return JSON.stringify(plan.changes.map((c) => ({ object: `${c.kind}/${c.name}`, action: c.action, patch: c.patch })), null, 2) + '\n';
+      return (
+        JSON.stringify(
+          plan.changes.map((c) => ({ object: `${c.kind}/${c.name}`, action: c.action, patch: c.patch })),
+          null,
+          2,
+        ) + '\n'
+      );
     case 'powershell':
       return renderPowerShell(plan, VERSION, readFileSync(packageFile('scripts/SitectlSite.ps1'), 'utf8'));
     case 'markdown':

@@ -47,7 +47,11 @@ export function renderPlanMarkdown(plan: Plan): string {
     const counts = `${plan.summary.errors} error${plan.summary.errors === 1 ? '' : 's'}, ${plan.summary.warnings} warning${plan.summary.warnings === 1 ? '' : 's'}`;
     lines.push(`#### Diagnostics (${counts})`, '', '| Severity | Code | Where | Message |', '|---|---|---|---|');
     for (const d of plan.diagnostics) {
-      const where = d.source ? `\`${mdCell(formatPosition(d.source))}\`` : d.object ? `\`${mdCell(`${d.object.kind}/${d.object.name}`)}\`` : '';
+      const where = d.source
+        ? `\`${mdCell(formatPosition(d.source))}\``
+        : d.object
+          ? `\`${mdCell(`${d.object.kind}/${d.object.name}`)}\``
+          : '';
       lines.push(`| ${d.severity} | ${d.code} | ${where} | ${mdCell(d.message)} |`);
     }
     lines.push('');

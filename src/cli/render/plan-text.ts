@@ -38,6 +38,9 @@ export function summaryLine(plan: Plan): string {
   const parts = [`${s.create} to create`, `${s.update} to update`];
   if (s.prune > 0) parts.push(`${s.prune} to prune`);
   parts.push(`${s.hold} held`, `${s.unchanged} unchanged`);
-  const problems = s.errors > 0 || s.warnings > 0 ? ` (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'})` : '';
+  const problems =
+    s.errors > 0 || s.warnings > 0
+      ? ` (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'})`
+      : '';
   return parts.join(', ') + problems;
 }

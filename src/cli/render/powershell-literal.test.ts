@@ -29,7 +29,38 @@ function readSingleQuoted(source: string, start: number): { value: string; end: 
 }
 
 const hostile = fc
-  .array(fc.oneof(fc.constantFrom("'", '\u2018', '\u2019', '\u201A', '\u201B', '`', '$(', ')', '${', '}', ';', '|', '&', '\n', '\r\n', '"', '$x', '#', '<#', '#>', '@', '\u2028', '\u0085', '\0'), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 30 })
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        "'",
+        '\u2018',
+        '\u2019',
+        '\u201A',
+        '\u201B',
+        '`',
+        '$(',
+        ')',
+        '${',
+        '}',
+        ';',
+        '|',
+        '&',
+        '\n',
+        '\r\n',
+        '"',
+        '$x',
+        '#',
+        '<#',
+        '#>',
+        '@',
+        '\u2028',
+        '\u0085',
+        '\0',
+      ),
+      fc.string({ unit: 'binary', maxLength: 4 }),
+    ),
+    { maxLength: 30 },
+  )
   .map((parts) => parts.join(''));
 
 describe('psLiteral', () => {

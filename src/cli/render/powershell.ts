@@ -25,7 +25,7 @@ export function renderPowerShell(plan: Plan, version: string, library: string): 
     '    PowerShell 5.1 or PowerShell 7: it imports the ConfigurationManager module as the console',
     '    does and connects to the site drive itself. It reads every site system server once, then',
     '    writes each server only while it is still what the plan saw: a server changed since is',
-    '    skipped, so nobody\'s newer edit is overwritten. Use -WhatIf to see what it would do.',
+    "    skipped, so nobody's newer edit is overwritten. Use -WhatIf to see what it would do.",
     '    It prints how many changes were applied, skipped and failed, and exits 1 if any failed.',
     '.PARAMETER SiteCode',
     '    The site whose drive to use; the top-level site sees the whole hierarchy.',
@@ -94,14 +94,16 @@ function expectedProxy(proxy: ProxySettings | null | undefined): string {
 function updatePointLiteral(options: UpdatePointOptions): string {
   const entries = [
     ...(options.useProxy !== undefined ? [`UseProxy = ${flag(options.useProxy)}`] : []),
-    ...(options.useProxyForAutomaticDeploymentRules !== undefined ? [`UseProxyForAutoDeploymentRule = ${flag(options.useProxyForAutomaticDeploymentRules)}`] : []),
+    ...(options.useProxyForAutomaticDeploymentRules !== undefined
+      ? [`UseProxyForAutoDeploymentRule = ${flag(options.useProxyForAutomaticDeploymentRules)}`]
+      : []),
   ];
   return entries.length > 0 ? `@{ ${entries.join('; ')} }` : '@{}';
 }
 
 /** accountSites are the sites whose accounts the script reads: those of the servers whose new proxy names one. */
 function accountSites(plan: Plan): string[] {
-  const sites = plan.changes.filter((c) => c.action !== 'hold' && (c.after).proxy?.account).map((c) => (c.after).site ?? '');
+  const sites = plan.changes.filter((c) => c.action !== 'hold' && c.after.proxy?.account).map((c) => c.after.site ?? '');
   return [...new Set(sites)].sort();
 }
 
@@ -126,15 +128,23 @@ function renderChange(change: Change): string[] {
   const { writeProxy, updatePoint, expectedUpdatePoint: seen, notes } = serverWrites(before, after, proxyManaged);
   const writes: string[] = [];
   if (writeProxy) writes.push(setProxy(target, site, after.proxy ?? null));
-  if (updatePoint) writes.push(`Set-CMSoftwareUpdatePoint ${target} -UseProxy ${flag(updatePoint.useProxy)} -UseProxyForAutoDeploymentRule ${flag(updatePoint.useProxyForAutomaticDeploymentRules)}`);
+  if (updatePoint)
+    writes.push(
+      `Set-CMSoftwareUpdatePoint ${target} -UseProxy ${flag(updatePoint.useProxy)} -UseProxyForAutoDeploymentRule ${flag(updatePoint.useProxyForAutomaticDeploymentRules)}`,
+    );
   const expectedUpdatePoint = seen ? ` -ExpectedUpdatePoint ${updatePointLiteral(seen)}` : '';
 
-  const description = writeProxy ? `${describeSettings(before.proxy ?? null)} -> ${describeSettings(after.proxy ?? null)}` : 'software update point proxy options';
+  const description = writeProxy
+    ? `${describeSettings(before.proxy ?? null)} -> ${describeSettings(after.proxy ?? null)}`
+    : 'software update point proxy options';
   if (writes.length === 0) {
     // A software update point the plan could not set is reported when the script runs; a role
     // list that differs is not something a cmdlet here sets.
     if (notes.length === 0) return [`${header}: nothing that a cmdlet sets differs (role list only)`];
-    return [`${header}: ${psComment(notes.join('; '))}`, `Skip-SitectlChange -Server ${psString(change.name)} -Reason ${psString(notes.join('; '))}`];
+    return [
+      `${header}: ${psComment(notes.join('; '))}`,
+      `Skip-SitectlChange -Server ${psString(change.name)} -Reason ${psString(notes.join('; '))}`,
+    ];
   }
   const comment = `${header}: ${psComment(notes.length > 0 ? `${description}; ${notes.join('; ')}` : description)}`;
   return [
