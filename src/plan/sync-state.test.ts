@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { TODAY } from '../../test/support/cli.js';
+import { liveState, server, SITE_P01, sources } from '../../test/support/manifests.js';
+import type { LiveServer } from '../model/live.js';
+import { checkManifests, planChecked } from '../reconcile/pass.js';
+import { countSyncStates, syncStates, type ServerSync } from './sync-state.js';
+
+const CORP = { server: 'proxy.contoso.com', port: 8080, account: null };
+const OPTIONS = { today: TODAY, prune: false, strict: false };
+
+const FILES = {
+  'site.yaml': SITE_P01,
+  'servers.yaml': [
+    server('in-sync.contoso.com', '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n  roles:\n    - type: DistributionPoint\n'),
+    server('pending.contoso.com', '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n  roles:\n    - type: DistributionPoint\n'),
+    server('drifted.contoso.com', '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n  roles:\n    - type: DistributionPoint\n'),
+    server(
+      'held.contoso.com',
+      '  site: P01\n  roles:\n    - type: SoftwareUpdatePoint\n      proxy: { server: proxy-eu.contoso.com, port: 8080 }\n' +
+        '    - type: ExchangeServerConnector\n      proxy: { server: proxy-us.contoso.com, port: 8080 }\n',
+    ),
+    server('new.contoso.com', '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n  roles:\n    - type: DistributionPoint\n'),
+  ].join('---\n'),
+};
+
+const dp = (name: string, proxy: LiveServer['proxy']): LiveServer => ({ name, site: 'P01', proxy, roles: [{ type: 'DistributionPoint' }] });
+
+function statesOf(failed?: ReadonlyMap<string, string>): ServerSync[] {
+  const checked = checkManifests({ sources: sources(FILES), diagnostics: [] }, OPTIONS);
+  const live = liveState(
+    [
+      dp('in-sync.contoso.com', CORP),
+      dp('pending.contoso.com', null),
+      dp('drifted.contoso.com', { server: 'elsewhere.contoso.com', port: 3128, account: null }),
+      { name: 'held.contoso.com', site: 'P01', proxy: null, roles: [{ type: 'SoftwareUpdatePoint' }, { type: 'ExchangeServerConnector' }] },
+      dp('by-hand.contoso.com', null),
+    ],
+    { managed: { servers: { 'drifted.contoso.com': { proxy: CORP, roles: [{ type: 'DistributionPoint' }], revision: 1 } } } },
+  );
+  const plan = planChecked(checked, live, 'sha256:x', OPTIONS);
+  return syncStates({ desired: checked.loaded.desired, live, changes: plan.changes, failed });
+}
+
+describe('syncStates', () => {
+  it('gives each server in the manifests or on the site one state, with the reason and the manifest position', () => {
+    const byName = new Map(statesOf().map((s) => [s.name, s]));
+    expect(Object.fromEntries([...byName].map(([name, s]) => [name, s.state]))).toEqual({
+      'in-sync.contoso.com': 'InSync',
+      'pending.contoso.com': 'Pending',
+      'drifted.contoso.com': 'Drifted',
+      'held.contoso.com': 'Held',
+      'new.contoso.com': 'Pending',
+      'by-hand.contoso.com': 'Unmanaged',
+    });
+    expect(byName.get('in-sync.contoso.com')).toMatchObject({ reason: '', site: 'P01', source: { file: 'servers.yaml', line: 4 } });
+    expect(byName.get('pending.contoso.com')?.reason).toBe('would update: proxy');
+    expect(byName.get('new.contoso.com')?.reason).toBe('would create: a new server');
+    expect(byName.get('drifted.contoso.com')?.reason).toBe('changed on the site since sitectl wrote it; would update: proxy');
+    expect(byName.get('by-hand.contoso.com')).toEqual({ name: 'by-hand.contoso.com', site: 'P01', state: 'Unmanaged', reason: 'on the site, not in the manifests' });
+  });
+
+  it('lists the roles of a held server with the proxy each needs and where it is written', () => {
+    const held = statesOf().find((s) => s.name === 'held.contoso.com');
+    expect(held?.roles).toEqual([
+      { role: 'SoftwareUpdatePoint', proxy: 'proxy-eu.contoso.com:8080 as System', source: { file: 'servers.yaml', line: 39, column: 14 } },
+      { role: 'ExchangeServerConnector', proxy: 'proxy-us.contoso.com:8080 as System', source: { file: 'servers.yaml', line: 41, column: 14 } },
+    ]);
+    expect(held?.reason).toContain('ProxyConflict');
+  });
+
+  it('keeps a server Failed with the message while it still has a change, and forgets the failure once it has none', () => {
+    const failed = new Map([
+      ['pending.contoso.com', 'ConfigMgr said no'],
+      ['in-sync.contoso.com', 'an old failure'],
+    ]);
+    const byName = new Map(statesOf(failed).map((s) => [s.name, s]));
+    expect(byName.get('pending.contoso.com')).toMatchObject({ state: 'Failed', reason: 'the last write failed: ConfigMgr said no; would update: proxy' });
+    expect(byName.get('in-sync.contoso.com')?.state).toBe('InSync');
+  });
+
+  it('counts every state, zero for those no server is in', () => {
+    expect(countSyncStates(statesOf())).toEqual({ Failed: 0, Held: 1, Drifted: 1, Pending: 2, Unmanaged: 1, InSync: 1 });
+  });
+});

@@ -1,0 +1,107 @@
+import type { DesiredState } from '../model/desired.js';
+import type { SourcePosition } from '../model/diagnostic.js';
+import type { LiveState } from '../model/live.js';
+import type { Change } from '../model/plan.js';
+import { describeProxy } from '../model/proxy.js';
+
+/**
+ * SyncState is where one server stands against the manifests, as a watcher and `get servers`
+ * show it: InSync (nothing to write), Pending (a change planned, not yet written), Drifted
+ * (changed on the site since sitectl wrote it), Held (its roles need different proxies),
+ * Failed (the last write of it failed) or Unmanaged (on the site, not in the manifests).
+ */
+export type SyncState = 'InSync' | 'Pending' | 'Drifted' | 'Held' | 'Failed' | 'Unmanaged';
+
+/** SYNC_STATES in the order a person reads them: what needs attention first. */
+export const SYNC_STATES: readonly SyncState[] = ['Failed', 'Held', 'Drifted', 'Pending', 'Unmanaged', 'InSync'];
+
+/** HeldRole is one role of a held server with the proxy it needs and where that was written. */
+export interface HeldRole {
+  readonly role: string;
+  readonly proxy: string;
+  readonly source: SourcePosition;
+}
+
+/** ServerSync is one server's sync state, why, and the manifest position that decides it. */
+export interface ServerSync {
+  readonly name: string;
+  readonly site: string;
+  readonly state: SyncState;
+  /** Why the server is not InSync, in words; empty when it is. */
+  readonly reason: string;
+  /** The SiteSystemServer document that states the server; absent for servers not in the manifests. */
+  readonly source?: SourcePosition;
+  /** For a held server: the roles whose proxies disagree. */
+  readonly roles?: readonly HeldRole[];
+}
+
+/** SyncInput is a plan's view of the site: the desired state, the live state planned against, and the changes still to write. */
+export interface SyncInput {
+  readonly desired: DesiredState;
+  readonly live: LiveState;
+  /** The plan's changes that are not written yet (all of them before a write; after it, what the site did not take). */
+  readonly changes: readonly Change[];
+  /** Servers (lower case) a write has just removed from the site: pruned. */
+  readonly removed?: ReadonlySet<string>;
+  /** Servers (lower case) whose last write failed, with the message: they stay Failed while they still have a change. */
+  readonly failed?: ReadonlyMap<string, string>;
+}
+
+/**
+ * syncStates gives every server in the manifests or on the site its sync state, in the order
+ * of the manifests and then the site. It is a function of the plan alone, so a watcher's view
+ * after a pass is the one a fresh plan of the same files and site gives.
+ */
+export function syncStates(input: SyncInput): ServerSync[] {
+  const changes = new Map(input.changes.map((c) => [c.name.toLowerCase(), c]));
+  const result: ServerSync[] = [];
+  const seen = new Set<string>();
+  for (const [key, server] of input.desired.servers) {
+    seen.add(key);
+    const change = changes.get(key);
+    const base = { name: server.name, site: server.site, source: server.origin.source };
+    if (!change) result.push({ ...base, state: 'InSync', reason: '' });
+    else if (change.action === 'hold') result.push({ ...base, state: 'Held', reason: change.reason ?? 'roles need different proxies', roles: heldRoles(input.desired, key) });
+    else result.push({ ...base, ...stateOfChange(change, input.failed?.get(key)) });
+  }
+  for (const server of input.live.servers) {
+    const key = server.name.toLowerCase();
+    if (seen.has(key) || input.removed?.has(key)) continue;
+    seen.add(key);
+    const change = changes.get(key); // a prune: the server left the manifests and --prune removes what sitectl gave it
+    const base = { name: server.name, site: server.site };
+    if (change) result.push({ ...base, ...stateOfChange(change, input.failed?.get(key)) });
+    else result.push({ ...base, state: 'Unmanaged', reason: 'on the site, not in the manifests' });
+  }
+  return result;
+}
+
+/** countSyncStates counts servers by state, every state present (zero when none). */
+export function countSyncStates(servers: readonly ServerSync[]): Record<SyncState, number> {
+  const counts: Record<SyncState, number> = { Failed: 0, Held: 0, Drifted: 0, Pending: 0, Unmanaged: 0, InSync: 0 };
+  for (const server of servers) counts[server.state]++;
+  return counts;
+}
+
+/** stateOfChange is the state of a server with a change to write: Failed when its last write failed, else Drifted or Pending. */
+function stateOfChange(change: Change, failure: string | undefined): { state: SyncState; reason: string } {
+  const what = `would ${change.action}${change.action === 'prune' ? '' : ': ' + changedFields(change)}`;
+  if (failure !== undefined) return { state: 'Failed', reason: `the last write failed: ${failure}; ${what}` };
+  if (change.drift) return { state: 'Drifted', reason: `changed on the site since sitectl wrote it; ${what}` };
+  return { state: 'Pending', reason: change.action === 'prune' ? `${change.reason ?? 'removed from the manifests'}; would prune` : what };
+}
+
+/** changedFields names the fields a change writes, e.g. `proxy, roles`. */
+function changedFields(change: Change): string {
+  if (change.action === 'create') return 'a new server';
+  const paths = [...new Set(change.patch.map((op) => op.path.split('/')[1]))];
+  return paths.length > 0 ? paths.join(', ') : 'bookkeeping';
+}
+
+/** heldRoles lists the roles of a held server that state a proxy, with the proxy and the file position. */
+function heldRoles(desired: DesiredState, key: string): HeldRole[] {
+  const server = desired.servers.get(key);
+  return (server?.roles ?? []).flatMap((role) =>
+    role.proxy ? [{ role: role.type, proxy: describeProxy(role.proxy.proxy), source: role.proxy.origin.source }] : [],
+  );
+}
