@@ -55,4 +55,6 @@ export interface StateBackend extends LiveStateSource {
   /** unstage drops what stage prepared, when no update wrote it (a watcher that stops). */
   unstage?(): Promise<void>;
   readEvents(): Promise<SiteEvent[]>;
+  /** The newest `limit` events, newest first, read cheaply from the end of the log. */
+  recentEvents(limit: number): Promise<SiteEvent[]>;
 }

@@ -1,3 +1,5 @@
+import type { NotWritten } from './backend.js';
+
 /** RuntimeFailure is a problem outside the manifests (state file, lock, saved plan); the CLI exits 3 on it. */
 export class RuntimeFailure extends Error {
   override readonly name: string = 'RuntimeFailure';
@@ -26,4 +28,12 @@ export class SiteUnreachableError extends RuntimeFailure {
 /** ApplyFailedError: ConfigMgr refused the writes of some servers; the others were applied and recorded. */
 export class ApplyFailedError extends RuntimeFailure {
   override readonly name = 'ApplyFailedError';
+
+  constructor(
+    message: string,
+    /** The servers the site did not take, failed or skipped, each with what it said: a watcher shows them as Failed. */
+    readonly notWritten: readonly NotWritten[] = [],
+  ) {
+    super(message);
+  }
 }

@@ -1,4 +1,4 @@
-import { appendFile, readFile, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { eventKey, type SiteEvent } from '../model/event.js';
 import type { NewEvent } from '../apply/events.js';
 
@@ -40,6 +40,34 @@ export async function readEvents(path: string): Promise<SiteEvent[]> {
   for (let n = KEPT_LOGS; n >= 1; n--) texts.push(await readFile(rotated(path, n), 'utf8').catch(() => ''));
   texts.push(await readFile(path, 'utf8').catch(() => ''));
   return [...foldEvents(texts.join('\n')).values()];
+}
+
+/** RECENT_BYTES is how much of the log's end readRecentEvents reads: some hundred events, whatever the log's size. */
+const RECENT_BYTES = 64 * 1024;
+
+/**
+ * readRecentEvents reads the newest `limit` events, newest first, from the end of the log
+ * alone: a status page asks often, and the logs hold up to 32 MiB.
+ */
+export async function readRecentEvents(path: string, limit: number): Promise<SiteEvent[]> {
+  let text: string;
+  try {
+    const file = await open(path, 'r');
+    try {
+      const { size } = await file.stat();
+      const start = Math.max(0, size - RECENT_BYTES);
+      const buffer = Buffer.alloc(size - start);
+      await file.read(buffer, 0, buffer.length, start);
+      text = buffer.toString('utf8');
+      if (start > 0) text = text.slice(text.indexOf('\n') + 1); // the first line may be cut
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return [...foldEvents(text).values()].slice(-limit).reverse();
 }
 
 /**

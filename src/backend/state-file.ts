@@ -5,7 +5,7 @@ import type { SiteEvent } from '../model/event.js';
 import type { LiveSnapshot, StateBackend, Transaction } from './backend.js';
 import { fingerprintOf } from '../plan/fingerprint.js';
 import { StateFileError } from './errors.js';
-import { EventLog, readEvents } from './event-log.js';
+import { EventLog, readEvents, readRecentEvents } from './event-log.js';
 import { acquireLock, forceUnlock } from './lock.js';
 import { StagedFile } from './staged-file.js';
 import { decodeLiveState, parseLiveState, serializeLiveState } from './state-document.js';
@@ -111,6 +111,10 @@ export class FileStateBackend implements StateBackend {
 
   readEvents(): Promise<SiteEvent[]> {
     return readEvents(this.eventsPath);
+  }
+
+  recentEvents(limit: number): Promise<SiteEvent[]> {
+    return readRecentEvents(this.eventsPath, limit);
   }
 
   /** forceUnlock removes the writer lock if, and only if, its id is `id`. */

@@ -178,7 +178,10 @@ Examples:
         .choices(['autocorrect', 'monitor'])
         .default('autocorrect'),
     )
-    .option('--health-addr <host:port>', 'serve /healthz, /readyz and /status (JSON) for systemd or Kubernetes probes')
+    .option(
+      '--health-addr <host:port>',
+      'serve a status page at /, Prometheus /metrics, and /healthz, /readyz and /status (JSON) for probes; no authentication: use 127.0.0.1 or a proxy',
+    )
     .addHelpText(
       'after',
       `
@@ -187,7 +190,7 @@ manifests. SIGINT or SIGTERM lets the pass in flight finish, releases the lock a
 
 Examples:
   sitectl watch -f ./site-config --state /var/lib/sitectl/state.json
-  sitectl watch -f ./site-config --mode monitor --interval 15m --health-addr 0.0.0.0:9090`,
+  sitectl watch -f ./site-config --mode monitor --interval 15m --health-addr 127.0.0.1:9090`,
     )
     .action(async (flags: WatchFlags) => exit(await (await import('./commands/watch.js')).runWatch(flags, io, io.onStopSignal)));
 

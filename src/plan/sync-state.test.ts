@@ -11,9 +11,18 @@ const OPTIONS = { today: TODAY, prune: false, strict: false };
 const FILES = {
   'site.yaml': SITE_P01,
   'servers.yaml': [
-    server('in-sync.contoso.com', '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n  roles:\n    - type: DistributionPoint\n'),
-    server('pending.contoso.com', '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n  roles:\n    - type: DistributionPoint\n'),
-    server('drifted.contoso.com', '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n  roles:\n    - type: DistributionPoint\n'),
+    server(
+      'in-sync.contoso.com',
+      '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n  roles:\n    - type: DistributionPoint\n',
+    ),
+    server(
+      'pending.contoso.com',
+      '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n  roles:\n    - type: DistributionPoint\n',
+    ),
+    server(
+      'drifted.contoso.com',
+      '  site: P01\n  proxy: { server: proxy.contoso.com, port: 8080 }\n  roles:\n    - type: DistributionPoint\n',
+    ),
     server(
       'held.contoso.com',
       '  site: P01\n  roles:\n    - type: SoftwareUpdatePoint\n      proxy: { server: proxy-eu.contoso.com, port: 8080 }\n' +
@@ -56,14 +65,23 @@ describe('syncStates', () => {
     expect(byName.get('pending.contoso.com')?.reason).toBe('would update: proxy');
     expect(byName.get('new.contoso.com')?.reason).toBe('would create: a new server');
     expect(byName.get('drifted.contoso.com')?.reason).toBe('changed on the site since sitectl wrote it; would update: proxy');
-    expect(byName.get('by-hand.contoso.com')).toEqual({ name: 'by-hand.contoso.com', site: 'P01', state: 'Unmanaged', reason: 'on the site, not in the manifests' });
+    expect(byName.get('by-hand.contoso.com')).toEqual({
+      name: 'by-hand.contoso.com',
+      site: 'P01',
+      state: 'Unmanaged',
+      reason: 'on the site, not in the manifests',
+    });
   });
 
   it('lists the roles of a held server with the proxy each needs and where it is written', () => {
     const held = statesOf().find((s) => s.name === 'held.contoso.com');
     expect(held?.roles).toEqual([
       { role: 'SoftwareUpdatePoint', proxy: 'proxy-eu.contoso.com:8080 as System', source: { file: 'servers.yaml', line: 39, column: 14 } },
-      { role: 'ExchangeServerConnector', proxy: 'proxy-us.contoso.com:8080 as System', source: { file: 'servers.yaml', line: 41, column: 14 } },
+      {
+        role: 'ExchangeServerConnector',
+        proxy: 'proxy-us.contoso.com:8080 as System',
+        source: { file: 'servers.yaml', line: 41, column: 14 },
+      },
     ]);
     expect(held?.reason).toContain('ProxyConflict');
   });
@@ -74,7 +92,10 @@ describe('syncStates', () => {
       ['in-sync.contoso.com', 'an old failure'],
     ]);
     const byName = new Map(statesOf(failed).map((s) => [s.name, s]));
-    expect(byName.get('pending.contoso.com')).toMatchObject({ state: 'Failed', reason: 'the last write failed: ConfigMgr said no; would update: proxy' });
+    expect(byName.get('pending.contoso.com')).toMatchObject({
+      state: 'Failed',
+      reason: 'the last write failed: ConfigMgr said no; would update: proxy',
+    });
     expect(byName.get('in-sync.contoso.com')?.state).toBe('InSync');
   });
 

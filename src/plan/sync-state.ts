@@ -61,7 +61,13 @@ export function syncStates(input: SyncInput): ServerSync[] {
     const change = changes.get(key);
     const base = { name: server.name, site: server.site, source: server.origin.source };
     if (!change) result.push({ ...base, state: 'InSync', reason: '' });
-    else if (change.action === 'hold') result.push({ ...base, state: 'Held', reason: change.reason ?? 'roles need different proxies', roles: heldRoles(input.desired, key) });
+    else if (change.action === 'hold')
+      result.push({
+        ...base,
+        state: 'Held',
+        reason: change.reason ?? 'roles need different proxies',
+        roles: heldRoles(input.desired, key),
+      });
     else result.push({ ...base, ...stateOfChange(change, input.failed?.get(key)) });
   }
   for (const server of input.live.servers) {

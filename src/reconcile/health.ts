@@ -1,5 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { SiteEvent } from '../model/event.js';
+import type { WatchMetrics } from './metrics.js';
+import { renderStatusPage } from './status-page/page.js';
+import { STYLE } from './status-page/style.js';
 import type { WatchStatus } from './watcher.js';
 
 /** Condition is a kstatus-style condition, as Kubernetes tooling reads them. */
@@ -51,38 +55,39 @@ export function parseHealthAddress(address: string): { host: string; port: numbe
   return { host: match[1].replace(/^\[(.*)\]$/, '$1'), port: Number(match[2]) };
 }
 
+/** HealthSources is what the health server shows: the watcher's status, and optionally recent events and metrics. */
+export interface HealthSources {
+  readonly status: () => WatchStatus;
+  /** The newest events, newest first, for the status page. */
+  readonly events?: (limit: number) => Promise<SiteEvent[]>;
+  readonly metrics?: WatchMetrics;
+}
+
+/** RECENT_EVENTS is how many events the status page lists. */
+const RECENT_EVENTS = 20;
+
+/** MAX_URL is the longest request target answered; the server reads no request bodies at all. */
+const MAX_URL = 2048;
+
 /**
- * startHealthServer serves /healthz (the process is alive), /readyz (the last pass succeeded)
- * and /status (JSON: conditions, last pass, revision, counts) on HOST:PORT.
+ * startHealthServer serves, on HOST:PORT: / (the status page), /status.css, /metrics
+ * (Prometheus), /healthz (the process is alive), /readyz (the last pass succeeded) and
+ * /status (JSON: conditions, last pass, revision, counts). It has no authentication: bind it to
+ * localhost or put it behind a proxy that has. It answers GET and HEAD only, and refuses
+ * request bodies and long URLs.
  */
-export async function startHealthServer(address: string, status: () => WatchStatus): Promise<{ server: Server; url: string }> {
+export async function startHealthServer(address: string, sources: HealthSources): Promise<{ server: Server; url: string }> {
   const parsed = parseHealthAddress(address);
   if (!parsed) throw new Error(`--health-addr takes HOST:PORT, e.g. 127.0.0.1:9090 (got ${address})`);
   const { host } = parsed;
-  const server = createServer((request, response) => {
-    const current = status();
-    const send = (code: number, body: unknown) => {
-      response.writeHead(code, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' });
-      response.end(typeof body === 'string' ? body + '\n' : JSON.stringify(body, null, 2) + '\n');
-    };
-    const url = (request.url ?? '/').split('?')[0];
-    if (url === '/healthz') return send(200, 'ok');
-    if (url === '/readyz') {
-      const ready = conditions(current)[0];
-      return send(ready.status === 'True' ? 200 : 503, ready.status === 'True' ? 'ok' : `not ready: ${ready.message}`);
-    }
-    if (url === '/status') {
-      return send(200, {
-        conditions: conditions(current),
-        passes: current.passes,
-        failures: current.failures,
-        lastPass: current.last,
-        lastSuccessfulPass: current.lastSuccess,
-        revision: current.lastSuccess?.revision ?? null,
-      });
-    }
-    return send(404, 'not found: try /healthz, /readyz or /status');
+  const server = createServer({ maxHeaderSize: 8 * 1024, requestTimeout: 10_000 }, (request, response) => {
+    answer(request, response, sources).catch((error: unknown) => {
+      if (!response.headersSent)
+        send(response, request, 500, 'text/plain', `internal error: ${error instanceof Error ? error.message : String(error)}`);
+      else response.destroy();
+    });
   });
+  server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // No host (`:9090`) listens on every interface, as Node does when it is given none.
@@ -91,4 +96,75 @@ export async function startHealthServer(address: string, status: () => WatchStat
   });
   const bound = server.address() as AddressInfo;
   return { server, url: `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}` };
+}
+
+/** SECURITY_HEADERS keep the page inert whatever it shows: no script, nothing from elsewhere, not framed. */
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+async function answer(request: IncomingMessage, response: ServerResponse, sources: HealthSources): Promise<void> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.setHeader('allow', 'GET, HEAD');
+    return send(response, request, 405, 'text/plain', `method ${request.method ?? ''} not allowed: this server answers GET and HEAD`);
+  }
+  if (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0') {
+    return send(response, request, 413, 'text/plain', 'request bodies are not accepted');
+  }
+  if (request.headers['transfer-encoding'] !== undefined)
+    return send(response, request, 413, 'text/plain', 'request bodies are not accepted');
+  const target = request.url ?? '/';
+  if (target.length > MAX_URL) return send(response, request, 414, 'text/plain', `request target longer than ${MAX_URL} characters`);
+  const url = new URL(target, 'http://status.invalid');
+  const current = sources.status();
+  switch (url.pathname) {
+    case '/healthz':
+      return send(response, request, 200, 'text/plain', 'ok');
+    case '/readyz': {
+      const ready = conditions(current)[0];
+      return send(
+        response,
+        request,
+        ready.status === 'True' ? 200 : 503,
+        'text/plain',
+        ready.status === 'True' ? 'ok' : `not ready: ${ready.message}`,
+      );
+    }
+    case '/status':
+      return send(response, request, 200, 'application/json', JSON.stringify(statusDocument(current), null, 2));
+    case '/metrics':
+      if (!sources.metrics) return send(response, request, 404, 'text/plain', 'no metrics');
+      return send(response, request, 200, sources.metrics.contentType, await sources.metrics.text());
+    case '/status.css':
+      return send(response, request, 200, 'text/css; charset=utf-8', STYLE);
+    case '/': {
+      const events = (await sources.events?.(RECENT_EVENTS).catch(() => [])) ?? [];
+      const page = renderStatusPage({ status: current, conditions: conditions(current), events, query: url.searchParams });
+      return send(response, request, 200, 'text/html; charset=utf-8', page);
+    }
+    default:
+      return send(response, request, 404, 'text/plain', 'not found: try /, /metrics, /healthz, /readyz or /status');
+  }
+}
+
+/** statusDocument is /status: conditions, passes, the last pass and the last good one, and counts per sync state. */
+function statusDocument(current: WatchStatus) {
+  return {
+    conditions: conditions(current),
+    passes: current.passes,
+    failures: current.failures,
+    lastPass: current.last,
+    lastSuccessfulPass: current.lastSuccess,
+    revision: current.lastSuccess?.revision ?? null,
+    servers: current.sync?.counts ?? null,
+  };
+}
+
+function send(response: ServerResponse, request: IncomingMessage, code: number, type: string, body: string): void {
+  const text = type.startsWith('text/plain') || type === 'application/json' ? body + '\n' : body;
+  response.writeHead(code, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  response.end(request.method === 'HEAD' ? undefined : text);
 }

@@ -31,6 +31,8 @@ export interface PassResult {
   readonly alreadyApplied?: boolean;
   /** Servers of the plan that a real site did not take (skipped or failed); absent when all were written. */
   readonly notWritten?: readonly NotWritten[];
+  /** The live state the plan was made against, for what the plan does not list (servers left unchanged, servers not in the manifests). */
+  readonly live?: LiveState;
 }
 
 /** ManifestInput is what `-f` yielded: the files, problems finding or reading them, and where clean files are kept between runs. */
@@ -224,9 +226,10 @@ function applyTransaction(
   memo?: PassMemo,
 ): Transaction<PassResult> {
   const plan = planChecked(check, live, fingerprint, options, memo);
-  if (plan.summary.errors > 0) return { next: null, events: [], result: { plan, invalid: true, applied: false, revision: live.revision } };
+  if (plan.summary.errors > 0)
+    return { next: null, events: [], result: { plan, invalid: true, applied: false, revision: live.revision, live } };
   const { next, events } = applyPlan(live, plan, { copySites });
-  const result: PassResult = { plan, invalid: false, applied: next !== null, revision: next?.revision ?? live.revision };
+  const result: PassResult = { plan, invalid: false, applied: next !== null, revision: next?.revision ?? live.revision, live };
   return { next, events, result, settled: settledResult(result) };
 }
 

@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
 import { contentHash } from '../manifest/source.js';
 import type { NewEvent } from '../apply/events.js';
-import type { StateBackend } from '../backend/backend.js';
+import type { NotWritten, StateBackend } from '../backend/backend.js';
+import type { DesiredState } from '../model/desired.js';
 import { formatPosition, type Diagnostic } from '../model/diagnostic.js';
 import type { Change, Plan } from '../model/plan.js';
+import { ApplyFailedError } from '../backend/errors.js';
+import type { LiveState } from '../model/live.js';
+import { syncStates, type ServerSync } from '../plan/sync-state.js';
+import type { PassOutcomeCounts } from './metrics.js';
 import { readSources, type KnownBytes } from '../sources/read-sources.js';
 import {
   applyChecked,
@@ -44,6 +49,8 @@ export interface WatchMemory {
   lastGood: Checked | null;
   /** The files as the last pass read them, which a file that did not change is read back as. */
   lastRead?: KnownBytes;
+  /** Servers (lower case) whose last write failed, with the site's message; a later write of them clears it. */
+  failed?: Map<string, string>;
 }
 
 /** PassContext is what one pass needs from the watcher. */
@@ -63,10 +70,21 @@ export interface PassContext {
   readonly changed: () => boolean;
   /** unchanged says that the files, read again after the changes `changed` last told of, hold what the pass read: they do not delay settling. */
   readonly unchanged: () => void;
+  /** planned tells of the servers' sync states once a pass has planned and before it writes: what is Pending while the files settle. */
+  readonly planned?: (servers: readonly ServerSync[]) => void;
 }
 
-/** PassResult is what a pass reports: its record's fields, and the diagnostics it found (which the record leaves out: they can be many). */
-type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision'> & { readonly diagnostics?: readonly Diagnostic[] };
+/**
+ * PassResult is what a pass reports: its record's fields, the diagnostics it found and every
+ * server's sync state after it (which the record leaves out: they can be many). A pass that
+ * read no live state has no sync states.
+ */
+type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision' | 'error'> & {
+  readonly diagnostics?: readonly Diagnostic[];
+  readonly sync?: readonly ServerSync[];
+  /** What the pass wrote and failed to write, by action, and how many drifted servers it found. */
+  readonly counts?: PassOutcomeCounts;
+};
 
 const SUPERSEDED: PassResult = { outcome: 'superseded' };
 
@@ -105,6 +123,12 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
 
   // 3. Plan against the live state as it is now, while the files settle.
   const ahead = checked && ctx.mode === 'autocorrect' ? await planAhead(checked, ctx.backend, ctx.options, memory.memo) : undefined;
+  const aheadResult = ahead?.transaction.result;
+  if (checked && aheadResult?.live && hasWrites(aheadResult.plan)) {
+    ctx.planned?.(
+      syncStates({ desired: checked.loaded.desired, live: aheadResult.live, changes: aheadResult.plan.changes, failed: memory.failed }),
+    );
+  }
   const monitored = checked && ctx.mode === 'monitor' ? await monitor(checked, ctx, memory.memo) : undefined;
   // A pass that started over leaves nothing staged for the write it will not make.
   const startOver = async () => {
@@ -127,20 +151,84 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   if (!checked) return { outcome: 'invalid', summary: current.report.summary, diagnostics: current.report.diagnostics };
   // An invalid edit is reported with its own errors, though the last valid manifests were planned.
   const found = (plan: Plan) => (current.invalid ? current.report : plan);
+  const desired = checked.loaded.desired;
   if (ahead) {
-    const result = await applyChecked(checked, ctx.backend, ctx.options, memory.memo, ahead);
+    let result;
+    try {
+      result = await applyChecked(checked, ctx.backend, ctx.options, memory.memo, ahead);
+    } catch (error) {
+      // The site refused some servers: the pass failed, and they are Failed until a write of them succeeds.
+      if (!(error instanceof ApplyFailedError && aheadResult?.live)) throw error;
+      memory.failed = remember(memory.failed, error.notWritten);
+      const sync = afterWrite(desired, aheadResult.live, aheadResult.plan, error.notWritten, memory.failed);
+      return { outcome: 'failed', error: error.message, sync, counts: countWrites(aheadResult.plan, error.notWritten) };
+    }
     const outcome = current.invalid || result.invalid ? 'invalid' : result.applied ? 'applied' : 'unchanged';
+    memory.failed = remember(memory.failed, result.notWritten ?? []);
+    const written = result.applied ? (result.notWritten ?? []) : null;
+    const sync = result.live && afterWrite(desired, result.live, result.plan, written, memory.failed);
     return {
       outcome,
       summary: withFindings(result.plan, found(result.plan)),
       revision: result.revision,
       diagnostics: found(result.plan).diagnostics,
+      ...(sync ? { sync } : {}),
+      counts: written ? countWrites(result.plan, written) : NOTHING_WRITTEN,
     };
   }
-  const { plan, revision, events } = monitored!;
+  const { plan, revision, events, live } = monitored!;
   if (events.length > 0) await ctx.backend.update(() => ({ next: null, events, result: null }));
   const outcome = current.invalid || plan.summary.errors > 0 ? 'invalid' : events.length > 0 ? 'reported' : 'unchanged';
-  return { outcome, summary: withFindings(plan, found(plan)), revision, diagnostics: found(plan).diagnostics };
+  const sync = syncStates({ desired, live, changes: plan.changes, failed: memory.failed });
+  const counts = { ...NOTHING_WRITTEN, drifted: plan.changes.filter((c) => c.drift).length };
+  return { outcome, summary: withFindings(plan, found(plan)), revision, diagnostics: found(plan).diagnostics, sync, counts };
+}
+
+const NOTHING_WRITTEN: PassOutcomeCounts = { applied: {}, failed: {}, drifted: 0 };
+
+/** countWrites counts a written plan's changes by action: applied, or failed (the site refused them); holds and skipped servers are neither. */
+function countWrites(plan: Plan, notWritten: readonly NotWritten[]): PassOutcomeCounts {
+  const outcome = new Map(notWritten.map((o) => [o.server.toLowerCase(), o.outcome]));
+  const applied: Record<string, number> = {};
+  const failed: Record<string, number> = {};
+  for (const change of plan.changes) {
+    if (change.action === 'hold') continue;
+    const not = outcome.get(change.name.toLowerCase());
+    if (not === undefined) applied[change.action] = (applied[change.action] ?? 0) + 1;
+    else if (not === 'failed') failed[change.action] = (failed[change.action] ?? 0) + 1;
+  }
+  return { applied, failed, drifted: plan.changes.filter((c) => c.drift).length };
+}
+
+/** hasWrites tells whether a plan writes anything (holds write nothing). */
+function hasWrites(plan: Plan): boolean {
+  return plan.changes.some((c) => c.action !== 'hold');
+}
+
+/**
+ * afterWrite is the sync states once a plan's write is done: what was written is in sync, so
+ * only holds and the servers the site did not take keep their change. `notWritten` null means
+ * nothing was written (the plan had errors).
+ */
+function afterWrite(
+  desired: DesiredState,
+  live: LiveState,
+  plan: Plan,
+  notWritten: readonly NotWritten[] | null,
+  failed: ReadonlyMap<string, string> | undefined,
+): ServerSync[] {
+  const left = notWritten && new Set(notWritten.map((o) => o.server.toLowerCase()));
+  const changes = left ? plan.changes.filter((c) => c.action === 'hold' || left.has(c.name.toLowerCase())) : plan.changes;
+  return syncStates({ desired, live, changes, failed });
+}
+
+/** remember keeps this write's failures and forgets those of servers it wrote: only a server the site did not take again stays Failed. */
+function remember(failed: ReadonlyMap<string, string> | undefined, notWritten: readonly NotWritten[]): Map<string, string> {
+  const next = new Map<string, string>();
+  const notNow = new Set(notWritten.map((o) => o.server.toLowerCase()));
+  for (const [name, message] of failed ?? []) if (notNow.has(name)) next.set(name, message);
+  for (const o of notWritten) if (o.outcome === 'failed') next.set(o.server.toLowerCase(), o.message);
+  return next;
 }
 
 /** withFindings is a plan's summary with the errors and warnings of the report that found them. */
@@ -149,10 +237,14 @@ function withFindings(plan: Plan, report: Plan): Plan['summary'] {
 }
 
 /** monitor plans against the live state without writing it: what monitor mode reports as drift. */
-async function monitor(checked: Checked, ctx: PassContext, memo: PassMemo): Promise<{ plan: Plan; revision: number; events: NewEvent[] }> {
+async function monitor(
+  checked: Checked,
+  ctx: PassContext,
+  memo: PassMemo,
+): Promise<{ plan: Plan; revision: number; events: NewEvent[]; live: LiveState }> {
   const { state: live, fingerprint } = await ctx.backend.read();
   const plan = planChecked(checked, live, fingerprint, ctx.options, memo);
-  return { plan, revision: live.revision, events: plan.changes.map(driftDetected) };
+  return { plan, revision: live.revision, events: plan.changes.map(driftDetected), live };
 }
 
 /** manifestsInvalid is the event of a pass whose manifests have errors; its message lists the first few. */

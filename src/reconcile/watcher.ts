@@ -7,6 +7,8 @@ import { newPassMemo, type PassOptions } from './pass.js';
 import { Settling } from './settling.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { watchPass, type PassRecord, type Trigger, type WatchMemory, type WatchMode } from './watch-pass.js';
+import type { PassOutcomeCounts, WatchMetrics } from './metrics.js';
+import { countSyncStates, type ServerSync, type SyncState } from '../plan/sync-state.js';
 
 /** WatcherOptions configure a watcher: what to watch, where to apply, and how often. */
 export interface WatcherOptions {
@@ -18,8 +20,18 @@ export interface WatcherOptions {
   readonly debounceMs: number;
   readonly options: () => PassOptions;
   readonly log: Logger;
+  /** Counts passes and servers for /metrics, when the health server is on. */
+  readonly metrics?: WatchMetrics;
   /** Called after every pass but those that were skipped or superseded, with the diagnostics it found, e.g. to print them. */
-  readonly onPass?: (record: PassRecord, diagnostics: readonly Diagnostic[]) => void;
+  readonly onPass?: (record: PassRecord, diagnostics: readonly Diagnostic[], sync: SyncView | null) => void;
+}
+
+/** SyncView is every server's sync state as the watcher last knew it, counted by state. */
+export interface SyncView {
+  readonly servers: readonly ServerSync[];
+  readonly counts: Readonly<Record<SyncState, number>>;
+  /** When it was worked out: after a pass, or once a pass planned and before it wrote (Pending). */
+  readonly at: string;
 }
 
 /** WatchStatus is what the health endpoints report. */
@@ -29,6 +41,8 @@ export interface WatchStatus {
   readonly failures: number;
   readonly last: PassRecord | null;
   readonly lastSuccess: PassRecord | null;
+  /** Every server's sync state; null until a pass has read the live state. */
+  readonly sync: SyncView | null;
 }
 
 /**
@@ -55,6 +69,7 @@ export class Watcher {
   private failures = 0;
   private last: PassRecord | null = null;
   private lastSuccess: PassRecord | null = null;
+  private sync: SyncView | null = null;
 
   constructor(private readonly config: WatcherOptions) {
     // Files that keep changing are given up on after an interval: interval passes must go on.
@@ -82,7 +97,14 @@ export class Watcher {
   }
 
   status(): WatchStatus {
-    return { passes: this.passes, running: this.running !== null, failures: this.failures, last: this.last, lastSuccess: this.lastSuccess };
+    return {
+      passes: this.passes,
+      running: this.running !== null,
+      failures: this.failures,
+      last: this.last,
+      lastSuccess: this.lastSuccess,
+      sync: this.sync,
+    };
   }
 
   private changed(): void {
@@ -113,17 +135,27 @@ export class Watcher {
     const mark = this.settling.mark();
     let record: PassRecord;
     let diagnostics: readonly Diagnostic[] = [];
+    let counts: PassOutcomeCounts | undefined;
     try {
       const settled = () => this.settling.settled();
       const { changed, unchanged } = this.settling.changesSince(mark);
-      const { diagnostics: found, ...result } = await watchPass(trigger, this.memory, {
+      const planned = (servers: readonly ServerSync[]) => this.showSync(servers);
+      const {
+        diagnostics: found,
+        sync,
+        counts: written,
+        ...result
+      } = await watchPass(trigger, this.memory, {
         ...this.config,
         options: this.config.options(),
         settled,
         changed,
         unchanged,
+        planned,
       });
       diagnostics = found ?? [];
+      counts = written;
+      if (sync) this.showSync(sync);
       record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, ...result };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -157,7 +189,12 @@ export class Watcher {
     }
     this.last = record;
     log.info({ durationMs: record.durationMs, outcome: record.outcome, revision: record.revision, ...record.summary }, 'pass finished');
-    this.config.onPass?.(record, diagnostics);
+    this.config.metrics?.passEnded(record, counts ?? { applied: {}, failed: {}, drifted: 0 }, this.sync, Date.now());
+    this.config.onPass?.(record, diagnostics, this.sync);
+  }
+
+  private showSync(servers: readonly ServerSync[]): void {
+    this.sync = { servers, counts: countSyncStates(servers), at: new Date().toISOString() };
   }
 
   private schedule(trigger: Trigger, delayMs: number): void {

@@ -6,7 +6,7 @@ import type { SiteEvent } from '../../model/event.js';
 import { fingerprintOf } from '../../plan/fingerprint.js';
 import type { LiveSnapshot, NotWritten, StateBackend, Transaction } from '../backend.js';
 import { ApplyFailedError, SiteUnreachableError, StateFileError } from '../errors.js';
-import { EventLog, readEvents } from '../event-log.js';
+import { EventLog, readEvents, readRecentEvents } from '../event-log.js';
 import { acquireLock } from '../lock.js';
 import { decodeLiveState, parseLiveState, serializeLiveState } from '../state-document.js';
 import { writeAtomically } from '../write-atomically.js';
@@ -93,6 +93,7 @@ export class ConfigMgrBackend implements StateBackend {
         const list = failed.map((o) => `${o.server}: ${o.message}`).join('; ');
         throw new ApplyFailedError(
           `${failed.length} of ${writes.length + ended.length} servers failed (${list}); ${settled.applied} applied (revision ${revision})`,
+          notWritten,
         );
       }
       const written = { revision, applied: settled.applied > 0, notWritten };
@@ -104,6 +105,10 @@ export class ConfigMgrBackend implements StateBackend {
 
   readEvents(): Promise<SiteEvent[]> {
     return readEvents(this.events.path);
+  }
+
+  recentEvents(limit: number): Promise<SiteEvent[]> {
+    return readRecentEvents(this.events.path, limit);
   }
 
   /** close ends the PowerShell process, if one runs. */

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../../model/diagnostic.js';
 import { parseHealthAddress, startHealthServer } from '../../reconcile/health.js';
 import type { PassRecord, WatchMode } from '../../reconcile/watch-pass.js';
 import { Watcher } from '../../reconcile/watcher.js';
+import { WatchMetrics } from '../../reconcile/metrics.js';
 import { STDIN } from '../../sources/read-sources.js';
 import { parseDuration } from '../duration.js';
 import { passOptions, writableState, type ManifestFlags, type StateFlags } from '../inputs.js';
@@ -47,6 +48,8 @@ export async function runWatch(flags: WatchFlags, io: Io, onSignal: WatchSignals
   passOptions(flags, io); // fail fast on a bad SITECTL_NOW before watching
 
   let printed: ReadonlySet<string> = new Set();
+  // Metrics are kept only when something can read them.
+  const metrics = flags.healthAddr ? new WatchMetrics() : undefined;
   const watcher = new Watcher({
     paths,
     cwd: io.cwd,
@@ -57,6 +60,7 @@ export async function runWatch(flags: WatchFlags, io: Io, onSignal: WatchSignals
     // Re-read per pass: a watcher that runs for months must see today's date.
     options: () => passOptions(flags, io),
     log,
+    metrics,
     onPass: (record, diagnostics) => {
       printed = printNew(diagnostics, printed, io);
       printPass(record, io);
@@ -64,7 +68,11 @@ export async function runWatch(flags: WatchFlags, io: Io, onSignal: WatchSignals
   });
   let health: Server | undefined;
   if (flags.healthAddr) {
-    const started = await startHealthServer(flags.healthAddr, () => watcher.status());
+    const started = await startHealthServer(flags.healthAddr, {
+      status: () => watcher.status(),
+      events: (limit) => backend.recentEvents(limit),
+      metrics,
+    });
     health = started.server;
     log.info({ url: started.url }, 'health endpoints listening');
   }
