@@ -417,6 +417,68 @@ describe('warnings about a Proxy document', () => {
 });
 
 describe('sitectl get', () => {
+  it('get servers -f gives each live server its sync state against the manifests, in a SYNC column and in JSON', async () => {
+    const dp = (name: string, port: number) =>
+      server(name, `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n  roles:\n    - type: DistributionPoint\n`);
+    const held = server(
+      'held.contoso.com',
+      '  site: P01\n  roles:\n    - type: SoftwareUpdatePoint\n      proxy: { server: proxy-eu.contoso.com, port: 8080 }\n' +
+        '    - type: ExchangeServerConnector\n      proxy: { server: proxy-us.contoso.com, port: 8080 }\n',
+    );
+    const first = await manifests('sync-v1', {
+      'm.yaml': [SITE_P01, dp('a.contoso.com', 8080), dp('b.contoso.com', 8080), held].join('---\n'),
+    });
+    expect((await sitectl(['apply', '-f', first, '--state', state])).code).toBe(0);
+    // On the site: a is changed in the console, and a server nobody declared appears. In the manifests: b gets a new port.
+    const written = await readState();
+    const servers = written.servers.map((s) =>
+      s.name === 'a.contoso.com' ? { ...s, proxy: { server: 'console.contoso.com', port: 3128, account: null } } : s,
+    );
+    const byHand = { name: 'by-hand.contoso.com', site: 'P01', proxy: null, roles: [{ type: 'DistributionPoint' }] };
+    // The held server was never written (sitectl holds it), so it is on the site as ConfigMgr made it.
+    const heldLive = {
+      name: 'held.contoso.com',
+      site: 'P01',
+      proxy: null,
+      roles: [{ type: 'SoftwareUpdatePoint' }, { type: 'ExchangeServerConnector' }],
+    };
+    expect(servers.map((s) => s.name)).not.toContain('held.contoso.com');
+    await writeFile(state, JSON.stringify({ ...written, servers: [...servers, byHand, heldLive] }));
+    const second = await manifests('sync-v2', {
+      'm.yaml': [SITE_P01, dp('a.contoso.com', 8080), dp('b.contoso.com', 8081), held].join('---\n'),
+    });
+
+    const table = await sitectl(['get', 'servers', '--state', state, '-f', second]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^NAME\s+SITE\s+SYNC\s+PROXY\s+ACCOUNT\s+ROLES$/m);
+    const column = Object.fromEntries(
+      table.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => {
+          const [name, , sync] = line.split(/\s+/);
+          return [name, sync];
+        }),
+    );
+    expect(column).toEqual({
+      'a.contoso.com': 'Drifted',
+      'b.contoso.com': 'Pending',
+      'held.contoso.com': 'Held',
+      'by-hand.contoso.com': 'Unmanaged',
+    });
+    const json = parseJson<{ name: string; sync: { state: string; reason: string } }[]>(
+      (await sitectl(['get', 'servers', '--state', state, '-f', second, '-o', 'json'])).stdout,
+    );
+    expect(Object.fromEntries(json.map((s) => [s.name, s.sync.state]))).toEqual({
+      'a.contoso.com': 'Drifted',
+      'b.contoso.com': 'Pending',
+      'held.contoso.com': 'Held',
+      'by-hand.contoso.com': 'Unmanaged',
+    });
+    expect(json.find((s) => s.name === 'b.contoso.com')?.sync.reason).toBe('would update: proxy to proxy.contoso.com:8081 as System');
+  });
+
   it('shows servers, sites and proxies from a snapshot, and exits 2 for a name it does not have', async () => {
     const live = 'test/fixtures/export/live.json';
     const servers = await sitectl(['get', 'servers', '--live', live]);
@@ -443,12 +505,13 @@ describe('sitectl get', () => {
       names: ['corp'],
       servers: ['cm-cas.contoso.com', 'cm-s01.contoso.com'],
     });
-    // -f with manifests that have errors is refused, and -f is only for proxies.
+    // -f with manifests that have errors is refused, and sites take no -f.
     const broken = await manifests('broken', {
       'p.yaml': 'apiVersion: sitectl/v1\nkind: Proxy\nmetadata: { name: corp }\nspec: { sever: x }\n',
     });
     expect((await sitectl(['get', 'proxies', '--live', live, '-f', broken])).code).toBe(2);
-    expect((await sitectl(['get', 'servers', '--live', live, '-f', 'examples/gitops-repo/proxies'])).code).toBe(2);
+    expect((await sitectl(['get', 'servers', '--live', live, '-f', broken])).code).toBe(2);
+    expect((await sitectl(['get', 'sites', '--live', live, '-f', 'examples/gitops-repo/proxies'])).code).toBe(2);
     const missing = await sitectl(['get', 'sites', 'X99', '--live', live]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('site X99 not found');

@@ -199,9 +199,10 @@ Examples:
     .argument('<resource>', 'servers, sites or proxies')
     .argument('[name]', 'one server FQDN, site code, or proxy host (or, with -f, Proxy document name)')
     .addOption(
-      new Option('-f, --filename <path>', 'proxies: manifests whose Proxy documents name the proxies in use; repeatable').argParser(
-        collect,
-      ),
+      new Option(
+        '-f, --filename <path>',
+        'manifests (repeatable): servers gain a SYNC column (InSync, Pending, Drifted, Held, Unmanaged); proxies are named after their Proxy documents',
+      ).argParser(collect),
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
     .addHelpText(
@@ -209,6 +210,7 @@ Examples:
       `
 Examples:
   sitectl get servers
+  sitectl get servers -f ./site-config        # with each server's sync state
   sitectl get servers cm02.contoso.com -o yaml
   sitectl get proxies --live export.json
   sitectl get proxies corp -f ./site-config`,

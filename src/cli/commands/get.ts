@@ -1,7 +1,9 @@
 import { yaml } from '../../manifest/yaml-library.js';
 import { proxyNamesBySettings } from '../../model/desired.js';
 import type { LiveServer, LiveSite, LiveState } from '../../model/live.js';
-import { loadManifests } from '../../validate.js';
+import { checkManifests, planChecked, type Checked } from '../../reconcile/pass.js';
+import { syncStates, type ServerSync, type SyncState } from '../../plan/sync-state.js';
+import { today } from '../today.js';
 import { settingsKey, type ProxySettings } from '../../model/proxy.js';
 import { readLive, readManifests, type StateFlags } from '../inputs.js';
 import { UsageError, type ExitCode, type Io } from '../io.js';
@@ -32,34 +34,60 @@ const SINGULAR: Readonly<Record<Resource, string>> = { servers: 'server', sites:
 export async function runGet(resource: string, name: string | undefined, flags: GetFlags, io: Io): Promise<ExitCode> {
   const kind = RESOURCES.find((r) => r === resource.toLowerCase() || SINGULAR[r] === resource.toLowerCase());
   if (!kind) throw new UsageError(`get shows ${RESOURCES.join(', ')}; not ${resource}`);
-  if (flags.filename?.length && kind !== 'proxies')
-    throw new UsageError('-f is for get proxies: it names the proxies in use after the Proxy documents');
-  const names = flags.filename?.length ? await proxyNames(flags, io) : undefined;
-  const live = (await readLive(flags, io)).state;
-  const items = select(kind, live, name, names);
+  if (flags.filename?.length && kind === 'sites')
+    throw new UsageError('-f is for get servers (their sync state) and get proxies (their Proxy document names)');
+  const checked = flags.filename?.length ? await readChecked(flags, io) : undefined;
+  const names = checked && kind === 'proxies' ? proxyNamesBySettings(checked.loaded.desired) : undefined;
+  const { state: live, fingerprint } = await readLive(flags, io);
+  const sync = checked && kind === 'servers' ? syncByServer(checked, live, fingerprint, io) : undefined;
+  const items = select(kind, live, name, names, sync);
   if (name !== undefined && items.length === 0) {
     const byName = kind === 'proxies' && !names ? '; to find a proxy by its Proxy document name, add -f with the manifests' : '';
     throw new UsageError(`${SINGULAR[kind]} ${name} not found in the live state (sitectl get ${kind} lists them)${byName}`);
   }
   if (flags.output === 'json') io.stdout(JSON.stringify(name !== undefined ? items[0] : items, null, 2) + '\n');
   else if (flags.output === 'yaml') io.stdout(yaml().stringify(name !== undefined ? items[0] : items));
-  else io.stdout(table(kind, items));
+  else io.stdout(table(kind, items, sync));
   return 0;
 }
 
-function select(kind: Resource, live: LiveState, name: string | undefined, names: ReadonlyMap<string, string[]> | undefined): unknown[] {
+function select(
+  kind: Resource,
+  live: LiveState,
+  name: string | undefined,
+  names: ReadonlyMap<string, string[]> | undefined,
+  sync: ReadonlyMap<string, ServerSync> | undefined,
+): unknown[] {
   const wanted = name?.toLowerCase();
-  if (kind === 'servers') return live.servers.filter((s) => wanted === undefined || s.name.toLowerCase() === wanted);
+  if (kind === 'servers') {
+    const servers = live.servers.filter((s) => wanted === undefined || s.name.toLowerCase() === wanted);
+    if (!sync) return servers;
+    return servers.map((s): ServerWithSync => {
+      const found = sync.get(s.name.toLowerCase());
+      return { ...s, sync: { state: found?.state ?? 'Unmanaged', reason: found?.reason ?? '' } };
+    });
+  }
   if (kind === 'sites') return hierarchyOrder(live.sites).filter((s) => wanted === undefined || s.code.toLowerCase() === wanted);
   return proxiesInUse(live, names).filter(
     (p) => wanted === undefined || p.proxy.server.toLowerCase() === wanted || p.names?.includes(wanted),
   );
 }
 
-/** proxyNames reads the manifests given with -f for the names their Proxy documents give to proxy settings; manifests with errors are refused. */
-async function proxyNames(flags: GetFlags, io: Io): Promise<Map<string, string[]>> {
+/** ServerWithSync is a live server with its sync state against the manifests given with -f. */
+type ServerWithSync = LiveServer & { readonly sync: { readonly state: SyncState; readonly reason: string } };
+
+/** syncByServer plans the manifests against the live state, as a watcher's pass would, for each server's sync state. */
+function syncByServer(checked: Checked, live: LiveState, fingerprint: string, io: Io): Map<string, ServerSync> {
+  const plan = planChecked(checked, live, fingerprint, { today: today(io.env), prune: false, strict: false });
+  const servers = syncStates({ desired: checked.loaded.desired, live, changes: plan.changes });
+  return new Map(servers.map((s) => [s.name.toLowerCase(), s]));
+}
+
+/** readChecked reads and checks the manifests given with -f; manifests that do not load (syntax, schema, references) are refused. */
+async function readChecked(flags: GetFlags, io: Io): Promise<Checked> {
   const input = await readManifests(flags, io, 'get');
-  const loaded = loadManifests(input.sources);
+  const checked = checkManifests(input, { today: today(io.env), strict: false });
+  const loaded = checked.loaded;
   const errors = [...input.diagnostics, ...loaded.diagnostics].filter((d) => d.severity === 'error');
   if (errors.length > 0 || loaded.documents === 0) {
     io.stderr(renderDiagnostics(errors, palette(false)));
@@ -67,7 +95,7 @@ async function proxyNames(flags: GetFlags, io: Io): Promise<Map<string, string[]
       errors.length > 0 ? 'the manifests given with -f have errors (above); sitectl validate shows them all' : 'no manifests found with -f',
     );
   }
-  return proxyNamesBySettings(loaded.desired);
+  return checked;
 }
 
 /** hierarchyOrder lists sites as the hierarchy reads: the CAS, then each primary followed by its secondaries; sites whose parent is not listed come last. */
@@ -99,15 +127,24 @@ function proxiesInUse(live: LiveState, names: ReadonlyMap<string, string[]> | un
   return [...byKey.values()];
 }
 
-function table(kind: Resource, items: unknown[]): string {
+function table(kind: Resource, items: unknown[], sync?: ReadonlyMap<string, ServerSync>): string {
   if (kind === 'servers') {
-    const rows = (items as LiveServer[]).map((s) => [
+    const servers = items as LiveServer[];
+    const rows = servers.map((s) => [
       s.name,
       s.site,
       s.proxy ? `${s.proxy.server}:${s.proxy.port}` : '<none>',
       s.proxy?.account ?? (s.proxy ? 'System' : ''),
       s.roles.map((r) => r.type).join(','),
     ]);
+    // With manifests, a SYNC column says where each server stands against them.
+    if (sync) {
+      const state = (s: LiveServer) => sync.get(s.name.toLowerCase())?.state ?? 'Unmanaged';
+      return renderTable(
+        ['NAME', 'SITE', 'SYNC', 'PROXY', 'ACCOUNT', 'ROLES'],
+        rows.map((row, i) => [row[0], row[1], state(servers[i]), ...row.slice(2)]),
+      );
+    }
     return renderTable(['NAME', 'SITE', 'PROXY', 'ACCOUNT', 'ROLES'], rows);
   }
   if (kind === 'sites') {
