@@ -62,9 +62,11 @@ describe('syncStates', () => {
       'by-hand.contoso.com': 'Unmanaged',
     });
     expect(byName.get('in-sync.contoso.com')).toMatchObject({ reason: '', site: 'P01', source: { file: 'servers.yaml', line: 4 } });
-    expect(byName.get('pending.contoso.com')?.reason).toBe('would update: proxy');
+    expect(byName.get('pending.contoso.com')?.reason).toBe('would update: proxy to proxy.contoso.com:8080 as System');
     expect(byName.get('new.contoso.com')?.reason).toBe('would create: a new server');
-    expect(byName.get('drifted.contoso.com')?.reason).toBe('changed on the site since sitectl wrote it; would update: proxy');
+    expect(byName.get('drifted.contoso.com')?.reason).toBe(
+      'changed on the site since sitectl wrote it; would update: proxy to proxy.contoso.com:8080 as System',
+    );
     expect(byName.get('by-hand.contoso.com')).toEqual({
       name: 'by-hand.contoso.com',
       site: 'P01',
@@ -76,11 +78,11 @@ describe('syncStates', () => {
   it('lists the roles of a held server with the proxy each needs and where it is written', () => {
     const held = statesOf().find((s) => s.name === 'held.contoso.com');
     expect(held?.roles).toEqual([
-      { role: 'SoftwareUpdatePoint', proxy: 'proxy-eu.contoso.com:8080 as System', source: { file: 'servers.yaml', line: 39, column: 14 } },
+      { role: 'SoftwareUpdatePoint', proxy: 'proxy-eu.contoso.com:8080 as System', source: { file: 'servers.yaml', line: 38, column: 7 } },
       {
         role: 'ExchangeServerConnector',
         proxy: 'proxy-us.contoso.com:8080 as System',
-        source: { file: 'servers.yaml', line: 41, column: 14 },
+        source: { file: 'servers.yaml', line: 40, column: 7 },
       },
     ]);
     expect(held?.reason).toContain('ProxyConflict');
@@ -94,7 +96,7 @@ describe('syncStates', () => {
     const byName = new Map(statesOf(failed).map((s) => [s.name, s]));
     expect(byName.get('pending.contoso.com')).toMatchObject({
       state: 'Failed',
-      reason: 'the last write failed: ConfigMgr said no; would update: proxy',
+      reason: 'the last write failed: ConfigMgr said no; would update: proxy to proxy.contoso.com:8080 as System',
     });
     expect(byName.get('in-sync.contoso.com')?.state).toBe('InSync');
   });

@@ -2,7 +2,7 @@ import type { DesiredState } from '../model/desired.js';
 import type { SourcePosition } from '../model/diagnostic.js';
 import type { LiveState } from '../model/live.js';
 import type { Change } from '../model/plan.js';
-import { describeProxy } from '../model/proxy.js';
+import { describeProxy, describeSettings } from '../model/proxy.js';
 
 /**
  * SyncState is where one server stands against the manifests, as a watcher and `get servers`
@@ -97,17 +97,20 @@ function stateOfChange(change: Change, failure: string | undefined): { state: Sy
   return { state: 'Pending', reason: change.action === 'prune' ? `${change.reason ?? 'removed from the manifests'}; would prune` : what };
 }
 
-/** changedFields names the fields a change writes, e.g. `proxy, roles`. */
+/** changedFields names the fields a change writes, the proxy with its new value: `proxy to proxy.contoso.com:8081 as System, roles`. */
 function changedFields(change: Change): string {
   if (change.action === 'create') return 'a new server';
-  const paths = [...new Set(change.patch.map((op) => op.path.split('/')[1]))];
-  return paths.length > 0 ? paths.join(', ') : 'bookkeeping';
+  const fields = [...new Set(change.patch.map((op) => op.path.split('/')[1]))];
+  const named = fields.map((field) =>
+    field === 'proxy' && change.after.proxy !== undefined ? `proxy to ${describeSettings(change.after.proxy)}` : field,
+  );
+  return named.length > 0 ? named.join(', ') : 'bookkeeping';
 }
 
-/** heldRoles lists the roles of a held server that state a proxy, with the proxy and the file position. */
+/** heldRoles lists the roles of a held server that state a proxy, with the proxy and where the role is declared (as ProxyConflict's message says). */
 function heldRoles(desired: DesiredState, key: string): HeldRole[] {
   const server = desired.servers.get(key);
   return (server?.roles ?? []).flatMap((role) =>
-    role.proxy ? [{ role: role.type, proxy: describeProxy(role.proxy.proxy), source: role.proxy.origin.source }] : [],
+    role.proxy ? [{ role: role.type, proxy: describeProxy(role.proxy.proxy), source: role.origin.source }] : [],
   );
 }

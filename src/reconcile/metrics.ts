@@ -83,7 +83,12 @@ export class WatchMetrics {
     if (outcome.drifted > 0) this.drift.inc(outcome.drifted);
     if (record.outcome === 'invalid') this.invalid.inc();
     if (record.outcome !== 'failed' && record.outcome !== 'invalid') this.lastSuccess.set(endedAt / 1000);
-    if (sync) for (const state of SYNC_STATES) this.servers.set({ state }, sync.counts[state]);
+    if (sync) this.syncChanged(sync);
+  }
+
+  /** syncChanged sets the servers by state: after a pass, and as soon as a pass has planned (Pending while the files settle). */
+  syncChanged(sync: SyncView): void {
+    for (const state of SYNC_STATES) this.servers.set({ state }, sync.counts[state]);
   }
 
   /** text is the metrics in the Prometheus text exposition format. */

@@ -195,6 +195,7 @@ export class Watcher {
 
   private showSync(servers: readonly ServerSync[]): void {
     this.sync = { servers, counts: countSyncStates(servers), at: new Date().toISOString() };
+    this.config.metrics?.syncChanged(this.sync);
   }
 
   private schedule(trigger: Trigger, delayMs: number): void {

@@ -64,13 +64,19 @@ export function renderStatusPage(input: PageInput): string {
 
 function lastPass(status: WatchStatus): Html {
   const last = status.last;
+  // A pass that plans an edit waits for the files to settle before it writes: its servers show as Pending meanwhile.
+  const running = status.running
+    ? html`<p class="running">A pass is running: changes it planned show as Pending until it writes them.</p>`
+    : '';
   if (!last)
     return html`<section id="last-pass">
       <h2>Last pass</h2>
+      ${running}
       <p>No pass has finished yet.</p>
     </section>`;
   return html`<section id="last-pass">
     <h2>Last pass</h2>
+    ${running}
     <dl>
       <dt>Result</dt>
       <dd class="result-${last.outcome}">${last.outcome}</dd>
@@ -81,7 +87,7 @@ function lastPass(status: WatchStatus): Html {
       <dt>Duration</dt>
       <dd>${last.durationMs} ms</dd>
       <dt>Revision</dt>
-      <dd>${last.revision ?? status.lastSuccess?.revision ?? '-'}</dd>
+      <dd>${revisionText(last.revision ?? status.lastSuccess?.revision)}</dd>
       <dt>Passes</dt>
       <dd>${status.passes}</dd>
       ${
@@ -223,6 +229,12 @@ function eventList(events: readonly SiteEvent[]): Html {
       </tbody>
     </table>
   </section>`;
+}
+
+/** revisionText says a live revision; 0 is a state nothing has written yet. */
+function revisionText(revision: number | null | undefined): string {
+  if (revision === undefined || revision === null) return '-';
+  return revision === 0 ? '0 (nothing written yet)' : String(revision);
 }
 
 function where(source: { file: string; line: number }): string {
