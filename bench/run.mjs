@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { measureCold } from './cold.mjs';
 import { measureConfigMgr, powershell } from './configmgr.mjs';
 import { measureImport } from './import.mjs';
+import { measureStatus } from './status.mjs';
 import { measureWatch } from './watch-latency.mjs';
 
 const sizes = (process.env.SITECTL_BENCH_SIZES ?? '1000,20000,125000').split(',').map(Number);
 const edits = Number(process.env.SITECTL_BENCH_EDITS ?? 50);
-// SITECTL_BENCH_ONLY=cold,watch,configmgr,import runs some parts; results.json keeps the others' last figures.
-const only = new Set((process.env.SITECTL_BENCH_ONLY ?? 'cold,watch,configmgr,import').split(','));
+// SITECTL_BENCH_ONLY=cold,watch,status,configmgr,import runs some parts; results.json keeps the others' last figures.
+const only = new Set((process.env.SITECTL_BENCH_ONLY ?? 'cold,watch,status,configmgr,import').split(','));
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
 const previous = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {};
 const date = new Date().toISOString();
@@ -40,6 +41,13 @@ for (const servers of only.has('watch') ? sizes.filter((s) => s <= 20_000) : [])
   results.watch.push(w);
   console.log(
     `watch ${String(servers).padStart(7)} servers: edit-to-applied median ${w.medianMs} ms, p95 ${w.p95Ms} ms over ${w.edits} edits (debounce ${w.debounceMs} ms; first apply ${w.initialApplyMs} ms)`,
+  );
+}
+for (const servers of only.has('status') ? sizes.filter((s) => s <= 20_000) : []) {
+  const m = await measureStatus(servers, edits);
+  results.status.push(m);
+  console.log(
+    `status ${String(servers).padStart(7)} servers: median pass ${m.passMsWithout} ms without --health-addr, ${m.passMsWith} ms with it while the page and /metrics load every second (edit-to-applied ${m.editToAppliedMsWithout} / ${m.editToAppliedMsWith} ms); page ${m.pageMs} ms (${m.pageKb} KB), last page ${m.lastPageMs} ms, /metrics ${m.metricsMs} ms`,
   );
 }
 for (const servers of only.has('import') ? sizes : []) {

@@ -15,8 +15,12 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
 }
 
-/** measureWatch returns edit-to-applied latencies (ms) for `edits` edits on a repo of `servers` servers. */
-export async function measureWatch(servers, edits, debounceMs = 200) {
+/**
+ * measureWatch returns edit-to-applied latencies (ms) for `edits` edits on a repo of `servers`
+ * servers, and the median pass duration the watcher reports. With `healthPort`, the watcher
+ * serves its status page and metrics there and `onStarted(url)` may load them while it works.
+ */
+export async function measureWatch(servers, edits, debounceMs = 200, { healthPort, onStarted } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'sitectl-bench-watch-'));
   const repo = path.join(dir, 'repo');
   const { files } = generateRepo(repo, servers);
@@ -27,7 +31,19 @@ export async function measureWatch(servers, edits, debounceMs = 200) {
   const original = readFileSync(target, 'utf8');
   const child = spawn(
     process.execPath,
-    [CLI, 'watch', '-f', repo, '--state', path.join(dir, 'state.json'), '--debounce', `${debounceMs}ms`, '--interval', '1h'],
+    [
+      CLI,
+      'watch',
+      '-f',
+      repo,
+      '--state',
+      path.join(dir, 'state.json'),
+      '--debounce',
+      `${debounceMs}ms`,
+      '--interval',
+      '1h',
+      ...(healthPort ? ['--health-addr', `127.0.0.1:${healthPort}`] : []),
+    ],
     {
       env: { ...process.env, SITECTL_NOW: '2026-11-26' },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -49,6 +65,7 @@ export async function measureWatch(servers, edits, debounceMs = 200) {
     const start = performance.now();
     await waitFor(/pass 1 start applied \(revision 1\)/);
     const initialMs = performance.now() - start;
+    const load = onStarted?.(`http://127.0.0.1:${healthPort}`);
     const latencies = [];
     // Toggle one server between two proxies, so every edit changes the live state.
     const toggled = original.replace(
@@ -63,7 +80,11 @@ export async function measureWatch(servers, edits, debounceMs = 200) {
       latencies.push(seen - written);
     }
     latencies.sort((a, b) => a - b);
+    await load?.stop();
+    // Each pass line ends in its duration: "pass 7 change applied (revision 7): ... [123 ms]".
+    const passes = [...out.matchAll(/^pass \d+ change applied.*\[(\d+) ms\]$/gm)].map((m) => Number(m[1])).sort((a, b) => a - b);
     return {
+      medianPassMs: percentile(passes, 0.5),
       servers,
       edits,
       debounceMs,
