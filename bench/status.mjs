@@ -3,6 +3,11 @@
 // the page and /metrics once a second (an open browser tab and a Prometheus scrape), and how
 // long the page (first and last of its pages) and /metrics take to serve.
 import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { generateRepo } from './generate.mjs';
 import { measureWatch } from './watch-latency.mjs';
 
 function freePort() {
@@ -20,6 +25,66 @@ async function timed(url) {
   const text = await response.text();
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   return { ms: performance.now() - start, bytes: Buffer.byteLength(text) };
+}
+
+const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
+
+/** renderCost times, in this process, rendering the first page of a fresh view of `servers` servers (ordering them included) and the metrics text. */
+async function renderCost(servers) {
+  const { renderStatusPage } = await import(pathToFileURL(path.join(DIST, 'reconcile/status-page/page.js')).href);
+  const { countSyncStates } = await import(pathToFileURL(path.join(DIST, 'plan/sync-state.js')).href);
+  const { WatchMetrics } = await import(pathToFileURL(path.join(DIST, 'reconcile/metrics.js')).href);
+  const states = ['InSync', 'InSync', 'InSync', 'Pending', 'Drifted', 'Held', 'Unmanaged'];
+  const list = Array.from({ length: servers }, (_, i) => ({
+    name: `server-${String(i).padStart(6, '0')}.contoso.com`,
+    site: 'P01',
+    state: states[i % states.length],
+    reason: i % states.length < 3 ? '' : 'would update: proxy to proxy.contoso.com:8080 as System',
+    source: { file: `sites/P01/servers-${i % 64}.yaml`, line: 1 + (i % 100) * 12, column: 9 },
+  }));
+  const metrics = new WatchMetrics();
+  const page = [];
+  const sync = [];
+  const text = [];
+  for (let run = 0; run < 21; run++) {
+    let start = performance.now();
+    const view = { servers: list, counts: countSyncStates(list), at: new Date().toISOString() };
+    metrics.syncChanged(view);
+    sync.push(performance.now() - start);
+    const status = { passes: 1, running: false, failures: 0, last: null, lastSuccess: null, sync: view };
+    start = performance.now();
+    renderStatusPage({ status, conditions: [], events: [], query: new URLSearchParams() }); // a new view: ordered afresh
+    page.push(performance.now() - start);
+    start = performance.now();
+    await metrics.text();
+    text.push(performance.now() - start);
+  }
+  return { viewMs: median(sync), renderMs: median(page), metricsTextMs: median(text), syncStatesMs: await syncStatesCost(servers) };
+}
+
+/** syncStatesCost times, in this process, working out every server's sync state from a plan of a generated repository: what each pass adds. */
+async function syncStatesCost(servers) {
+  const load = (module) => import(pathToFileURL(path.join(DIST, module)).href);
+  const { readSources } = await load('sources/read-sources.js');
+  const { checkManifests, planChecked } = await load('reconcile/pass.js');
+  const { syncStates } = await load('plan/sync-state.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'sitectl-bench-sync-'));
+  try {
+    generateRepo(dir, servers);
+    const options = { today: '2026-11-26', prune: false, strict: false };
+    const checked = checkManifests(await readSources([dir], () => Promise.reject(new Error('no stdin'))), options);
+    const live = { apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 0, sites: [], servers: [] };
+    const plan = planChecked(checked, live, 'sha256:bench', options);
+    const times = [];
+    for (let run = 0; run < 21; run++) {
+      const start = performance.now();
+      syncStates({ desired: checked.loaded.desired, live, changes: plan.changes });
+      times.push(performance.now() - start);
+    }
+    return median(times);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
@@ -50,7 +115,12 @@ export async function measureStatus(servers, edits) {
   };
   const withHealth = await measureWatch(servers, edits, 200, { healthPort: await freePort(), onStarted: load });
   const round = (ms) => Math.round(ms * 10) / 10;
+  const cost = await renderCost(servers);
   return {
+    viewMs: round(cost.viewMs),
+    renderMs: round(cost.renderMs),
+    metricsTextMs: round(cost.metricsTextMs),
+    syncStatesMs: round(cost.syncStatesMs),
     servers,
     edits,
     passMsWithout: without.medianPassMs,

@@ -160,8 +160,8 @@ describe('the health server', () => {
     const page = await (await fetch(`${base}/`)).text();
     const held = /<section id="held">([\s\S]*?)<\/section>/.exec(page)?.[1] ?? '';
     expect(held).toContain('cm03.contoso.com');
-    expect(held).toMatch(/SoftwareUpdatePoint needs proxy-eu\.contoso\.com:8080 as CONTOSO\\svc.*config\/servers\.yaml:28/);
-    expect(held).toMatch(/ExchangeServerConnector needs proxy-us\.contoso\.com:8080 as System.*config\/servers\.yaml:30/);
+    expect(held).toMatch(/SoftwareUpdatePoint needs proxy-eu\.contoso\.com:8080 as CONTOSO\\svc.*config\/servers\.yaml:27/);
+    expect(held).toMatch(/ExchangeServerConnector needs proxy-us\.contoso\.com:8080 as System.*config\/servers\.yaml:29/);
   });
 
   it('shows a manifest value holding <script> as text: the event of the edit that the schema refused', async () => {

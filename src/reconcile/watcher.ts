@@ -23,7 +23,7 @@ export interface WatcherOptions {
   /** Counts passes and servers for /metrics, when the health server is on. */
   readonly metrics?: WatchMetrics;
   /** Called after every pass but those that were skipped or superseded, with the diagnostics it found, e.g. to print them. */
-  readonly onPass?: (record: PassRecord, diagnostics: readonly Diagnostic[], sync: SyncView | null) => void;
+  readonly onPass?: (record: PassRecord, diagnostics: readonly Diagnostic[]) => void;
 }
 
 /** SyncView is every server's sync state as the watcher last knew it, counted by state. */
@@ -189,8 +189,8 @@ export class Watcher {
     }
     this.last = record;
     log.info({ durationMs: record.durationMs, outcome: record.outcome, revision: record.revision, ...record.summary }, 'pass finished');
-    this.config.metrics?.passEnded(record, counts ?? { applied: {}, failed: {}, drifted: 0 }, this.sync, Date.now());
-    this.config.onPass?.(record, diagnostics, this.sync);
+    this.config.metrics?.passEnded(record, counts ?? NOTHING_COUNTED, this.sync, Date.now());
+    this.config.onPass?.(record, diagnostics);
   }
 
   private showSync(servers: readonly ServerSync[]): void {
@@ -203,6 +203,9 @@ export class Watcher {
     if (!this.stopped) this.next = setTimeout(() => this.request(trigger), delayMs);
   }
 }
+
+/** NOTHING_COUNTED is a pass that wrote nothing and found no drift (one that failed before it planned). */
+const NOTHING_COUNTED: PassOutcomeCounts = { applied: {}, failed: {}, drifted: 0 };
 
 /** jitter spreads interval passes by ±10%, so many watchers do not hit one site at the same moment. */
 function jitter(ms: number): number {

@@ -407,6 +407,56 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     },
   );
 
+  it('watch shows a server the site refused as Failed with its message on /status, /metrics and the page, until a write of it succeeds', async () => {
+    await setUp(3);
+    site.failWrites('dp0002.contoso.com', 'The SMS Provider reported an error.');
+    const watch = startSitectl(
+      [
+        'watch',
+        '-f',
+        'config',
+        '--interval',
+        '2s',
+        '--backend',
+        'configmgr',
+        '--site',
+        'CAS',
+        '--powershell',
+        POWERSHELL ?? 'pwsh',
+        '--state',
+        path.join(dir, 'state.json'),
+        '--health-addr',
+        '127.0.0.1:0',
+        '--log-level',
+        'info', // the health server's address is logged at info
+      ],
+      dir,
+      site.env,
+    );
+    try {
+      const [, url] = await watch.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/, 'stderr');
+      const counts = async () => parseJson<{ servers: Record<string, number> | null }>(await (await fetch(`${url}/status`)).text()).servers;
+      const failed = await eventually(async () => ((await counts())?.Failed === 1 ? await counts() : undefined), 60_000);
+      expect(failed).toMatchObject({ Failed: 1, InSync: 2 });
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/^sitectl_changes_failed_total\{action="update"\} [1-9]/m);
+      expect(metrics).toMatch(/^sitectl_servers\{state="Failed"\} 1$/m);
+      const page = await (await fetch(`${url}/?state=Failed`)).text();
+      expect(page).toMatch(
+        /<td>dp0002\.contoso\.com<\/td>.*<td>Failed<\/td>\s*<td>the last write failed: The SMS Provider reported an error\./s,
+      );
+
+      // The site takes the write again: the next interval pass writes it and it is in sync.
+      site.edit((s) => (s.failWrites = {}));
+      await eventually(async () => ((await counts())?.Failed === 0 ? true : undefined), 60_000);
+      expect(await counts()).toMatchObject({ Failed: 0, InSync: 3 });
+      expect(proxyOf('dp0002.contoso.com')).toEqual(CORP);
+    } finally {
+      watch.child.kill('SIGTERM');
+    }
+    expect(await watch.exited, `${watch.stdout}\n${watch.stderr}`).toBe(0);
+  }, 180_000);
+
   it('watch --mode monitor reports a change made in the console and writes nothing', async () => {
     await setUp(2);
     expect((await run(['apply', '-f', 'config'])).code).toBe(0);

@@ -241,15 +241,19 @@ function where(source: { file: string; line: number }): string {
   return `${source.file}:${source.line}`;
 }
 
-/** ordered lists a view's servers for the page: those that need attention first (by state, then name), then the rest in manifest order. */
+/**
+ * ordered lists a view's servers for the page: those that need attention first, by state
+ * (Failed, Held, Drifted, Pending, Unmanaged), then those in sync; within a state in the
+ * order of the manifests. Grouped in one sweep, not sorted: a view is ordered once, and
+ * at 20,000 servers a sort by name would cost a pass more than the page is worth.
+ */
 function ordered(sync: SyncView, state: SyncState | undefined): readonly ServerSync[] {
   if (state) return sync.servers.filter((s) => s.state === state);
   let cached = orders.get(sync);
   if (!cached) {
-    const rank = new Map(SYNC_STATES.map((s, i) => [s, i]));
-    const attention = sync.servers.filter((s) => s.state !== 'InSync');
-    attention.sort((a, b) => rank.get(a.state)! - rank.get(b.state)! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    cached = [...attention, ...sync.servers.filter((s) => s.state === 'InSync')];
+    const groups = new Map<SyncState, ServerSync[]>(SYNC_STATES.map((s) => [s, []]));
+    for (const server of sync.servers) groups.get(server.state)!.push(server);
+    cached = ([] as ServerSync[]).concat(...SYNC_STATES.map((s) => groups.get(s)!)); // concat copies arrays whole: faster than flatMap
     orders.set(sync, cached);
   }
   return cached;
