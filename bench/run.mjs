@@ -47,7 +47,7 @@ for (const servers of only.has('status') ? sizes.filter((s) => s <= 20_000) : []
   const m = await measureStatus(servers, edits);
   results.status.push(m);
   console.log(
-    `status ${String(servers).padStart(7)} servers: median pass ${m.passMsWithout} ms without --health-addr, ${m.passMsWith} ms with it while the page and /metrics load every second (edit-to-applied ${m.editToAppliedMsWithout} / ${m.editToAppliedMsWith} ms); page ${m.pageMs} ms (${m.pageKb} KB), last page ${m.lastPageMs} ms, /metrics ${m.metricsMs} ms over HTTP; in process: a pass's sync states ${m.syncStatesMs} ms and their counts ${m.viewMs} ms, rendering a page of a fresh view ${m.renderMs} ms, the metrics text ${m.metricsTextMs} ms`,
+    `status ${String(servers).padStart(7)} servers: median pass ${m.passMsWithout} ms without --health-addr, ${m.passMsWith} ms with it while the page and /metrics load every second (edit-to-applied ${m.editToAppliedMsWithout} / ${m.editToAppliedMsWith} ms); page ${m.pageMs} ms (${m.pageKb} KB), last page ${m.lastPageMs} ms, /metrics ${m.metricsMs} ms over HTTP; in process, a pass in line: counting its sync states ${m.syncCountMs} ms (every pass), listing them ${m.syncListMs} ms (when the page is loaded), rendering a page of a fresh view ${m.renderMs} ms, the metrics text ${m.metricsTextMs} ms`,
   );
 }
 for (const servers of only.has('import') ? sizes : []) {

@@ -64,6 +64,11 @@ export class LiveServerIndex {
     return at === undefined ? undefined : this.servers[at];
   }
 
+  /** lowerNames lists the servers' names in lower case, as the index keys them, with each one's position. */
+  lowerNames(): IterableIterator<[string, number]> {
+    return this.positions.entries();
+  }
+
   /** position is where the server of that name is in the state's list. */
   position(name: string): number | undefined {
     return this.positions.get(name);

@@ -3,7 +3,7 @@ import { TODAY } from '../../test/support/cli.js';
 import { liveState, server, SITE_P01, sources } from '../../test/support/manifests.js';
 import type { LiveServer } from '../model/live.js';
 import { checkManifests, planChecked } from '../reconcile/pass.js';
-import { countSyncStates, syncStates, type ServerSync } from './sync-state.js';
+import { countSyncStates, syncCounts, syncStates, type ServerSync, type SyncInput } from './sync-state.js';
 
 const CORP = { server: 'proxy.contoso.com', port: 8080, account: null };
 const OPTIONS = { today: TODAY, prune: false, strict: false };
@@ -34,7 +34,7 @@ const FILES = {
 
 const dp = (name: string, proxy: LiveServer['proxy']): LiveServer => ({ name, site: 'P01', proxy, roles: [{ type: 'DistributionPoint' }] });
 
-function statesOf(failed?: ReadonlyMap<string, string>): ServerSync[] {
+function inputOf(failed?: ReadonlyMap<string, string>): SyncInput {
   const checked = checkManifests({ sources: sources(FILES), diagnostics: [] }, OPTIONS);
   const live = liveState(
     [
@@ -47,8 +47,10 @@ function statesOf(failed?: ReadonlyMap<string, string>): ServerSync[] {
     { managed: { servers: { 'drifted.contoso.com': { proxy: CORP, roles: [{ type: 'DistributionPoint' }], revision: 1 } } } },
   );
   const plan = planChecked(checked, live, 'sha256:x', OPTIONS);
-  return syncStates({ desired: checked.loaded.desired, live, changes: plan.changes, failed });
+  return { desired: checked.loaded.desired, live, changes: plan.changes, failed };
 }
+
+const statesOf = (failed?: ReadonlyMap<string, string>): ServerSync[] => syncStates(inputOf(failed));
 
 describe('syncStates', () => {
   it('gives each server in the manifests or on the site one state, with the reason and the manifest position', () => {
@@ -103,5 +105,11 @@ describe('syncStates', () => {
 
   it('counts every state, zero for those no server is in', () => {
     expect(countSyncStates(statesOf())).toEqual({ Failed: 0, Held: 1, Drifted: 1, Pending: 2, Unmanaged: 1, InSync: 1 });
+  });
+
+  it('counts without listing exactly what the list counts, failures included', () => {
+    const failed = new Map([['pending.contoso.com', 'refused']]);
+    expect(syncCounts(inputOf())).toEqual(countSyncStates(statesOf()));
+    expect(syncCounts(inputOf(failed))).toEqual({ Failed: 1, Held: 1, Drifted: 1, Pending: 1, Unmanaged: 1, InSync: 1 });
   });
 });

@@ -7,7 +7,7 @@ import { formatPosition, type Diagnostic } from '../model/diagnostic.js';
 import type { Change, Plan } from '../model/plan.js';
 import { ApplyFailedError } from '../backend/errors.js';
 import type { LiveState } from '../model/live.js';
-import { syncStates, type ServerSync } from '../plan/sync-state.js';
+import type { SyncInput } from '../plan/sync-state.js';
 import type { PassOutcomeCounts } from './metrics.js';
 import { readSources, type KnownBytes } from '../sources/read-sources.js';
 import {
@@ -70,8 +70,8 @@ export interface PassContext {
   readonly changed: () => boolean;
   /** unchanged says that the files, read again after the changes `changed` last told of, hold what the pass read: they do not delay settling. */
   readonly unchanged: () => void;
-  /** planned tells of the servers' sync states once a pass has planned and before it writes: what is Pending while the files settle. */
-  readonly planned?: (servers: readonly ServerSync[]) => void;
+  /** planned tells what the servers' sync states come from once a pass has planned and before it writes: what is Pending while the files settle. */
+  readonly planned?: (sync: SyncInput) => void;
 }
 
 /**
@@ -81,7 +81,8 @@ export interface PassContext {
  */
 type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision' | 'error'> & {
   readonly diagnostics?: readonly Diagnostic[];
-  readonly sync?: readonly ServerSync[];
+  /** What the servers' sync states after the pass come from (syncStates lists them, syncCounts counts them). */
+  readonly sync?: SyncInput;
   /** What the pass wrote and failed to write, by action, and how many drifted servers it found. */
   readonly counts?: PassOutcomeCounts;
 };
@@ -125,9 +126,7 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   const ahead = checked && ctx.mode === 'autocorrect' ? await planAhead(checked, ctx.backend, ctx.options, memory.memo) : undefined;
   const aheadResult = ahead?.transaction.result;
   if (checked && aheadResult?.live && hasWrites(aheadResult.plan)) {
-    ctx.planned?.(
-      syncStates({ desired: checked.loaded.desired, live: aheadResult.live, changes: aheadResult.plan.changes, failed: memory.failed }),
-    );
+    ctx.planned?.({ desired: checked.loaded.desired, live: aheadResult.live, changes: aheadResult.plan.changes, failed: memory.failed });
   }
   const monitored = checked && ctx.mode === 'monitor' ? await monitor(checked, ctx, memory.memo) : undefined;
   // A pass that started over leaves nothing staged for the write it will not make.
@@ -179,7 +178,7 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   const { plan, revision, events, live } = monitored!;
   if (events.length > 0) await ctx.backend.update(() => ({ next: null, events, result: null }));
   const outcome = current.invalid || plan.summary.errors > 0 ? 'invalid' : events.length > 0 ? 'reported' : 'unchanged';
-  const sync = syncStates({ desired, live, changes: plan.changes, failed: memory.failed });
+  const sync: SyncInput = { desired, live, changes: plan.changes, failed: memory.failed };
   const counts = { ...NOTHING_WRITTEN, drifted: plan.changes.filter((c) => c.drift).length };
   return { outcome, summary: withFindings(plan, found(plan)), revision, diagnostics: found(plan).diagnostics, sync, counts };
 }
@@ -206,7 +205,7 @@ function hasWrites(plan: Plan): boolean {
 }
 
 /**
- * afterWrite is the sync states once a plan's write is done: what was written is in sync, so
+ * afterWrite is what the sync states come from once a plan's write is done: what was written is in sync, so
  * only holds and the servers the site did not take keep their change. `notWritten` null means
  * nothing was written (the plan had errors).
  */
@@ -216,10 +215,10 @@ function afterWrite(
   plan: Plan,
   notWritten: readonly NotWritten[] | null,
   failed: ReadonlyMap<string, string> | undefined,
-): ServerSync[] {
+): SyncInput {
   const left = notWritten && new Set(notWritten.map((o) => o.server.toLowerCase()));
   const changes = left ? plan.changes.filter((c) => c.action === 'hold' || left.has(c.name.toLowerCase())) : plan.changes;
-  return syncStates({ desired, live, changes, failed });
+  return { desired, live, changes, failed };
 }
 
 /** remember keeps this write's failures and forgets those of servers it wrote: only a server the site did not take again stays Failed. */

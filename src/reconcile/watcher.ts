@@ -8,7 +8,7 @@ import { Settling } from './settling.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { watchPass, type PassRecord, type Trigger, type WatchMemory, type WatchMode } from './watch-pass.js';
 import type { PassOutcomeCounts, WatchMetrics } from './metrics.js';
-import { countSyncStates, type ServerSync, type SyncState } from '../plan/sync-state.js';
+import { syncCounts, syncStates, type ServerSync, type SyncInput, type SyncState } from '../plan/sync-state.js';
 
 /** WatcherOptions configure a watcher: what to watch, where to apply, and how often. */
 export interface WatcherOptions {
@@ -26,12 +26,17 @@ export interface WatcherOptions {
   readonly onPass?: (record: PassRecord, diagnostics: readonly Diagnostic[]) => void;
 }
 
-/** SyncView is every server's sync state as the watcher last knew it, counted by state. */
+/**
+ * SyncView is every server's sync state as the watcher last knew it: counted at once, listed
+ * only when asked (the status page), so a pass at 20,000 servers pays for the list only when
+ * someone looks.
+ */
 export interface SyncView {
-  readonly servers: readonly ServerSync[];
   readonly counts: Readonly<Record<SyncState, number>>;
   /** When it was worked out: after a pass, or once a pass planned and before it wrote (Pending). */
   readonly at: string;
+  /** Every server's sync state, worked out on the first call and kept. */
+  servers(): readonly ServerSync[];
 }
 
 /** WatchStatus is what the health endpoints report. */
@@ -139,7 +144,7 @@ export class Watcher {
     try {
       const settled = () => this.settling.settled();
       const { changed, unchanged } = this.settling.changesSince(mark);
-      const planned = (servers: readonly ServerSync[]) => this.showSync(servers);
+      const planned = (input: SyncInput) => this.showSync(input);
       const {
         diagnostics: found,
         sync,
@@ -193,8 +198,9 @@ export class Watcher {
     this.config.onPass?.(record, diagnostics);
   }
 
-  private showSync(servers: readonly ServerSync[]): void {
-    this.sync = { servers, counts: countSyncStates(servers), at: new Date().toISOString() };
+  private showSync(input: SyncInput): void {
+    let listed: readonly ServerSync[] | undefined;
+    this.sync = { counts: syncCounts(input), at: new Date().toISOString(), servers: () => (listed ??= syncStates(input)) };
     this.config.metrics?.syncChanged(this.sync);
   }
 

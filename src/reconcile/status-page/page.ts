@@ -106,7 +106,7 @@ function counts(sync: SyncView | null, selected: SyncState | undefined): Html {
       <h2>Servers</h2>
       <p>No pass has read the live state yet.</p>
     </section>`;
-  const total = sync.servers.length;
+  const total = SYNC_STATES.reduce((sum, state) => sum + sync.counts[state], 0);
   const items = SYNC_STATES.map(
     (state) =>
       html`<li class="state-${state}${state === selected ? ' selected' : ''}">
@@ -248,11 +248,11 @@ function where(source: { file: string; line: number }): string {
  * at 20,000 servers a sort by name would cost a pass more than the page is worth.
  */
 function ordered(sync: SyncView, state: SyncState | undefined): readonly ServerSync[] {
-  if (state) return sync.servers.filter((s) => s.state === state);
+  if (state) return sync.servers().filter((s) => s.state === state);
   let cached = orders.get(sync);
   if (!cached) {
     const groups = new Map<SyncState, ServerSync[]>(SYNC_STATES.map((s) => [s, []]));
-    for (const server of sync.servers) groups.get(server.state)!.push(server);
+    for (const server of sync.servers()) groups.get(server.state)!.push(server);
     cached = ([] as ServerSync[]).concat(...SYNC_STATES.map((s) => groups.get(s)!)); // concat copies arrays whole: faster than flatMap
     orders.set(sync, cached);
   }
@@ -262,7 +262,7 @@ function ordered(sync: SyncView, state: SyncState | undefined): readonly ServerS
 const orders = new WeakMap<SyncView, readonly ServerSync[]>();
 
 function heldServers(sync: SyncView): readonly ServerSync[] {
-  return sync.counts.Held === 0 ? [] : sync.servers.filter((s) => s.state === 'Held');
+  return sync.counts.Held === 0 ? [] : sync.servers().filter((s) => s.state === 'Held');
 }
 
 function stateFilter(value: string | null): SyncState | undefined {
