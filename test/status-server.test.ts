@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { request } from 'node:http';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import parsePrometheusTextFormat, { type MetricFamily } from 'parse-prometheus-text-format';
@@ -10,6 +10,7 @@ import { FileStateBackend } from '../src/backend/state-file.js';
 import { startHealthServer } from '../src/reconcile/health.js';
 import { WatchMetrics } from '../src/reconcile/metrics.js';
 import { Watcher } from '../src/reconcile/watcher.js';
+import { parseJson } from './support/json.js';
 import { eventually } from './support/process.js';
 import { server, SITE_P01 } from './support/manifests.js';
 
@@ -41,6 +42,11 @@ beforeEach(async () => {
   file = path.join(dir, 'config', 'servers.yaml');
   await mkdir(path.dirname(file));
   await writeFile(file, servers(8080, 'CONTOSO\\svc'));
+  await start(50);
+});
+
+/** start runs a watcher on the folder, with its health server, and waits for its first pass. */
+async function start(debounceMs: number): Promise<void> {
   const backend = new FileStateBackend(path.join(dir, 'state.json'), { lockTimeoutMs: 5000 });
   const metrics = new WatchMetrics();
   watcher = new Watcher({
@@ -49,7 +55,7 @@ beforeEach(async () => {
     backend,
     mode: 'autocorrect',
     intervalMs: 60_000,
-    debounceMs: 50,
+    debounceMs,
     options: () => ({ today: '2026-11-26', prune: false, strict: false }),
     log: pino({ level: 'silent' }),
     metrics,
@@ -63,7 +69,7 @@ beforeEach(async () => {
   base = started.url;
   await watcher.start();
   await eventually(() => (watcher.status().last ? true : undefined));
-});
+}
 
 afterEach(async () => {
   await watcher.stop();
@@ -104,10 +110,12 @@ function send(method: string, target: string, body?: string): Promise<{ status: 
 describe('/metrics', () => {
   it('parses as the Prometheus text format, with sitectl_ names in base units and _total counters', async () => {
     const families = await metrics();
-    const ours = families.filter(
-      (f) => f.name.startsWith('sitectl_') && !/_(process|nodejs)_/.test(f.name) && !f.name.startsWith('sitectl_process'),
-    );
-    expect(Object.fromEntries(ours.filter((f) => !f.name.startsWith('sitectl_nodejs')).map((f) => [f.name, f.type]))).toEqual({
+    // Every metric is sitectl's own or one of Node's process metrics, under the names dashboards know.
+    expect(families.filter((f) => !/^(sitectl|process|nodejs)_/.test(f.name)).map((f) => f.name)).toEqual([]);
+    expect(families.map((f) => f.name)).toContain('process_cpu_seconds_total');
+    const ours = families.filter((f) => f.name.startsWith('sitectl_'));
+    for (const counter of ours.filter((f) => f.type === 'COUNTER')) expect(counter.name).toMatch(/_total$/);
+    expect(Object.fromEntries(ours.map((f) => [f.name, f.type]))).toEqual({
       sitectl_watch_pass_duration_seconds: 'HISTOGRAM',
       sitectl_watch_passes_total: 'COUNTER',
       sitectl_servers: 'GAUGE',
@@ -172,6 +180,27 @@ describe('the health server', () => {
     });
     expect(page).not.toMatch(/<script/i);
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('drops a Pending preview when the edit is undone before the files settle: nothing was written', async () => {
+    await watcher.stop();
+    await new Promise((resolve) => health.close(resolve));
+    await start(3000); // a window wide enough to undo the edit in
+    const counts = async () => parseJson<{ servers: Record<string, number> }>(await (await fetch(`${base}/status`)).text()).servers;
+    const original = servers(8080, 'CONTOSO\\svc');
+    // Saved as editors save, whole (a temporary file renamed over it): a pass that read the file
+    // half-written would plan nothing and only find out once the window has passed.
+    const save = async (text: string) => {
+      await writeFile(`${file}.tmp`, text);
+      await rename(`${file}.tmp`, file);
+    };
+    await save(servers(8081, 'CONTOSO\\svc'));
+    await eventually(async () => ((await counts()).Pending === 1 ? true : undefined), 20_000);
+    await save(original); // the pass starts over, finds the files as they were, and skips
+    await eventually(async () => ((await counts()).Pending === 0 ? true : undefined), 20_000);
+    expect(await counts()).toEqual({ Failed: 0, Held: 1, Drifted: 0, Pending: 0, Unmanaged: 0, InSync: 1 });
+    expect(sample(await metrics(), 'sitectl_servers', { state: 'Pending' })).toBe(0);
+    expect(watcher.status().lastSuccess?.revision).toBe(1);
   });
 
   it('reports the counts per sync state in /status', async () => {

@@ -3,7 +3,7 @@ import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EventLog, readEvents } from './event-log.js';
+import { EventLog, readEvents, readRecentEvents } from './event-log.js';
 import { LockTimeoutError, StateFileError } from './errors.js';
 import { acquireLock } from './lock.js';
 import { parseLiveState, serializeLiveState } from './state-document.js';
@@ -94,6 +94,38 @@ describe('event log rotation', () => {
       firstTimestamp: '2026-11-26T11:00:00.000Z',
       lastTimestamp: '2026-11-26T11:00:07.000Z',
     });
+  });
+});
+
+describe('recent events', () => {
+  const event = (i: number) => ({
+    type: 'Normal' as const,
+    reason: 'ProxyConfigured' as const,
+    message: `set ${i}`,
+    object: { kind: 'SiteSystemServer' as const, name: `s${i}` },
+  });
+
+  it('gives the newest first, as many as asked, reading only the end of a large log', async () => {
+    const file = path.join(dir, 'events.jsonl');
+    const log = new EventLog(file, 64 * 1024 * 1024);
+    for (let i = 0; i < 1500; i++) await log.record([{ ...event(i), message: `set ${i} ${'x'.repeat(60)}` }], '2026-11-26T10:00:00.000Z');
+    expect((await stat(file)).size).toBeGreaterThan(128 * 1024); // past what is read: the first line read is cut
+    const recent = await readRecentEvents(file, 5);
+    expect(recent.map((e) => e.object.name)).toEqual(['s1499', 's1498', 's1497', 's1496', 's1495']);
+    expect(await readRecentEvents(path.join(dir, 'none.jsonl'), 5)).toEqual([]);
+  });
+
+  it('fills up from the log rotated last when the newest holds fewer', async () => {
+    const file = path.join(dir, 'events.jsonl');
+    const log = new EventLog(file, 1000);
+    for (let i = 0; i < 12; i++) await log.record([event(i)], `2026-11-26T10:00:${String(i).padStart(2, '0')}.000Z`);
+    const newestOnly = (await readFile(file, 'utf8')).trim().split('\n').length;
+    expect(newestOnly).toBeLessThan(8);
+    const rotatedLast = (await readFile(path.join(dir, 'events.1.jsonl'), 'utf8')).trim().split('\n').length;
+    const recent = await readRecentEvents(file, 8);
+    // The newest log and the one rotated last hold s5 to s11; s4 went to the log rotated before.
+    expect(newestOnly + rotatedLast).toBe(7);
+    expect(recent.map((e) => e.object.name)).toEqual(['s11', 's10', 's9', 's8', 's7', 's6', 's5']);
   });
 });
 

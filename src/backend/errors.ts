@@ -1,5 +1,3 @@
-import type { NotWritten } from './backend.js';
-
 /** RuntimeFailure is a problem outside the manifests (state file, lock, saved plan); the CLI exits 3 on it. */
 export class RuntimeFailure extends Error {
   override readonly name: string = 'RuntimeFailure';
@@ -31,8 +29,8 @@ export class ApplyFailedError extends RuntimeFailure {
 
   constructor(
     message: string,
-    /** The servers the site did not take, failed or skipped, each with what it said: a watcher shows them as Failed. */
-    readonly notWritten: readonly NotWritten[] = [],
+    /** The update's result as if it had not failed (what was planned and what the site did not take): a watcher shows the servers as Failed from it. */
+    readonly result?: unknown,
   ) {
     super(message);
   }

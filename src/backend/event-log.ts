@@ -46,28 +46,36 @@ export async function readEvents(path: string): Promise<SiteEvent[]> {
 const RECENT_BYTES = 64 * 1024;
 
 /**
- * readRecentEvents reads the newest `limit` events, newest first, from the end of the log
- * alone: a status page asks often, and the logs hold up to 32 MiB.
+ * readRecentEvents reads the newest `limit` events, newest first, from the end of the log (and
+ * of the one rotated last, when the log has fewer since a rotation): a status page asks often,
+ * and the logs hold up to 32 MiB.
  */
 export async function readRecentEvents(path: string, limit: number): Promise<SiteEvent[]> {
-  let text: string;
+  const newest = [...foldEvents(await readTail(path)).values()];
+  const older = newest.length < limit ? [...foldEvents(await readTail(rotated(path, 1))).values()] : [];
+  const keys = new Set(newest.map(eventKey));
+  return [...older.filter((e) => !keys.has(eventKey(e))), ...newest].slice(-limit).reverse();
+}
+
+/** readTail reads the last RECENT_BYTES of a file, from its first whole line; a missing file is empty. */
+async function readTail(path: string): Promise<string> {
+  let file;
   try {
-    const file = await open(path, 'r');
-    try {
-      const { size } = await file.stat();
-      const start = Math.max(0, size - RECENT_BYTES);
-      const buffer = Buffer.alloc(size - start);
-      await file.read(buffer, 0, buffer.length, start);
-      text = buffer.toString('utf8');
-      if (start > 0) text = text.slice(text.indexOf('\n') + 1); // the first line may be cut
-    } finally {
-      await file.close();
-    }
+    file = await open(path, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw error;
   }
-  return [...foldEvents(text).values()].slice(-limit).reverse();
+  try {
+    const { size } = await file.stat();
+    const start = Math.max(0, size - RECENT_BYTES);
+    const buffer = Buffer.alloc(size - start);
+    await file.read(buffer, 0, buffer.length, start);
+    const text = buffer.toString('utf8');
+    return start > 0 ? text.slice(text.indexOf('\n') + 1) : text; // the first line may be cut
+  } finally {
+    await file.close();
+  }
 }
 
 /**

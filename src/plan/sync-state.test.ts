@@ -3,7 +3,7 @@ import { TODAY } from '../../test/support/cli.js';
 import { liveState, server, SITE_P01, sources } from '../../test/support/manifests.js';
 import type { LiveServer } from '../model/live.js';
 import { checkManifests, planChecked } from '../reconcile/pass.js';
-import { countSyncStates, syncCounts, syncStates, type ServerSync, type SyncInput } from './sync-state.js';
+import { countSyncStates, syncCounts, syncStates, type NotTaken, type ServerSync, type SyncInput } from './sync-state.js';
 
 const CORP = { server: 'proxy.contoso.com', port: 8080, account: null };
 const OPTIONS = { today: TODAY, prune: false, strict: false };
@@ -34,7 +34,7 @@ const FILES = {
 
 const dp = (name: string, proxy: LiveServer['proxy']): LiveServer => ({ name, site: 'P01', proxy, roles: [{ type: 'DistributionPoint' }] });
 
-function inputOf(failed?: ReadonlyMap<string, string>): SyncInput {
+function inputOf(notTaken?: ReadonlyMap<string, NotTaken>): SyncInput {
   const checked = checkManifests({ sources: sources(FILES), diagnostics: [] }, OPTIONS);
   const live = liveState(
     [
@@ -47,10 +47,11 @@ function inputOf(failed?: ReadonlyMap<string, string>): SyncInput {
     { managed: { servers: { 'drifted.contoso.com': { proxy: CORP, roles: [{ type: 'DistributionPoint' }], revision: 1 } } } },
   );
   const plan = planChecked(checked, live, 'sha256:x', OPTIONS);
-  return { desired: checked.loaded.desired, live, changes: plan.changes, failed };
+  return { desired: checked.loaded.desired, live, changes: plan.changes, notTaken };
 }
 
-const statesOf = (failed?: ReadonlyMap<string, string>): ServerSync[] => syncStates(inputOf(failed));
+const statesOf = (notTaken?: ReadonlyMap<string, NotTaken>): ServerSync[] => syncStates(inputOf(notTaken));
+const failed = (message: string): NotTaken => ({ outcome: 'failed', message });
 
 describe('syncStates', () => {
   it('gives each server in the manifests or on the site one state, with the reason and the manifest position', () => {
@@ -90,12 +91,17 @@ describe('syncStates', () => {
     expect(held?.reason).toContain('ProxyConflict');
   });
 
-  it('keeps a server Failed with the message while it still has a change, and forgets the failure once it has none', () => {
-    const failed = new Map([
-      ['pending.contoso.com', 'ConfigMgr said no'],
-      ['in-sync.contoso.com', 'an old failure'],
+  it('shows a server the site refused as Failed with its message while it has a change, and one it skipped with the reason', () => {
+    const notTaken = new Map([
+      ['pending.contoso.com', failed('ConfigMgr said no')],
+      ['new.contoso.com', { outcome: 'skipped' as const, message: 'not a site system server of site P01 yet' }],
+      ['in-sync.contoso.com', failed('an old failure')],
     ]);
-    const byName = new Map(statesOf(failed).map((s) => [s.name, s]));
+    const byName = new Map(statesOf(notTaken).map((s) => [s.name, s]));
+    expect(byName.get('new.contoso.com')).toMatchObject({
+      state: 'Pending',
+      reason: 'the site skipped the last write: not a site system server of site P01 yet; would create: a new server',
+    });
     expect(byName.get('pending.contoso.com')).toMatchObject({
       state: 'Failed',
       reason: 'the last write failed: ConfigMgr said no; would update: proxy to proxy.contoso.com:8080 as System',
@@ -108,8 +114,8 @@ describe('syncStates', () => {
   });
 
   it('counts without listing exactly what the list counts, failures included', () => {
-    const failed = new Map([['pending.contoso.com', 'refused']]);
+    const notTaken = new Map([['pending.contoso.com', failed('refused')]]);
     expect(syncCounts(inputOf())).toEqual(countSyncStates(statesOf()));
-    expect(syncCounts(inputOf(failed))).toEqual({ Failed: 1, Held: 1, Drifted: 1, Pending: 1, Unmanaged: 1, InSync: 1 });
+    expect(syncCounts(inputOf(notTaken))).toEqual({ Failed: 1, Held: 1, Drifted: 1, Pending: 1, Unmanaged: 1, InSync: 1 });
   });
 });

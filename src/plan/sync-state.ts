@@ -35,14 +35,23 @@ export interface ServerSync {
   readonly roles?: readonly HeldRole[];
 }
 
+/** NotTaken is what the site said when it did not take a server's write: it failed, or it skipped it (it changed since the plan, say). */
+export interface NotTaken {
+  readonly outcome: 'failed' | 'skipped';
+  readonly message: string;
+}
+
 /** SyncInput is a plan's view of the site: the desired state, the live state planned against, and the changes still to write. */
 export interface SyncInput {
   readonly desired: DesiredState;
   readonly live: LiveState;
   /** The plan's changes that are not written yet (all of them before a write; after it, what the site did not take). */
   readonly changes: readonly Change[];
-  /** Servers (lower case) whose last write failed, with the message: they stay Failed while they still have a change. */
-  readonly failed?: ReadonlyMap<string, string>;
+  /**
+   * Servers (lower case) the site did not take at the last write of them, with what it said:
+   * a failed one is Failed, a skipped one says why, while it still has a change.
+   */
+  readonly notTaken?: ReadonlyMap<string, NotTaken>;
 }
 
 /**
@@ -63,7 +72,7 @@ export function syncStates(input: SyncInput): ServerSync[] {
       const reason = change.reason ?? 'roles need different proxies';
       result.push({ name: server.name, site: server.site, state: 'Held', reason, source, roles: heldRoles(input.desired, key) });
     } else {
-      const { state, reason } = stateOfChange(change, input.failed?.get(key));
+      const { state, reason } = stateOfChange(change, input.notTaken?.get(key));
       result.push({ name: server.name, site: server.site, state, reason, source });
     }
   }
@@ -73,7 +82,7 @@ export function syncStates(input: SyncInput): ServerSync[] {
     const server = input.live.servers[at];
     const change = changes.get(key); // a prune: the server left the manifests and --prune removes what sitectl gave it
     if (!change) result.push({ name: server.name, site: server.site, state: 'Unmanaged', reason: 'on the site, not in the manifests' });
-    else result.push({ name: server.name, site: server.site, ...stateOfChange(change, input.failed?.get(key)) });
+    else result.push({ name: server.name, site: server.site, ...stateOfChange(change, input.notTaken?.get(key)) });
   }
   return result;
 }
@@ -82,15 +91,16 @@ export function syncStates(input: SyncInput): ServerSync[] {
 export function syncCounts(input: SyncInput): Record<SyncState, number> {
   const counts = noServers();
   const changes = changesByName(input.changes);
+  const live = liveServerIndex(input.live);
   let changedInManifests = 0;
   for (const [key, change] of changes) {
     const declared = input.desired.servers.has(key);
-    if (!declared && !liveServerIndex(input.live).get(key)) continue; // a prune of a server gone from the site lists nothing
+    if (!declared && !live.get(key)) continue; // a prune of a server gone from the site lists nothing
     if (declared) changedInManifests++;
-    counts[change.action === 'hold' ? 'Held' : stateOfChange(change, input.failed?.get(key)).state]++;
+    counts[change.action === 'hold' ? 'Held' : stateOfChange(change, input.notTaken?.get(key)).state]++;
   }
   counts.InSync = input.desired.servers.size - changedInManifests;
-  for (const [key] of liveServerIndex(input.live).lowerNames()) {
+  for (const [key] of live.lowerNames()) {
     if (!input.desired.servers.has(key) && !changes.has(key)) counts.Unmanaged++;
   }
   return counts;
@@ -111,12 +121,14 @@ export function countSyncStates(servers: readonly ServerSync[]): Record<SyncStat
   return counts;
 }
 
-/** stateOfChange is the state of a server with a change to write: Failed when its last write failed, else Drifted or Pending. */
-function stateOfChange(change: Change, failure: string | undefined): { state: SyncState; reason: string } {
+/** stateOfChange is the state of a server with a change to write: Failed when the site refused its last write, else Drifted or Pending. */
+function stateOfChange(change: Change, notTaken: NotTaken | undefined): { state: SyncState; reason: string } {
   const what = `would ${change.action}${change.action === 'prune' ? '' : ': ' + changedFields(change)}`;
-  if (failure !== undefined) return { state: 'Failed', reason: `the last write failed: ${failure}; ${what}` };
-  if (change.drift) return { state: 'Drifted', reason: `changed on the site since sitectl wrote it; ${what}` };
-  return { state: 'Pending', reason: change.action === 'prune' ? `${change.reason ?? 'removed from the manifests'}; would prune` : what };
+  if (notTaken?.outcome === 'failed') return { state: 'Failed', reason: `the last write failed: ${notTaken.message}; ${what}` };
+  const skipped = notTaken ? `the site skipped the last write: ${notTaken.message}; ` : '';
+  if (change.drift) return { state: 'Drifted', reason: `${skipped}changed on the site since sitectl wrote it; ${what}` };
+  const pending = change.action === 'prune' ? `${change.reason ?? 'removed from the manifests'}; would prune` : what;
+  return { state: 'Pending', reason: skipped + pending };
 }
 
 /** changedFields names the fields a change writes, the proxy with its new value: `proxy to proxy.contoso.com:8081 as System, roles`. */

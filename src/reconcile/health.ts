@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import type { SiteEvent } from '../model/event.js';
 import type { WatchMetrics } from './metrics.js';
 import { renderStatusPage } from './status-page/page.js';
@@ -61,6 +62,8 @@ export interface HealthSources {
   /** The newest events, newest first, for the status page. */
   readonly events?: (limit: number) => Promise<SiteEvent[]>;
   readonly metrics?: WatchMetrics;
+  /** Where a request that fails is logged (its detail is not sent to the client). */
+  readonly log?: Logger;
 }
 
 /** RECENT_EVENTS is how many events the status page lists. */
@@ -80,10 +83,12 @@ export async function startHealthServer(address: string, sources: HealthSources)
   const parsed = parseHealthAddress(address);
   if (!parsed) throw new Error(`--health-addr takes HOST:PORT, e.g. 127.0.0.1:9090 (got ${address})`);
   const { host } = parsed;
+  const events = recentEvents(sources);
   const server = createServer({ maxHeaderSize: 8 * 1024, requestTimeout: 10_000 }, (request, response) => {
-    answer(request, response, sources).catch((error: unknown) => {
-      if (!response.headersSent)
-        send(response, request, 500, 'text/plain', `internal error: ${error instanceof Error ? error.message : String(error)}`);
+    answer(request, response, sources, events).catch((error: unknown) => {
+      // The detail goes to the log, not to whoever asked: the server has no authentication.
+      sources.log?.error({ err: error, url: request.url }, 'health server request failed');
+      if (!response.headersSent) send(response, request, 500, TEXT, 'internal error; the watcher log says more');
       else response.destroy();
     });
   });
@@ -106,47 +111,57 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-store',
 };
 
-async function answer(request: IncomingMessage, response: ServerResponse, sources: HealthSources): Promise<void> {
+async function answer(
+  request: IncomingMessage,
+  response: ServerResponse,
+  sources: HealthSources,
+  events: () => Promise<readonly SiteEvent[] | undefined>,
+): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.setHeader('allow', 'GET, HEAD');
-    return send(response, request, 405, 'text/plain', `method ${request.method ?? ''} not allowed: this server answers GET and HEAD`);
+    return send(response, request, 405, TEXT, `method ${request.method ?? ''} not allowed: this server answers GET and HEAD`);
   }
-  if (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0') {
-    return send(response, request, 413, 'text/plain', 'request bodies are not accepted');
+  const body = request.headers['transfer-encoding'] !== undefined || (request.headers['content-length'] ?? '0') !== '0';
+  if (body) {
+    // Closed rather than kept alive, so that the body is not read.
+    response.setHeader('connection', 'close');
+    return send(response, request, 413, TEXT, 'request bodies are not accepted');
   }
-  if (request.headers['transfer-encoding'] !== undefined)
-    return send(response, request, 413, 'text/plain', 'request bodies are not accepted');
   const target = request.url ?? '/';
-  if (target.length > MAX_URL) return send(response, request, 414, 'text/plain', `request target longer than ${MAX_URL} characters`);
-  const url = new URL(target, 'http://status.invalid');
+  if (target.length > MAX_URL) return send(response, request, 414, TEXT, `request target longer than ${MAX_URL} characters`);
+  let url: URL;
+  try {
+    url = new URL(target, 'http://status.invalid');
+  } catch {
+    return send(response, request, 400, TEXT, 'not a request target');
+  }
   const current = sources.status();
   switch (url.pathname) {
     case '/healthz':
-      return send(response, request, 200, 'text/plain', 'ok');
+      return send(response, request, 200, TEXT, 'ok');
     case '/readyz': {
       const ready = conditions(current)[0];
       return send(
         response,
         request,
         ready.status === 'True' ? 200 : 503,
-        'text/plain',
+        TEXT,
         ready.status === 'True' ? 'ok' : `not ready: ${ready.message}`,
       );
     }
     case '/status':
       return send(response, request, 200, 'application/json', JSON.stringify(statusDocument(current), null, 2));
     case '/metrics':
-      if (!sources.metrics) return send(response, request, 404, 'text/plain', 'no metrics');
+      if (!sources.metrics) return send(response, request, 404, TEXT, 'no metrics');
       return send(response, request, 200, sources.metrics.contentType, await sources.metrics.text());
     case '/status.css':
       return send(response, request, 200, 'text/css; charset=utf-8', STYLE);
     case '/': {
-      const events = (await sources.events?.(RECENT_EVENTS).catch(() => [])) ?? [];
-      const page = renderStatusPage({ status: current, conditions: conditions(current), events, query: url.searchParams });
+      const page = renderStatusPage({ status: current, conditions: conditions(current), events: await events(), query: url.searchParams });
       return send(response, request, 200, 'text/html; charset=utf-8', page);
     }
     default:
-      return send(response, request, 404, 'text/plain', 'not found: try /, /metrics, /healthz, /readyz or /status');
+      return send(response, request, 404, TEXT, 'not found: try /, /metrics, /healthz, /readyz or /status');
   }
 }
 
@@ -163,8 +178,32 @@ function statusDocument(current: WatchStatus) {
   };
 }
 
+const TEXT = 'text/plain; charset=utf-8';
+
+/** EVENTS_FOR_MS is how long the page reuses the events it read: a page reloaded by many viewers reads the log once. */
+const EVENTS_FOR_MS = 2000;
+
+/** recentEvents reads the newest events at most once per EVENTS_FOR_MS; undefined when they cannot be read. */
+function recentEvents(sources: HealthSources): () => Promise<readonly SiteEvent[] | undefined> {
+  let cached: { at: number; events: Promise<readonly SiteEvent[] | undefined> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.at >= EVENTS_FOR_MS) {
+      const read = sources.events?.(RECENT_EVENTS) ?? Promise.resolve([]);
+      cached = {
+        at: now,
+        events: read.catch((error: unknown) => {
+          sources.log?.warn({ err: error }, 'the status page could not read the events');
+          return undefined;
+        }),
+      };
+    }
+    return cached.events;
+  };
+}
+
 function send(response: ServerResponse, request: IncomingMessage, code: number, type: string, body: string): void {
-  const text = type.startsWith('text/plain') || type === 'application/json' ? body + '\n' : body;
+  const text = type === TEXT || type === 'application/json' ? body + '\n' : body;
   response.writeHead(code, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(text) });
   response.end(request.method === 'HEAD' ? undefined : text);
 }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { SYNC_STATES } from '../plan/sync-state.js';
+import type { PassOutcomeCounts } from './pass-outcome.js';
 import type { PassRecord } from './watch-pass.js';
 import type { SyncView } from './watcher.js';
 
@@ -38,7 +39,7 @@ export class WatchMetrics {
   });
   private readonly failed = new Counter({
     name: 'sitectl_changes_failed_total',
-    help: 'Server changes the site refused or a failed pass did not write, by action.',
+    help: 'Server changes the site refused to write, by action.',
     labelNames: ['action'] as const,
     registers: [this.registry],
   });
@@ -49,7 +50,7 @@ export class WatchMetrics {
   });
   private readonly drift = new Counter({
     name: 'sitectl_drift_detected_total',
-    help: 'Servers found changed on the site since sitectl wrote them, counted once per pass that found them.',
+    help: 'Servers found changed on the site since sitectl wrote them; a drift is counted once, not on every pass that still sees it.',
     registers: [this.registry],
   });
   private readonly invalid = new Counter({
@@ -59,7 +60,8 @@ export class WatchMetrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'sitectl_' });
+    // Unprefixed, as every Node exporter names them, so the usual process dashboards work.
+    collectDefaultMetrics({ register: this.registry });
     for (const state of SYNC_STATES) this.servers.set({ state }, 0);
     // Present from the start at zero, so rate() and alerts see a series before the first event.
     for (const action of ['create', 'update', 'prune']) {
@@ -70,10 +72,7 @@ export class WatchMetrics {
     this.invalid.inc(0);
   }
 
-  /**
-   * passEnded counts one pass. `drifted` is how many servers it found drifted, `applied` and
-   * `failed` how many changes of each action it wrote or failed to write.
-   */
+  /** passEnded counts one pass: what it wrote and failed to write by action, the drift it found, and where the servers stand. */
   passEnded(record: PassRecord, outcome: PassOutcomeCounts, sync: SyncView | null, endedAt: number): void {
     const labels = { trigger: record.trigger, result: record.outcome };
     this.passDuration.observe(labels, record.durationMs / 1000);
@@ -99,11 +98,4 @@ export class WatchMetrics {
   get contentType(): string {
     return this.registry.contentType;
   }
-}
-
-/** PassOutcomeCounts is what one pass wrote and failed to write, by action, and how many drifted servers it found. */
-export interface PassOutcomeCounts {
-  readonly applied: Readonly<Record<string, number>>;
-  readonly failed: Readonly<Record<string, number>>;
-  readonly drifted: number;
 }

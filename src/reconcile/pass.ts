@@ -91,7 +91,8 @@ export function checkManifests(input: ManifestInput, options: Pick<PassOptions, 
   return finishCheck(checkStatic(input, options, memo), input, options, memo);
 }
 
-function checkStatic(input: ManifestInput, options: Pick<PassOptions, 'today'>, memo?: PassMemo): StaticCheck {
+/** checkStatic loads the manifests and runs the rules that need no live state, without the report `validate` makes: what planning starts from. */
+export function checkStatic(input: ManifestInput, options: Pick<PassOptions, 'today'>, memo?: PassMemo): StaticCheck {
   const loaded = loadManifests(input.sources, { cache: memo?.sources, store: input.store, resolved: memo?.resolved });
   input.store?.save();
   const staticFindings = runRules(loaded.desired, { today: options.today, rules: STATIC_RULES, memo: memo?.staticRules });

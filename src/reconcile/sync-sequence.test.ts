@@ -7,8 +7,8 @@ import { server, SITE_P01, sources } from '../../test/support/manifests.js';
 import { FileStateBackend } from '../backend/state-file.js';
 import type { LiveState } from '../model/live.js';
 import { countSyncStates, syncCounts, syncStates, type ServerSync } from '../plan/sync-state.js';
-import { checkManifests, newPassMemo, planChecked } from './pass.js';
-import { watchPass, type PassContext, type WatchMemory, type WatchMode } from './watch-pass.js';
+import { checkManifests, planChecked } from './pass.js';
+import { newWatchMemory, watchPass, type PassContext, type WatchMemory, type WatchMode } from './watch-pass.js';
 
 // A watcher's sync states, kept from pass to pass, must be what a fresh plan of the same
 // files and the same site says: across edits of the manifests and changes made on the site.
@@ -59,7 +59,7 @@ async function fresh(dir: string, text: string, memory: WatchMemory): Promise<Se
   const checked = checkManifests({ sources: sources({ 'config/servers.yaml': text }), diagnostics: [] }, OPTIONS);
   const live = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as LiveState;
   const plan = planChecked(checked, live, 'sha256:fresh', OPTIONS);
-  return syncStates({ desired: checked.loaded.desired, live, changes: plan.changes, failed: memory.failed });
+  return syncStates({ desired: checked.loaded.desired, live, changes: plan.changes, notTaken: memory.writes.notTaken });
 }
 
 async function run(mode: WatchMode, steps: readonly Step[]): Promise<void> {
@@ -82,7 +82,7 @@ async function run(mode: WatchMode, steps: readonly Step[]): Promise<void> {
       changed: () => false,
       unchanged: () => {},
     };
-    const memory: WatchMemory = { memo: newPassMemo(), lastInput: null, lastGood: null };
+    const memory: WatchMemory = newWatchMemory();
     let view = (await watchPass('start', memory, context)).sync;
     for (const s of steps) {
       if (s.kind === 'edit') {
@@ -112,7 +112,7 @@ async function run(mode: WatchMode, steps: readonly Step[]): Promise<void> {
   }
 }
 
-describe('a watcher’s sync states', () => {
+describe('the sync states after watch passes', () => {
   it.each(['autocorrect', 'monitor'] as const)(
     'match a fresh computation after every pass of a sequence of edits and site changes (%s)',
     async (mode) => {
@@ -141,7 +141,7 @@ describe('a watcher’s sync states', () => {
         changed: () => false,
         unchanged: () => {},
       };
-      const memory: WatchMemory = { memo: newPassMemo(), lastInput: null, lastGood: null };
+      const memory: WatchMemory = newWatchMemory();
       await watchPass('start', memory, context);
       // a is changed in the console, b gets a new port in the manifests, c's roles come to
       // disagree, and a server nobody declared appears on the site.

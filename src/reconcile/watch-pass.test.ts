@@ -6,8 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { server, SITE_P01 } from '../../test/support/manifests.js';
 import { FileStateBackend } from '../backend/state-file.js';
 import type { LiveState } from '../model/live.js';
-import { newPassMemo } from './pass.js';
-import { watchPass, type PassContext, type WatchMemory } from './watch-pass.js';
+import { newWatchMemory, watchPass, type PassContext, type WatchMemory } from './watch-pass.js';
 
 const manifest = (port: number) =>
   `${SITE_P01}---\n${server('cm02.contoso.com', `  site: P01\n  proxy: { server: proxy.contoso.com, port: ${port} }\n`)}`;
@@ -38,7 +37,7 @@ beforeEach(async () => {
   state = path.join(dir, 'state.json');
   await mkdir(path.dirname(file));
   await writeFile(file, manifest(8080));
-  memory = { memo: newPassMemo(), lastInput: null, lastGood: null };
+  memory = newWatchMemory();
   expect(await watchPass('start', memory, context())).toMatchObject({ outcome: 'applied', revision: 1 });
 });
 afterEach(async () => {

@@ -1,24 +1,25 @@
 import { createHash } from 'node:crypto';
 import { contentHash } from '../manifest/source.js';
 import type { NewEvent } from '../apply/events.js';
-import type { NotWritten, StateBackend } from '../backend/backend.js';
-import type { DesiredState } from '../model/desired.js';
+import type { StateBackend } from '../backend/backend.js';
 import { formatPosition, type Diagnostic } from '../model/diagnostic.js';
-import type { Change, Plan } from '../model/plan.js';
+import { hasChanges, type Change, type Plan } from '../model/plan.js';
 import { ApplyFailedError } from '../backend/errors.js';
 import type { LiveState } from '../model/live.js';
 import type { SyncInput } from '../plan/sync-state.js';
-import type { PassOutcomeCounts } from './metrics.js';
+import { afterReport, afterWrite, newWriteMemory, type PassOutcomeCounts, type WriteMemory } from './pass-outcome.js';
 import { readSources, type KnownBytes } from '../sources/read-sources.js';
 import {
   applyChecked,
   checkManifests,
+  newPassMemo,
   planAhead,
   planChecked,
   type Checked,
   type ManifestInput,
   type PassMemo,
   type PassOptions,
+  type PassResult as ApplyResult,
 } from './pass.js';
 
 /** WatchMode: autocorrect applies what differs; monitor only reports it. */
@@ -49,8 +50,13 @@ export interface WatchMemory {
   lastGood: Checked | null;
   /** The files as the last pass read them, which a file that did not change is read back as. */
   lastRead?: KnownBytes;
-  /** Servers (lower case) whose last write failed, with the site's message; a later write of them clears it. */
-  failed?: Map<string, string>;
+  /** What the site did not take at the last writes, and the drift found and not yet written back. */
+  readonly writes: WriteMemory;
+}
+
+/** newWatchMemory is what a watcher starts with: nothing seen yet. */
+export function newWatchMemory(): WatchMemory {
+  return { memo: newPassMemo(), lastInput: null, lastGood: null, writes: newWriteMemory() };
 }
 
 /** PassContext is what one pass needs from the watcher. */
@@ -75,11 +81,11 @@ export interface PassContext {
 }
 
 /**
- * PassResult is what a pass reports: its record's fields, the diagnostics it found and every
+ * WatchPassResult is what a pass reports: its record's fields, the diagnostics it found and every
  * server's sync state after it (which the record leaves out: they can be many). A pass that
  * read no live state has no sync states.
  */
-type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision' | 'error'> & {
+type WatchPassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision' | 'error'> & {
   readonly diagnostics?: readonly Diagnostic[];
   /** What the servers' sync states after the pass come from (syncStates lists them, syncCounts counts them). */
   readonly sync?: SyncInput;
@@ -87,7 +93,7 @@ type PassResult = Pick<PassRecord, 'outcome' | 'summary' | 'revision' | 'error'>
   readonly counts?: PassOutcomeCounts;
 };
 
-const SUPERSEDED: PassResult = { outcome: 'superseded' };
+const SUPERSEDED: WatchPassResult = { outcome: 'superseded' };
 
 const noStdin = (): Promise<Uint8Array> => Promise.reject(new Error('watch does not read standard input'));
 
@@ -97,7 +103,7 @@ const noStdin = (): Promise<Uint8Array> => Promise.reject(new Error('watch does 
  * ManifestsInvalid and carries on with the last valid manifests. It works out what to write
  * while the files settle, and writes only what the files still hold once they have.
  */
-export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: PassContext): Promise<PassResult> {
+export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: PassContext): Promise<WatchPassResult> {
   // 1. Re-read the files; a save that changed no content is not a change.
   const input = await readSources(ctx.paths, noStdin, ctx.cwd, memory.lastRead);
   const read: KnownBytes = new Map(input.sources.map((source) => [source.file, source.bytes]));
@@ -125,8 +131,9 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   // 3. Plan against the live state as it is now, while the files settle.
   const ahead = checked && ctx.mode === 'autocorrect' ? await planAhead(checked, ctx.backend, ctx.options, memory.memo) : undefined;
   const aheadResult = ahead?.transaction.result;
-  if (checked && aheadResult?.live && hasWrites(aheadResult.plan)) {
-    ctx.planned?.({ desired: checked.loaded.desired, live: aheadResult.live, changes: aheadResult.plan.changes, failed: memory.failed });
+  if (checked && aheadResult?.live && hasChanges(aheadResult.plan)) {
+    const { desired } = checked.loaded;
+    ctx.planned?.({ desired, live: aheadResult.live, changes: aheadResult.plan.changes, notTaken: memory.writes.notTaken });
   }
   const monitored = checked && ctx.mode === 'monitor' ? await monitor(checked, ctx, memory.memo) : undefined;
   // A pass that started over leaves nothing staged for the write it will not make.
@@ -152,82 +159,32 @@ export async function watchPass(trigger: Trigger, memory: WatchMemory, ctx: Pass
   const found = (plan: Plan) => (current.invalid ? current.report : plan);
   const desired = checked.loaded.desired;
   if (ahead) {
-    let result;
+    let result: ApplyResult;
     try {
       result = await applyChecked(checked, ctx.backend, ctx.options, memory.memo, ahead);
     } catch (error) {
-      // The site refused some servers: the pass failed, and they are Failed until a write of them succeeds.
-      if (!(error instanceof ApplyFailedError && aheadResult?.live)) throw error;
-      memory.failed = remember(memory.failed, error.notWritten);
-      const sync = afterWrite(desired, aheadResult.live, aheadResult.plan, error.notWritten, memory.failed);
-      return { outcome: 'failed', error: error.message, sync, counts: countWrites(aheadResult.plan, error.notWritten) };
+      // The site refused some servers: the pass failed, and they are Failed until a write of them is taken.
+      const refused = error instanceof ApplyFailedError ? (error.result as ApplyResult | undefined) : undefined;
+      if (!refused?.live) throw error;
+      const { sync, counts } = afterWrite(memory.writes, desired, refused.live, refused.plan, refused.notWritten ?? []);
+      return { outcome: 'failed', error: (error as Error).message, revision: refused.revision, sync, counts };
     }
     const outcome = current.invalid || result.invalid ? 'invalid' : result.applied ? 'applied' : 'unchanged';
-    memory.failed = remember(memory.failed, result.notWritten ?? []);
-    const written = result.applied ? (result.notWritten ?? []) : null;
-    const sync = result.live && afterWrite(desired, result.live, result.plan, written, memory.failed);
+    const notWritten = result.applied ? (result.notWritten ?? []) : null;
+    const after = result.live && afterWrite(memory.writes, desired, result.live, result.plan, notWritten);
     return {
       outcome,
       summary: withFindings(result.plan, found(result.plan)),
       revision: result.revision,
       diagnostics: found(result.plan).diagnostics,
-      ...(sync ? { sync } : {}),
-      counts: written ? countWrites(result.plan, written) : NOTHING_WRITTEN,
+      ...after,
     };
   }
   const { plan, revision, events, live } = monitored!;
   if (events.length > 0) await ctx.backend.update(() => ({ next: null, events, result: null }));
   const outcome = current.invalid || plan.summary.errors > 0 ? 'invalid' : events.length > 0 ? 'reported' : 'unchanged';
-  const sync: SyncInput = { desired, live, changes: plan.changes, failed: memory.failed };
-  const counts = { ...NOTHING_WRITTEN, drifted: plan.changes.filter((c) => c.drift).length };
+  const { sync, counts } = afterReport(memory.writes, desired, live, plan);
   return { outcome, summary: withFindings(plan, found(plan)), revision, diagnostics: found(plan).diagnostics, sync, counts };
-}
-
-const NOTHING_WRITTEN: PassOutcomeCounts = { applied: {}, failed: {}, drifted: 0 };
-
-/** countWrites counts a written plan's changes by action: applied, or failed (the site refused them); holds and skipped servers are neither. */
-function countWrites(plan: Plan, notWritten: readonly NotWritten[]): PassOutcomeCounts {
-  const outcome = new Map(notWritten.map((o) => [o.server.toLowerCase(), o.outcome]));
-  const applied: Record<string, number> = {};
-  const failed: Record<string, number> = {};
-  for (const change of plan.changes) {
-    if (change.action === 'hold') continue;
-    const not = outcome.get(change.name.toLowerCase());
-    if (not === undefined) applied[change.action] = (applied[change.action] ?? 0) + 1;
-    else if (not === 'failed') failed[change.action] = (failed[change.action] ?? 0) + 1;
-  }
-  return { applied, failed, drifted: plan.changes.filter((c) => c.drift).length };
-}
-
-/** hasWrites tells whether a plan writes anything (holds write nothing). */
-function hasWrites(plan: Plan): boolean {
-  return plan.changes.some((c) => c.action !== 'hold');
-}
-
-/**
- * afterWrite is what the sync states come from once a plan's write is done: what was written is in sync, so
- * only holds and the servers the site did not take keep their change. `notWritten` null means
- * nothing was written (the plan had errors).
- */
-function afterWrite(
-  desired: DesiredState,
-  live: LiveState,
-  plan: Plan,
-  notWritten: readonly NotWritten[] | null,
-  failed: ReadonlyMap<string, string> | undefined,
-): SyncInput {
-  const left = notWritten && new Set(notWritten.map((o) => o.server.toLowerCase()));
-  const changes = left ? plan.changes.filter((c) => c.action === 'hold' || left.has(c.name.toLowerCase())) : plan.changes;
-  return { desired, live, changes, failed };
-}
-
-/** remember keeps this write's failures and forgets those of servers it wrote: only a server the site did not take again stays Failed. */
-function remember(failed: ReadonlyMap<string, string> | undefined, notWritten: readonly NotWritten[]): Map<string, string> {
-  const next = new Map<string, string>();
-  const notNow = new Set(notWritten.map((o) => o.server.toLowerCase()));
-  for (const [name, message] of failed ?? []) if (notNow.has(name)) next.set(name, message);
-  for (const o of notWritten) if (o.outcome === 'failed') next.set(o.server.toLowerCase(), o.message);
-  return next;
 }
 
 /** withFindings is a plan's summary with the errors and warnings of the report that found them. */

@@ -3,11 +3,12 @@ import type { Logger } from 'pino';
 import type { FSWatcher } from 'chokidar';
 import type { StateBackend } from '../backend/backend.js';
 import { watchManifests } from './file-events.js';
-import { newPassMemo, type PassOptions } from './pass.js';
+import type { PassOptions } from './pass.js';
 import { Settling } from './settling.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { watchPass, type PassRecord, type Trigger, type WatchMemory, type WatchMode } from './watch-pass.js';
-import type { PassOutcomeCounts, WatchMetrics } from './metrics.js';
+import { newWatchMemory, watchPass, type PassRecord, type Trigger, type WatchMemory, type WatchMode } from './watch-pass.js';
+import type { WatchMetrics } from './metrics.js';
+import { NOTHING_COUNTED, type PassOutcomeCounts } from './pass-outcome.js';
 import { syncCounts, syncStates, type ServerSync, type SyncInput, type SyncState } from '../plan/sync-state.js';
 
 /** WatcherOptions configure a watcher: what to watch, where to apply, and how often. */
@@ -63,7 +64,7 @@ export interface WatchStatus {
  * settled is Settling's to say (it gives up on files that change for a whole interval).
  */
 export class Watcher {
-  private readonly memory: WatchMemory = { memo: newPassMemo(), lastInput: null, lastGood: null };
+  private readonly memory: WatchMemory = newWatchMemory();
   private files: FSWatcher | undefined;
   private running: Promise<void> | null = null;
   private pending: Trigger | null = null;
@@ -74,7 +75,10 @@ export class Watcher {
   private failures = 0;
   private last: PassRecord | null = null;
   private lastSuccess: PassRecord | null = null;
+  /** The sync states shown: those after the last pass that acted, or a preview of the pass in flight's plan. */
   private sync: SyncView | null = null;
+  /** The sync states after the last pass that acted, which a preview is dropped back to when its pass does not write. */
+  private settledSync: SyncView | null = null;
 
   constructor(private readonly config: WatcherOptions) {
     // Files that keep changing are given up on after an interval: interval passes must go on.
@@ -144,7 +148,7 @@ export class Watcher {
     try {
       const settled = () => this.settling.settled();
       const { changed, unchanged } = this.settling.changesSince(mark);
-      const planned = (input: SyncInput) => this.showSync(input);
+      const planned = (input: SyncInput) => this.showSync(input, 'preview');
       const {
         diagnostics: found,
         sync,
@@ -160,7 +164,7 @@ export class Watcher {
       });
       diagnostics = found ?? [];
       counts = written;
-      if (sync) this.showSync(sync);
+      if (sync) this.showSync(sync, 'settled');
       record = { id, trigger, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, ...result };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -177,6 +181,9 @@ export class Watcher {
     // now. Any other pass acted on settled files, unless they changed again while it ran.
     if (record.outcome === 'superseded') this.pending = 'change';
     else this.settling.acted(mark);
+    // A preview of a plan this pass did not write (it started over, found nothing new, or failed
+    // before writing) is dropped: the page shows where the servers stand, not what was planned.
+    if (this.sync !== this.settledSync) this.showView(this.settledSync);
     if (record.outcome === 'skipped' || record.outcome === 'superseded') {
       // It did nothing: the last pass that did stays the one /status reports, and its retry or interval stands.
       log.debug({ durationMs: record.durationMs, outcome: record.outcome }, 'pass finished without acting');
@@ -198,10 +205,16 @@ export class Watcher {
     this.config.onPass?.(record, diagnostics);
   }
 
-  private showSync(input: SyncInput): void {
+  private showSync(input: SyncInput, kind: 'preview' | 'settled'): void {
     let listed: readonly ServerSync[] | undefined;
-    this.sync = { counts: syncCounts(input), at: new Date().toISOString(), servers: () => (listed ??= syncStates(input)) };
-    this.config.metrics?.syncChanged(this.sync);
+    const view: SyncView = { counts: syncCounts(input), at: new Date().toISOString(), servers: () => (listed ??= syncStates(input)) };
+    if (kind === 'settled') this.settledSync = view;
+    this.showView(view);
+  }
+
+  private showView(view: SyncView | null): void {
+    this.sync = view;
+    if (view) this.config.metrics?.syncChanged(view);
   }
 
   private schedule(trigger: Trigger, delayMs: number): void {
@@ -209,9 +222,6 @@ export class Watcher {
     if (!this.stopped) this.next = setTimeout(() => this.request(trigger), delayMs);
   }
 }
-
-/** NOTHING_COUNTED is a pass that wrote nothing and found no drift (one that failed before it planned). */
-const NOTHING_COUNTED: PassOutcomeCounts = { applied: {}, failed: {}, drifted: 0 };
 
 /** jitter spreads interval passes by ±10%, so many watchers do not hit one site at the same moment. */
 function jitter(ms: number): number {

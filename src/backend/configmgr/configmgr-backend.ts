@@ -88,16 +88,17 @@ export class ConfigMgrBackend implements StateBackend {
         );
       // 3. Say what the site did not take.
       const notWritten = outcomes.filter((o): o is NotWritten => o.outcome !== 'applied');
+      const written = { revision, applied: settled.applied > 0, notWritten };
+      const result = notWritten.length > 0 && transaction.settled ? transaction.settled(written) : transaction.result;
       const failed = notWritten.filter((o) => o.outcome === 'failed');
       if (failed.length > 0) {
         const list = failed.map((o) => `${o.server}: ${o.message}`).join('; ');
         throw new ApplyFailedError(
           `${failed.length} of ${writes.length + ended.length} servers failed (${list}); ${settled.applied} applied (revision ${revision})`,
-          notWritten,
+          result,
         );
       }
-      const written = { revision, applied: settled.applied > 0, notWritten };
-      return notWritten.length > 0 && transaction.settled ? transaction.settled(written) : transaction.result;
+      return result;
     } finally {
       await lock.release();
     }

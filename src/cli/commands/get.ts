@@ -1,7 +1,7 @@
 import { yaml } from '../../manifest/yaml-library.js';
 import { proxyNamesBySettings } from '../../model/desired.js';
 import type { LiveServer, LiveSite, LiveState } from '../../model/live.js';
-import { checkManifests, planChecked, type Checked } from '../../reconcile/pass.js';
+import { checkStatic, planChecked, type StaticCheck } from '../../reconcile/pass.js';
 import { syncStates, type ServerSync, type SyncState } from '../../plan/sync-state.js';
 import { today } from '../today.js';
 import { settingsKey, type ProxySettings } from '../../model/proxy.js';
@@ -76,17 +76,21 @@ function select(
 /** ServerWithSync is a live server with its sync state against the manifests given with -f. */
 type ServerWithSync = LiveServer & { readonly sync: { readonly state: SyncState; readonly reason: string } };
 
-/** syncByServer plans the manifests against the live state, as a watcher's pass would, for each server's sync state. */
-function syncByServer(checked: Checked, live: LiveState, fingerprint: string, io: Io): Map<string, ServerSync> {
+/**
+ * syncByServer plans the manifests against the live state for each server's sync state. Unlike
+ * a watcher it knows no failed writes, and it plans without --prune: a server removed from the
+ * manifests is Unmanaged.
+ */
+function syncByServer(checked: StaticCheck, live: LiveState, fingerprint: string, io: Io): Map<string, ServerSync> {
   const plan = planChecked(checked, live, fingerprint, { today: today(io.env), prune: false, strict: false });
   const servers = syncStates({ desired: checked.loaded.desired, live, changes: plan.changes });
   return new Map(servers.map((s) => [s.name.toLowerCase(), s]));
 }
 
 /** readChecked reads and checks the manifests given with -f; manifests that do not load (syntax, schema, references) are refused. */
-async function readChecked(flags: GetFlags, io: Io): Promise<Checked> {
+async function readChecked(flags: GetFlags, io: Io): Promise<StaticCheck> {
   const input = await readManifests(flags, io, 'get');
-  const checked = checkManifests(input, { today: today(io.env), strict: false });
+  const checked = checkStatic(input, { today: today(io.env) });
   const loaded = checked.loaded;
   const errors = [...input.diagnostics, ...loaded.diagnostics].filter((d) => d.severity === 'error');
   if (errors.length > 0 || loaded.documents === 0) {

@@ -72,6 +72,7 @@ export async function runWatch(flags: WatchFlags, io: Io, onSignal: WatchSignals
       status: () => watcher.status(),
       events: (limit) => backend.recentEvents(limit),
       metrics,
+      log,
     });
     health = started.server;
     log.info({ url: started.url }, 'health endpoints listening');

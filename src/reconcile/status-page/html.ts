@@ -27,7 +27,7 @@ function render(value: Part): string {
 }
 
 /** escapeHtml makes text safe in element content and in quoted attribute values. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 

@@ -5,16 +5,17 @@ import type { SyncView, WatchStatus } from '../watcher.js';
 import { html, type Html } from './html.js';
 
 /** PAGE_SIZE is how many servers one page lists: at 20,000 servers the page stays light. */
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 
 /** REFRESH_SECONDS is how often the page reloads itself (a meta refresh: no JavaScript). */
-export const REFRESH_SECONDS = 5;
+const REFRESH_SECONDS = 5;
 
 /** PageInput is what the status page shows: the watcher's status, its conditions and the recent events. */
 export interface PageInput {
   readonly status: WatchStatus;
   readonly conditions: readonly Condition[];
-  readonly events: readonly SiteEvent[];
+  /** The newest events, newest first; undefined when the log could not be read. */
+  readonly events: readonly SiteEvent[] | undefined;
   /** The page's query: `page` (from 1) and `state` (one sync state, or all). */
   readonly query: URLSearchParams;
 }
@@ -34,7 +35,8 @@ export function renderStatusPage(input: PageInput): string {
   const pages = Math.max(1, Math.ceil(listed.length / PAGE_SIZE));
   const page = Math.min(pages, pageNumber(input.query.get('page')));
   const shown = listed.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-  const held = sync ? heldServers(sync) : [];
+  // Held servers are listed above the table on the first page of all servers only; /?state=Held pages through them.
+  const held = sync && !state && page === 1 ? heldServers(sync) : [];
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -196,7 +198,12 @@ function serverTable(
   </section>`;
 }
 
-function eventList(events: readonly SiteEvent[]): Html {
+function eventList(events: readonly SiteEvent[] | undefined): Html {
+  if (events === undefined)
+    return html`<section id="events">
+      <h2>Recent events</h2>
+      <p class="error">The events could not be read; the watcher's log says why.</p>
+    </section>`;
   if (events.length === 0)
     return html`<section id="events">
       <h2>Recent events</h2>
@@ -241,28 +248,39 @@ function where(source: { file: string; line: number }): string {
   return `${source.file}:${source.line}`;
 }
 
-/**
- * ordered lists a view's servers for the page: those that need attention first, by state
- * (Failed, Held, Drifted, Pending, Unmanaged), then those in sync; within a state in the
- * order of the manifests. Grouped in one sweep, not sorted: a view is ordered once, and
- * at 20,000 servers a sort by name would cost a pass more than the page is worth.
- */
-function ordered(sync: SyncView, state: SyncState | undefined): readonly ServerSync[] {
-  if (state) return sync.servers().filter((s) => s.state === state);
-  let cached = orders.get(sync);
-  if (!cached) {
-    const groups = new Map<SyncState, ServerSync[]>(SYNC_STATES.map((s) => [s, []]));
-    for (const server of sync.servers()) groups.get(server.state)!.push(server);
-    cached = ([] as ServerSync[]).concat(...SYNC_STATES.map((s) => groups.get(s)!)); // concat copies arrays whole: faster than flatMap
-    orders.set(sync, cached);
-  }
-  return cached;
+/** Grouped is a view's servers by sync state, worked out once per view however many requests ask. */
+interface Grouped {
+  readonly byState: ReadonlyMap<SyncState, readonly ServerSync[]>;
+  /** Those that need attention first, by state (Failed, Held, Drifted, Pending, Unmanaged), then those in sync. */
+  readonly ordered: readonly ServerSync[];
 }
 
-const orders = new WeakMap<SyncView, readonly ServerSync[]>();
+const grouped = new WeakMap<SyncView, Grouped>();
+
+/**
+ * groupsOf groups a view's servers by state, within a state in the order of the manifests: one
+ * sweep, not a sort, as at 20,000 servers a sort by name would cost more than the page is worth.
+ */
+function groupsOf(sync: SyncView): Grouped {
+  let groups = grouped.get(sync);
+  if (!groups) {
+    const byState = new Map<SyncState, ServerSync[]>(SYNC_STATES.map((s) => [s, []]));
+    for (const server of sync.servers()) byState.get(server.state)!.push(server);
+    const ordered = ([] as ServerSync[]).concat(...SYNC_STATES.map((s) => byState.get(s)!)); // concat copies arrays whole: faster than flatMap
+    groups = { byState, ordered };
+    grouped.set(sync, groups);
+  }
+  return groups;
+}
+
+/** ordered lists the servers the page pages through: one state's, or all with those that need attention first. */
+function ordered(sync: SyncView, state: SyncState | undefined): readonly ServerSync[] {
+  const groups = groupsOf(sync);
+  return state ? (groups.byState.get(state) ?? []) : groups.ordered;
+}
 
 function heldServers(sync: SyncView): readonly ServerSync[] {
-  return sync.counts.Held === 0 ? [] : sync.servers().filter((s) => s.state === 'Held');
+  return sync.counts.Held === 0 ? [] : (groupsOf(sync).byState.get('Held') ?? []);
 }
 
 function stateFilter(value: string | null): SyncState | undefined {
