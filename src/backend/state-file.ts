@@ -6,6 +6,7 @@ import type { LiveSnapshot, StateBackend, Transaction } from './backend.js';
 import { fingerprintOf } from '../plan/fingerprint.js';
 import { StateFileError } from './errors.js';
 import { EventLog, readEvents, readRecentEvents } from './event-log.js';
+import { failpoint } from './failpoints.js';
 import { acquireLock, forceUnlock } from './lock.js';
 import { StagedFile } from './staged-file.js';
 import { decodeLiveState, parseLiveState, serializeLiveState } from './state-document.js';
@@ -60,7 +61,11 @@ export class FileStateBackend implements StateBackend {
     await mkdir(path.dirname(this.location), { recursive: true });
     const lock = await acquireLock(`${this.location}.lock`, this.options.lockTimeoutMs);
     try {
-      const { next, events, result } = change(await this.read());
+      await failpoint('lock.acquired');
+      await this.sweep();
+      const live = await this.read();
+      await failpoint('state.read');
+      const { next, events, result } = change(live);
       if (next) {
         const staged = this.staged?.snapshot.state === next ? this.staged : undefined;
         if (staged) this.staged = undefined;
@@ -82,12 +87,16 @@ export class FileStateBackend implements StateBackend {
    */
   stage(next: LiveState): void {
     void this.unstage();
-    if (!this.swept) {
-      this.swept = true;
-      void StagedFile.removeAbandoned(this.location); // left by a watcher killed while the files settled
-    }
+    void this.sweep();
     const rendered = render(next);
     this.staged = { ...rendered, file: StagedFile.prepare(this.location, rendered.bytes) };
+  }
+
+  /** sweep removes, once per process, the temporary files of writers that died before their rename (a crash, a watcher killed while the files settled). */
+  private async sweep(): Promise<void> {
+    if (this.swept) return;
+    this.swept = true;
+    await StagedFile.removeAbandoned(this.location);
   }
 
   /** unstage removes what stage prepared, when no update wrote it. */
@@ -97,16 +106,31 @@ export class FileStateBackend implements StateBackend {
     await (await staged?.file)?.discard();
   }
 
-  /** write replaces the state file with `bytes`: by renaming the staged file that holds them when there is one, else through a new temporary file. */
+  /**
+   * write replaces the state file with `bytes` by renaming over it a temporary file that holds
+   * them, flushed: the one staged ahead when there is one, else a new one. A reader, or a
+   * process that dies at any moment, sees the old content or the new, never a part.
+   */
   private async write(bytes: Buffer, staged: StagedFile | undefined): Promise<void> {
-    if (staged) {
-      try {
-        return await staged.commit();
-      } catch {
-        await staged.discard(); // removed meanwhile, or the folder changed: write it the usual way
-      }
-    }
+    if (staged && (await this.commit(staged))) return;
+    // None staged, or it was removed meanwhile or the folder changed: a new one, and failing that the library.
+    const temporary = await StagedFile.prepare(this.location, bytes);
+    if (temporary && (await this.commit(temporary))) return;
     await writeAtomically(this.location, bytes, { fsync: true });
+    await failpoint('state.renamed');
+  }
+
+  /** commit renames a flushed temporary file over the state; false (and the file removed) when it cannot. */
+  private async commit(temporary: StagedFile): Promise<boolean> {
+    await failpoint('state.temp-written');
+    try {
+      await temporary.commit();
+    } catch {
+      await temporary.discard();
+      return false;
+    }
+    await failpoint('state.renamed');
+    return true;
   }
 
   readEvents(): Promise<SiteEvent[]> {
