@@ -104,14 +104,18 @@ describe('sitectl watch', () => {
     }
   });
 
-  it('writes an edit only once the files have been quiet for the debounce window', async () => {
+  it('writes an edit only once the files have been quiet for the debounce window after the last change', async () => {
     const w = watch('--debounce', '1s');
     await w.waitFor(/pass 1 start applied \(revision 1\)/);
-    const edited = Date.now();
-    await writeFile(path.join(folder, 'servers.yaml'), manifest(8081));
+    await writeAtomically(path.join(folder, 'servers.yaml'), manifest(8081));
+    await new Promise((resolve) => setTimeout(resolve, 500)); // inside the window: the files have not settled
+    const lastEdit = Date.now();
+    await writeAtomically(path.join(folder, 'servers.yaml'), manifest(8082));
     await w.waitFor(/pass \d+ change applied \(revision 2\)/);
-    expect(Date.now() - edited).toBeGreaterThanOrEqual(1000);
-    expect(await port()).toBe(8081);
+    expect(Date.now() - lastEdit).toBeGreaterThanOrEqual(1000);
+    // One write, of the last edit: the first was never written on its own.
+    expect(await port()).toBe(8082);
+    expect((await readState()).revision).toBe(2);
   });
 
   it('on SIGTERM while a pass waits for the files to settle, finishes it at once and exits 0', async () => {
@@ -125,7 +129,7 @@ describe('sitectl watch', () => {
     expect(await port()).toBe(8081);
   });
 
-  it('still reconciles a folder whose files never settle, once per interval', async () => {
+  it('still reconciles a folder whose files never settle: the interval ends the wait for them', async () => {
     // Enough servers that checking them takes longer than the gap between two writes.
     const many = Array.from({ length: 3000 }, (_, i) => server(`s${i}.contoso.com`, '  site: P01\n')).join('---\n');
     await writeFile(path.join(folder, 'many.yaml'), many);
@@ -164,7 +168,6 @@ describe('sitectl watch', () => {
     // The pass prints its line after it writes; wait for the line of the pass that wrote the last edit.
     await w.waitFor(new RegExp(`change applied \\(revision ${(await readState()).revision}\\)`));
     const passes = w.stdout.split('\n').filter((l) => / change (applied|unchanged)/.test(l)).length;
-    expect(passes).toBeGreaterThanOrEqual(1);
     expect(passes).toBeLessThan(40);
   });
 
