@@ -44,7 +44,7 @@ export async function failpoint(name: Failpoint): Promise<void> {
 }
 
 /** parseFailpoints reads `name=action->action;name=action`; a mistake in it is an error, so that a test never runs without the point it set. */
-export function parseFailpoints(text: string | undefined): Map<Failpoint, Action[]> {
+function parseFailpoints(text: string | undefined): Map<Failpoint, Action[]> {
   const points = new Map<Failpoint, Action[]>();
   for (const entry of (text ?? '').split(';').filter((e) => e.trim() !== '')) {
     const [name, spec] = entry.split('=', 2).map((s) => s.trim());

@@ -72,8 +72,8 @@ export class WatchMetrics {
     this.invalid.inc(0);
   }
 
-  /** passEnded counts one pass: what it wrote and failed to write by action, the drift it found, and where the servers stand. */
-  passEnded(record: PassRecord, outcome: PassOutcomeCounts, sync: SyncView | null, endedAt: number): void {
+  /** passEnded counts one pass: what it wrote and failed to write by action, and the drift it found. */
+  passEnded(record: PassRecord, outcome: PassOutcomeCounts, endedAt: number): void {
     const labels = { trigger: record.trigger, result: record.outcome };
     this.passDuration.observe(labels, record.durationMs / 1000);
     this.passes.inc(labels);
@@ -82,7 +82,6 @@ export class WatchMetrics {
     if (outcome.drifted > 0) this.drift.inc(outcome.drifted);
     if (record.outcome === 'invalid') this.invalid.inc();
     if (record.outcome !== 'failed' && record.outcome !== 'invalid') this.lastSuccess.set(endedAt / 1000);
-    if (sync) this.syncChanged(sync);
   }
 
   /** syncChanged sets the servers by state: after a pass, and as soon as a pass has planned (Pending while the files settle). */

@@ -201,7 +201,7 @@ export class Watcher {
     }
     this.last = record;
     log.info({ durationMs: record.durationMs, outcome: record.outcome, revision: record.revision, ...record.summary }, 'pass finished');
-    this.config.metrics?.passEnded(record, counts ?? NOTHING_COUNTED, this.sync, Date.now());
+    this.config.metrics?.passEnded(record, counts ?? NOTHING_COUNTED, Date.now());
     this.config.onPass?.(record, diagnostics);
   }
 

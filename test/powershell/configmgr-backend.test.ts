@@ -8,7 +8,7 @@ import type { SiteEvent } from '../../src/model/event.js';
 import type { Plan } from '../../src/model/plan.js';
 import { ROOT, sitectl } from '../support/cli.js';
 import { parseJson, readJson, type WrittenState } from '../support/json.js';
-import { eventually, startSitectl } from '../support/process.js';
+import { eventually, startSitectl, type Running } from '../support/process.js';
 import { describeWithPowerShell, POWERSHELL } from '../support/powershell.js';
 import { SimulatedSite, type SimHierarchy, type SimServer } from '../support/site-simulator.js';
 
@@ -77,12 +77,29 @@ async function events(): Promise<SiteEvent[]> {
   return parseJson<SiteEvent[]>(result.stdout);
 }
 
-/** run is sitectl with the ConfigMgr backend on the simulated site, keeping its bookkeeping in the test's folder. */
+/** withSite adds to a command's arguments the ConfigMgr backend on the simulated site, keeping its bookkeeping in the test's folder. */
+function withSite(args: readonly string[]): string[] {
+  return [
+    ...args,
+    '--backend',
+    'configmgr',
+    '--site',
+    'CAS',
+    '--powershell',
+    POWERSHELL ?? 'pwsh',
+    '--state',
+    path.join(dir, 'state.json'),
+  ];
+}
+
+/** run is sitectl on the simulated site, to the end. */
 function run(args: readonly string[], env: Record<string, string> = {}) {
-  return sitectl(
-    [...args, '--backend', 'configmgr', '--site', 'CAS', '--powershell', POWERSHELL ?? 'pwsh', '--state', path.join(dir, 'state.json')],
-    { cwd: dir, env: { ...site.env, ...env } },
-  );
+  return sitectl(withSite(args), { cwd: dir, env: { ...site.env, ...env } });
+}
+
+/** watchOnSite starts `sitectl watch -f config` on the simulated site, with `args` before the backend's. */
+function watchOnSite(...args: string[]): Running {
+  return startSitectl(withSite(['watch', '-f', 'config', ...args]), dir, site.env);
 }
 
 /** hostProcesses are the PowerShell hosts serving this test's simulated site (found by their environment, Linux only). */
@@ -314,22 +331,7 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
       await rm(path.join(dir, 'state.json'), { force: true });
       await setUp(60);
       site.edit((s) => (s.writeDelayMs = 50)); // 60 writes take seconds, as on a real site
-      const apply = sitectl(
-        [
-          'apply',
-          '-f',
-          'config',
-          '--backend',
-          'configmgr',
-          '--site',
-          'CAS',
-          '--powershell',
-          POWERSHELL ?? 'pwsh',
-          '--state',
-          path.join(dir, 'state.json'),
-        ],
-        { cwd: dir, env: site.env },
-      );
+      const apply = run(['apply', '-f', 'config']);
       await eventually(() => (setCalls() >= after ? true : undefined), 120_000);
       for (const pid of hostProcesses()) process.kill(pid, 'SIGKILL');
       const killed = await apply;
@@ -359,25 +361,7 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
     { retry: 1, timeout: 180_000 },
     async () => {
       await setUp(3);
-      const watch = startSitectl(
-        [
-          'watch',
-          '-f',
-          'config',
-          '--interval',
-          '2s',
-          '--backend',
-          'configmgr',
-          '--site',
-          'CAS',
-          '--powershell',
-          POWERSHELL ?? 'pwsh',
-          '--state',
-          path.join(dir, 'state.json'),
-        ],
-        dir,
-        site.env,
-      );
+      const watch = watchOnSite('--interval', '2s');
       try {
         await watch.waitFor(/pass 1 \w+ applied \(revision 1\)/);
         expect(proxyOf('dp0002.contoso.com')).toEqual(CORP);
@@ -410,29 +394,8 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
   it('watch shows a server the site refused as Failed with its message on /status, /metrics and the page, until a write of it succeeds', async () => {
     await setUp(3);
     site.failWrites('dp0002.contoso.com', 'The SMS Provider reported an error.');
-    const watch = startSitectl(
-      [
-        'watch',
-        '-f',
-        'config',
-        '--interval',
-        '2s',
-        '--backend',
-        'configmgr',
-        '--site',
-        'CAS',
-        '--powershell',
-        POWERSHELL ?? 'pwsh',
-        '--state',
-        path.join(dir, 'state.json'),
-        '--health-addr',
-        '127.0.0.1:0',
-        '--log-level',
-        'info', // the health server's address is logged at info
-      ],
-      dir,
-      site.env,
-    );
+    // The health server's address is logged at info.
+    const watch = watchOnSite('--interval', '2s', '--health-addr', '127.0.0.1:0', '--log-level', 'info');
     try {
       const [, url] = await watch.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/, 'stderr');
       const counts = async () => parseJson<{ servers: Record<string, number> | null }>(await (await fetch(`${url}/status`)).text()).servers;
@@ -464,25 +427,7 @@ describeWithPowerShell('--backend configmgr against a simulated site', () => {
       const props = s.roles.find((r) => r.RoleName === 'SMS Site System' && r.NetworkOSPath === '\\\\dp0001.contoso.com')!.Props;
       props.find((p) => p.PropertyName === 'ProxyServerPort')!.Value = 3128;
     });
-    const watch = startSitectl(
-      [
-        'watch',
-        '-f',
-        'config',
-        '--mode',
-        'monitor',
-        '--backend',
-        'configmgr',
-        '--site',
-        'CAS',
-        '--powershell',
-        POWERSHELL ?? 'pwsh',
-        '--state',
-        path.join(dir, 'state.json'),
-      ],
-      dir,
-      site.env,
-    );
+    const watch = watchOnSite('--mode', 'monitor');
     try {
       await watch.waitFor(/pass 1 /);
       await eventually(

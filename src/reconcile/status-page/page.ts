@@ -179,22 +179,7 @@ function serverTable(
   </nav>`;
   return html`<section id="servers">
     <h2>${state ?? 'All servers'}${state ? ' servers' : ', those that need attention first'}</h2>
-    ${nav}
-    <table>
-      <thead>
-        <tr>
-          <th>Server</th>
-          <th>Site</th>
-          <th>State</th>
-          <th>Why</th>
-          <th>Manifest</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-    ${total > PAGE_SIZE ? nav : ''}
+    ${nav} ${table(['Server', 'Site', 'State', 'Why', 'Manifest'], rows)} ${total > PAGE_SIZE ? nav : ''}
   </section>`;
 }
 
@@ -221,21 +206,22 @@ function eventList(events: readonly SiteEvent[] | undefined): Html {
   );
   return html`<section id="events">
     <h2>Recent events</h2>
-    <table>
-      <thead>
-        <tr>
-          <th>Time</th>
-          <th>Type</th>
-          <th>Reason</th>
-          <th>Object</th>
-          <th>Message</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+    ${table(['Time', 'Type', 'Reason', 'Object', 'Message'], rows)}
   </section>`;
+}
+
+/** table is a table with a header row of `headers` and the rows given. */
+function table(headers: readonly string[], rows: readonly Html[]): Html {
+  return html`<table>
+    <thead>
+      <tr>
+        ${headers.map((header) => html`<th>${header}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
 }
 
 /** revisionText says a live revision; 0 is a state nothing has written yet. */
