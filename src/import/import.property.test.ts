@@ -9,6 +9,7 @@ import { planManifests } from '../reconcile/pass.js';
 import { NOTHING_KEPT } from './kept.js';
 import { importLiveState, SERVERS_PER_FILE } from './manifest-tree.js';
 import { scalar } from './render-yaml.js';
+import { runs } from '../../test/support/runs.js';
 
 // Live states as a real site could hold them without breaking a rule that is an error: one
 // hierarchy, the service connection and Asset Intelligence points once each at the top, a
@@ -143,7 +144,7 @@ describe('import', () => {
         expect(plan.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
         expect(plan.changes).toEqual([]);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -157,7 +158,7 @@ describe('import', () => {
         };
         expect(importLiveState(shuffled, OPTIONS)).toEqual(importLiveState(live, OPTIONS));
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -174,7 +175,7 @@ describe('import', () => {
           .flatMap((d) => ((d.spec.proxy as { ref?: string } | undefined)?.ref ? [(d.spec.proxy as { ref: string }).ref] : []));
         for (const name of names) expect(refs.filter((r) => r === name).length).toBeGreaterThan(1);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 });
@@ -208,7 +209,7 @@ describe('scalar', () => {
           expect(jsYaml.load(line, { schema: jsYaml.CORE_SCHEMA })).toEqual({ [text]: text });
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

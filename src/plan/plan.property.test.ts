@@ -8,6 +8,7 @@ import { liveServerIndex, type LiveServer, type LiveState } from '../model/live.
 import type { SiteSystemServer } from '../model/server.js';
 import { PlanMemo, planChanges } from './plan.js';
 import { desiredServerObject } from './server-object.js';
+import { runs } from '../../test/support/runs.js';
 
 const pair = fc
   .record({ desiredNames: fc.subarray(NAMES), liveNames: fc.subarray(NAMES), recorded: fc.subarray(NAMES) })
@@ -53,7 +54,7 @@ describe('planner properties', () => {
         withMemo(first.desired, first.state);
         expect(withMemo(next.desired, next.state)).toEqual(plan(next.desired, next.state, second.prune));
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -68,7 +69,7 @@ describe('planner properties', () => {
         const desired = nextPass(first, second, keep).desired;
         expect(withMemo(desired, applied, second.prune)).toEqual(plan(desired, applied, second.prune));
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -79,7 +80,7 @@ describe('planner properties', () => {
         const again = plan(desired, next, prune);
         expect(again.changes.filter((c) => c.action !== 'hold')).toEqual([]);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -89,7 +90,7 @@ describe('planner properties', () => {
         const once = applyPlan(state, plan(desired, state, prune), { copySites: true }).next ?? state;
         expect(applyPlan(once, plan(desired, once, prune), { copySites: true }).next).toBeNull();
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -106,7 +107,7 @@ describe('planner properties', () => {
         expect(next.unknownField).toEqual({ kept: true });
         for (const s of state.servers) expect(next.servers.find((n) => n.name === s.name)?.note).toBe(s.note);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -121,7 +122,7 @@ describe('planner properties', () => {
           expect(planned.has(server.name)).toBe(patch.length > 0);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -138,7 +139,7 @@ describe('planner properties', () => {
         const fresh = liveServerIndex({ ...next });
         for (const name of NAMES) expect(liveServerIndex(next).get(name)).toBe(fresh.get(name));
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -148,7 +149,7 @@ describe('planner properties', () => {
         const { next } = applyPlan(state, plan(desired, state, prune), { copySites: true });
         if (next) expect(next.revision).toBe(state.revision + 1);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });

@@ -7,6 +7,7 @@ import type { RoleType } from '../model/server.js';
 import { planChanges } from '../plan/plan.js';
 import { RuleMemo } from './incremental.js';
 import { LIVE_RULES, RULES, runRules, STATIC_RULES } from './index.js';
+import { runs } from '../../test/support/runs.js';
 
 // A watcher judges again only the servers whose inputs changed (rules/incremental.ts). That is
 // exact only if every rule not listed as comparing servers with each other judges each server
@@ -44,7 +45,7 @@ describe('incremental rules', () => {
         // and a pass on unchanged input, taken wholly from the memo
         expect(found(runRules(next.desired, { ...options(next), memo }))).toEqual(found(runRules(next.desired, options(next))));
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -62,7 +63,7 @@ describe('incremental rules', () => {
           found(runRules(desired, { ...options, live: applied })),
         );
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

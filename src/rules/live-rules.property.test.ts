@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ROLE_TYPES, world } from '../../test/support/arbitraries.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { LIVE_RULES, runRules } from './index.js';
+import { runs } from '../../test/support/runs.js';
 
 // diff, plan and apply run the live rules once, with the live state, and check them without
 // live state only when that run found an error (reconcile/pass.ts). That is exact only if the
@@ -20,7 +21,7 @@ describe('live rules without live state', () => {
         const withLive = new Set(runRules(desired, { today: '2026-11-26', live: state, rules: LIVE_RULES }).map(key));
         expect(without.filter((k) => !withLive.has(k))).toEqual([]);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 });

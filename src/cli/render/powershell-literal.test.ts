@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { psComment, psLiteral, psString } from './powershell-literal.js';
+import { runs } from '../../../test/support/runs.js';
 
 // PowerShell's rule for single-quoted strings, as its tokenizer applies it: the string opens
 // with any single-quote character (' U+2018 U+2019 U+201A U+201B); inside, a quote character
@@ -75,7 +76,7 @@ describe('psLiteral', () => {
           expect(command.slice(read.end)).toBe(' -Port 80');
         }
       }),
-      { numRuns: 5000 },
+      { numRuns: runs(5000) },
     );
   });
 
@@ -119,7 +120,7 @@ describe('psString', () => {
           expect(command.slice(read.end)).toBe(' -Port 80');
         }
       }),
-      { numRuns: 5000 },
+      { numRuns: runs(5000) },
     );
   });
 
@@ -138,7 +139,7 @@ describe('psComment', () => {
         expect(comment).toMatch(/^[\x20-\x7e]*$/);
         expect(comment).not.toContain('#>');
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });
