@@ -4,8 +4,10 @@ import { nextPass, world, type World } from '../../test/support/arbitraries.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { RoleType } from '../model/server.js';
+import type { Site } from '../model/site.js';
 import { planChanges } from '../plan/plan.js';
 import { RuleMemo } from './incremental.js';
+import { CONNECTED_CACHE_AUTH_HOTFIX } from './role-facts.js';
 import { LIVE_RULES, RULES, runRules, STATIC_RULES } from './index.js';
 import { runs } from '../../test/support/runs.js';
 
@@ -64,6 +66,33 @@ describe('incremental rules', () => {
         );
       }),
       { numRuns: runs(500) },
+    );
+  });
+
+  // An edit in the manifests replaces one object and keeps the rest: a site edited in one
+  // field must be judged again with every server on it, whichever field it is.
+  const SITE_EDITS: Readonly<Record<string, (site: Site) => Partial<Site>>> = {
+    type: (s) => ({ type: s.type === 'SecondarySite' ? 'PrimarySite' : 'SecondarySite' }),
+    parent: (s) => ({ parent: s.parent === null ? 'P01' : null }),
+    version: (s) => ({ version: s.version === 2603 ? 2409 : 2603 }),
+    requireProxy: (s) => ({ requireProxy: !s.requireProxy }),
+    hotfixes: (s) => ({ hotfixes: s.hotfixes.length ? [] : [CONNECTED_CACHE_AUTH_HOTFIX] }),
+    features: (s) => ({ features: { ...s.features, entraUserDiscovery: !s.features.entraUserDiscovery } }),
+    siteServer: () => ({ siteServer: 'cm-other.contoso.com' }),
+  };
+
+  it.each(Object.keys(SITE_EDITS))("find what a whole run finds after one site's %s is edited", (field) => {
+    fc.assert(
+      fc.property(worlds, fc.nat(), ({ desired, state }, which) => {
+        const options = { today: '2026-11-26', live: state, rules: RULES };
+        const memo = new RuleMemo();
+        runRules(desired, { ...options, memo });
+        const edited = [...desired.sites.values()][which % desired.sites.size];
+        const sites = new Map([...desired.sites].map(([code, s]) => [code, s === edited ? { ...s, ...SITE_EDITS[field](s) } : s]));
+        const next = { ...desired, sites };
+        expect(found(runRules(next, { ...options, memo }))).toEqual(found(runRules(next, options)));
+      }),
+      { numRuns: runs(300) },
     );
   });
 });
