@@ -1,4 +1,4 @@
-import type { EventReason, SiteEvent } from '../model/event.js';
+import { EVENT_TYPE, type EventReason, type SiteEvent } from '../model/event.js';
 import type { Change } from '../model/plan.js';
 import { describeSettings, sameSettings } from '../model/proxy.js';
 import { roleChanges } from '../model/role-changes.js';
@@ -8,15 +8,7 @@ import { stringify } from 'safe-stable-stringify';
 export type NewEvent = Omit<SiteEvent, 'count' | 'firstTimestamp' | 'lastTimestamp'>;
 
 function event(reason: EventReason, change: Change, message: string, extra: Partial<NewEvent> = {}): NewEvent {
-  const type =
-    reason === 'ProxyConflict' ||
-    reason === 'DriftDetected' ||
-    reason === 'ManifestsInvalid' ||
-    reason === 'ApplyFailed' ||
-    reason === 'ApplySkipped'
-      ? 'Warning'
-      : 'Normal';
-  return { type, reason, message, object: { kind: change.kind, name: change.name }, ...extra };
+  return { type: EVENT_TYPE[reason], reason, message, object: { kind: change.kind, name: change.name }, ...extra };
 }
 
 /** eventsFor says what one executed change did, in the events of SPEC section 6. */

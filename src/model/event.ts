@@ -15,6 +15,21 @@ export type EventReason =
   | 'ApplySkipped'
   | 'Pruned';
 
+/** EVENT_TYPE fixes each reason's type, as SEVERITY_OF does a diagnostic's severity: what a person should look at is a Warning. */
+export const EVENT_TYPE: Readonly<Record<EventReason, 'Normal' | 'Warning'>> = {
+  ProxyConfigured: 'Normal',
+  ProxyRemoved: 'Normal',
+  ProxyOverwritten: 'Normal',
+  RoleSettingsUpdated: 'Normal',
+  ProxyConflict: 'Warning',
+  DriftDetected: 'Warning',
+  DriftCorrected: 'Normal',
+  ManifestsInvalid: 'Warning',
+  ApplyFailed: 'Warning',
+  ApplySkipped: 'Warning',
+  Pruned: 'Normal',
+};
+
 /** EventObject is what an event is about: a manifest object, or the manifests as a whole (ManifestsInvalid). */
 export type EventObject = ObjectRef | { readonly kind: 'Manifests'; readonly name: string };
 
