@@ -1,0 +1,239 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ROOT } from '../../../test/support/cli.js';
+import { describeWithPowerShell, POWERSHELL } from '../../../test/support/powershell.js';
+import { SimulatedSite, type SimServer } from '../../../test/support/site-simulator.js';
+import { applyPlan } from '../../apply/apply-plan.js';
+import type { LiveState } from '../../model/live.js';
+import type { Change, Plan } from '../../model/plan.js';
+import type { ProxySettings } from '../../model/proxy.js';
+import { ApplyFailedError, SiteUnreachableError, StateFileError } from '../errors.js';
+import { ConfigMgrBackend, type ConfigMgrOptions } from './configmgr-backend.js';
+
+// The ConfigMgr backend in this process, against the simulated site under a real PowerShell,
+// so that the mutation tests reach it (test/powershell runs it through the built CLI).
+
+const CORP: ProxySettings = { server: 'proxy.contoso.com', port: 8080, account: 'CONTOSO\\svc-proxy' };
+const SERVERS: SimServer[] = [
+  { name: 'dp1.contoso.com', site: 'P01', proxy: null, roles: [{ type: 'DistributionPoint' }] },
+  { name: 'dp2.contoso.com', site: 'P01', proxy: { server: 'old.contoso.com', port: 80 }, roles: [{ type: 'DistributionPoint' }] },
+];
+
+let dir: string;
+let site: SimulatedSite;
+let backend: ConfigMgrBackend;
+
+function backendFor(options: Partial<ConfigMgrOptions> = {}): ConfigMgrBackend {
+  return new ConfigMgrBackend({
+    powershell: POWERSHELL ?? 'pwsh',
+    script: path.join(ROOT, 'scripts/Start-SitectlHost.ps1'),
+    siteCode: 'P01',
+    state: path.join(dir, 'state.json'),
+    lockTimeoutMs: 5_000,
+    env: { ...process.env, ...site.env },
+    now: () => new Date('2026-12-02T10:00:00Z'),
+    ...options,
+  });
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'sitectl-configmgr-unit-'));
+  site = new SimulatedSite(dir, {
+    siteCode: 'P01',
+    sites: [{ code: 'P01', type: 'PrimarySite', version: 2509, siteServer: 'cm01.contoso.com' }],
+    servers: SERVERS,
+    accounts: [CORP.account!],
+  });
+  backend = backendFor();
+});
+afterEach(async () => {
+  await backend.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** proxyChange plans one server's proxy the way the planner does. */
+function proxyChange(live: LiveState, name: string, proxy: ProxySettings | null): Change {
+  const before = live.servers.find((s) => s.name === name)!;
+  const after = { ...before, proxy };
+  return {
+    kind: 'SiteSystemServer',
+    name,
+    action: 'update',
+    patch: [{ op: 'replace', path: '/proxy', value: proxy }],
+    before,
+    after,
+    record: { proxy, roles: [] },
+  };
+}
+
+const plan = (changes: Change[]): Plan => ({
+  apiVersion: 'sitectl/v1',
+  kind: 'Plan',
+  liveRevision: 0,
+  liveFingerprint: null,
+  changes,
+  diagnostics: [],
+  summary: { create: 0, update: changes.length, hold: 0, prune: 0, unchanged: 0, errors: 0, warnings: 0 },
+});
+
+describeWithPowerShell('ConfigMgrBackend, in process', () => {
+  it('reads the site with no bookkeeping yet: its sites, servers and accounts at revision 0', async () => {
+    const { state, fingerprint } = await backend.read();
+    expect(state).toEqual({
+      apiVersion: 'sitectl/v1',
+      kind: 'LiveState',
+      revision: 0,
+      sites: [expect.objectContaining({ code: 'P01', type: 'PrimarySite', version: 2509 })],
+      servers: [
+        { name: 'dp1.contoso.com', site: 'P01', proxy: null, roles: [{ type: 'DistributionPoint' }] },
+        {
+          name: 'dp2.contoso.com',
+          site: 'P01',
+          proxy: { server: 'old.contoso.com', port: 80, account: null },
+          roles: [{ type: 'DistributionPoint' }],
+        },
+      ],
+      accounts: [CORP.account],
+    });
+    expect(fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('fingerprints the site whatever order the cmdlets list it in, and another site differently', async () => {
+    const first = (await backend.read()).fingerprint;
+    site.edit((s) => s.roles.reverse());
+    expect((await backend.read()).fingerprint).toBe(first);
+    site.edit((s) => s.accounts.push({ UserName: 'CONTOSO\\other', SiteCode: 'P01' }));
+    expect((await backend.read()).fingerprint).not.toBe(first);
+  });
+
+  it('writes the servers a transaction changes, keeps their bookkeeping and events, and returns its result', async () => {
+    const result = await backend.update((live) => {
+      const applied = applyPlan(live.state, plan([proxyChange(live.state, 'dp1.contoso.com', CORP)]), { copySites: false });
+      return { next: applied.next, events: applied.events, result: 'done' };
+    });
+    expect(result).toBe('done');
+    const { state } = await backend.read();
+    expect(state.revision).toBe(1);
+    expect(state.servers[0].proxy).toEqual(CORP);
+    expect(state.managed?.servers).toEqual({ 'dp1.contoso.com': { proxy: CORP, roles: [], revision: 1 } });
+    const events = await backend.readEvents();
+    expect(events.map((e) => [e.reason, e.object.name, e.revision, e.firstTimestamp])).toEqual([
+      ['ProxyConfigured', 'dp1.contoso.com', 1, '2026-12-02T10:00:00.000Z'],
+    ]);
+    expect((await backend.recentEvents(5)).map((e) => e.reason)).toEqual(['ProxyConfigured']);
+  });
+
+  it('records only the events of a transaction that writes nothing, and leaves the bookkeeping alone', async () => {
+    const result = await backend.update(() => ({
+      next: null,
+      events: [
+        { type: 'Warning', reason: 'ProxyConflict', message: 'proxy held', object: { kind: 'SiteSystemServer', name: 'dp1.contoso.com' } },
+      ],
+      result: 7,
+    }));
+    expect(result).toBe(7);
+    expect((await backend.readEvents()).map((e) => e.reason)).toEqual(['ProxyConflict']);
+    expect((await backend.read()).state.revision).toBe(0);
+  });
+
+  it('fails an update whose server the site refused, after recording the servers it took, with the settled result', async () => {
+    site.failWrites('dp2.contoso.com', 'access denied');
+    const error = await backend
+      .update((live) => {
+        const applied = applyPlan(
+          live.state,
+          plan([proxyChange(live.state, 'dp1.contoso.com', CORP), proxyChange(live.state, 'dp2.contoso.com', null)]),
+          { copySites: false },
+        );
+        return {
+          next: applied.next,
+          events: applied.events,
+          result: 'planned',
+          settled: (written) => `written at ${written.revision}: ${written.notWritten.map((n) => `${n.server} ${n.outcome}`).join(', ')}`,
+        };
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApplyFailedError);
+    expect((error as ApplyFailedError).message).toMatch(
+      /^1 of 2 servers failed \(dp2\.contoso\.com: .*access denied.*\); 1 applied \(revision 1\)$/,
+    );
+    expect((error as ApplyFailedError).result).toBe('written at 1: dp2.contoso.com failed');
+    const { state } = await backend.read();
+    expect(Object.keys(state.managed?.servers ?? {})).toEqual(['dp1.contoso.com']);
+    expect(state.servers[1].proxy).toEqual({ server: 'old.contoso.com', port: 80, account: null });
+    const events = await backend.readEvents();
+    expect(events.map((e) => [e.type, e.reason, e.object.name])).toEqual([
+      ['Normal', 'ProxyConfigured', 'dp1.contoso.com'],
+      ['Warning', 'ApplyFailed', 'dp2.contoso.com'],
+    ]);
+    expect(events[1].message).toMatch(/^write failed: .*access denied/);
+  });
+
+  it('skips a server the site does not have, without failing, and says so in the settled result', async () => {
+    const result = await backend.update((live) => {
+      const ghost = { name: 'ghost.contoso.com', site: 'P01', proxy: CORP, roles: [] };
+      const next = { ...live.state, revision: 1, servers: [...live.state.servers, ghost] };
+      return {
+        next,
+        events: [],
+        result: 'planned',
+        settled: (written) => `${written.applied} ${written.notWritten.map((n) => `${n.server} ${n.outcome}: ${n.message}`).join()}`,
+      };
+    });
+    expect(result).toBe('false ghost.contoso.com skipped: not a site system server of site P01 yet; add it and its roles in ConfigMgr');
+    expect((await backend.read()).state.revision).toBe(0);
+  });
+
+  it('keeps what else the state file holds when it writes the bookkeeping', async () => {
+    await writeFile(
+      path.join(dir, 'state.json'),
+      JSON.stringify({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 3, sites: [], servers: [], note: 'kept' }),
+    );
+    await backend.update((live) => {
+      const applied = applyPlan(live.state, plan([proxyChange(live.state, 'dp1.contoso.com', CORP)]), { copySites: false });
+      return { next: applied.next, events: [], result: undefined };
+    });
+    const written = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as LiveState;
+    expect(written.note).toBe('kept');
+    expect(written.revision).toBe(4);
+    expect(written.servers).toEqual([]);
+  });
+
+  it('names the state file that cannot be read as bookkeeping', async () => {
+    await writeFile(path.join(dir, 'state.json'), '{ not json');
+    const error = await backend.read().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toContain(path.join(dir, 'state.json'));
+  });
+
+  it('starts a new PowerShell when the last one ended', async () => {
+    await backend.read();
+    await backend.close();
+    expect((await backend.read()).state.servers).toHaveLength(2);
+  });
+
+  it('says PowerShell was not found, naming what it tried and how to give another', async () => {
+    const missing = backendFor({ powershell: path.join(dir, 'no-pwsh') });
+    await expect(missing.read()).rejects.toThrow(
+      new SiteUnreachableError(
+        `PowerShell was not found: '${path.join(dir, 'no-pwsh')}' (give --powershell PATH or set SITECTL_POWERSHELL)`,
+      ),
+    );
+  });
+
+  it('says which site cannot be reached and why, when the host cannot connect', async () => {
+    const elsewhere = backendFor({ siteCode: 'XYZ' });
+    await expect(elsewhere.read()).rejects.toThrow(/^site XYZ cannot be reached through PowerShell: .+/);
+  });
+
+  it('says how PowerShell ended and the last it said, when it ends before answering', async () => {
+    const script = path.join(dir, 'Broken-Host.ps1');
+    await writeFile(script, "Write-Output 'loading the module'\n[Console]::Error.WriteLine('the module is missing')\nexit 3\n");
+    const broken = backendFor({ script });
+    await expect(broken.read()).rejects.toThrow(
+      new SiteUnreachableError('PowerShell exited with code 3 before answering; it said: loading the module | the module is missing'),
+    );
+  });
+});
