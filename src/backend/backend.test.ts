@@ -3,7 +3,7 @@ import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EventLog, readEvents, readRecentEvents } from './event-log.js';
+import { EventLog, readEvents, readRecentEvents, rotated } from './event-log.js';
 import { LockTimeoutError, StateFileError } from './errors.js';
 import { acquireLock } from './lock.js';
 import { parseLiveState, serializeLiveState } from './state-document.js';
@@ -58,6 +58,36 @@ describe('event log', () => {
     expect(events).toEqual([
       { ...event, count: 2, firstTimestamp: '2026-11-26T10:00:00.000Z', lastTimestamp: '2026-11-26T11:00:00.000Z' },
       { ...event, message: 'other', count: 1, firstTimestamp: '2026-11-26T11:00:00.000Z', lastTimestamp: '2026-11-26T11:00:00.000Z' },
+    ]);
+  });
+});
+
+describe('event log, kept open by a watcher', () => {
+  const event = {
+    type: 'Normal' as const,
+    reason: 'ProxyConfigured' as const,
+    message: 'set',
+    object: { kind: 'SiteSystemServer' as const, name: 'a' },
+  };
+
+  it("counts on from another writer's append, which it notices by the log's size", async () => {
+    const file = path.join(dir, 'events.jsonl');
+    const watcher = new EventLog(file);
+    await watcher.record([event], '2026-11-26T10:00:00.000Z');
+    await new EventLog(file).record([event], '2026-11-26T11:00:00.000Z');
+    await watcher.record([event], '2026-11-26T12:00:00.000Z');
+    expect(await readEvents(file)).toEqual([
+      { ...event, count: 3, firstTimestamp: '2026-11-26T10:00:00.000Z', lastTimestamp: '2026-11-26T12:00:00.000Z' },
+    ]);
+  });
+
+  it('creates no log for no events, and names rotated logs after the log', async () => {
+    const file = path.join(dir, 'events.jsonl');
+    await new EventLog(file).record([], '2026-11-26T10:00:00.000Z');
+    await expect(stat(file)).rejects.toThrow();
+    expect([rotated(file, 2), rotated(path.join(dir, 'events'), 1)]).toEqual([
+      path.join(dir, 'events.2.jsonl'),
+      path.join(dir, 'events.1'),
     ]);
   });
 });
