@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { LockTimeoutError, StateFileError } from './errors.js';
 import { acquireLock } from './lock.js';
 import { parseLiveState, serializeLiveState } from './state-document.js';
 import type { LiveState } from '../model/live.js';
-import { FileStateBackend } from './state-file.js';
+import { FileStateBackend, SnapshotSource } from './state-file.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -182,6 +183,57 @@ describe('state file', () => {
     const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
     await backend.update(({ state }) => ({ next: { ...state, revision: state.revision + 1 }, events: [], result: null }));
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ revision: 5, exportedBy: 'Export-SitectlLiveState.ps1' });
+  });
+
+  it("fingerprints the file's bytes, and reads a file with the same bytes again as the same snapshot", async () => {
+    const file = path.join(dir, 'state.json');
+    const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
+    const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+    expect((await backend.read()).fingerprint).toBe(sha256(''));
+    const text = JSON.stringify({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 2, sites: [], servers: [] });
+    await writeFile(file, text);
+    const first = await backend.read();
+    expect(first.fingerprint).toBe(sha256(text));
+    expect(await backend.read()).toBe(first);
+    await writeFile(file, text.replace('2', '3'));
+    expect((await backend.read()).state.revision).toBe(3);
+  });
+
+  it('names a state file that cannot be read, and a snapshot that is not there', async () => {
+    const folder = path.join(dir, 'state.json');
+    await mkdir(folder);
+    await expect(new FileStateBackend(folder, { lockTimeoutMs: 100 }).read()).rejects.toThrow(
+      new StateFileError(`${folder}: cannot be read (EISDIR)`),
+    );
+    const missing = path.join(dir, 'live.json');
+    await expect(new SnapshotSource(missing).read()).rejects.toThrow(new StateFileError(`${missing}: cannot be read (ENOENT)`));
+  });
+
+  it('records the events of an update that writes nothing, at the time given, and writes no state', async () => {
+    const file = path.join(dir, 'state.json');
+    const backend = new FileStateBackend(file, { lockTimeoutMs: 100, now: () => new Date('2026-12-02T09:00:00Z') });
+    const event = {
+      type: 'Warning' as const,
+      reason: 'ProxyConflict' as const,
+      message: 'held',
+      object: { kind: 'SiteSystemServer' as const, name: 'a' },
+    };
+    expect(await backend.update(() => ({ next: null, events: [event], result: 'held' }))).toBe('held');
+    await expect(stat(file)).rejects.toThrow();
+    expect(await backend.readEvents()).toEqual([
+      { ...event, count: 1, firstTimestamp: '2026-12-02T09:00:00.000Z', lastTimestamp: '2026-12-02T09:00:00.000Z' },
+    ]);
+    expect(await backend.recentEvents(1)).toEqual(await backend.readEvents());
+    await expect(stat(`${file}.lock`)).rejects.toThrow();
+  });
+
+  it('removes its own lock by id when told to, and no other', async () => {
+    const file = path.join(dir, 'state.json');
+    const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
+    const lock = await acquireLock(`${file}.lock`, 100);
+    await expect(backend.forceUnlock('wrong')).rejects.toThrow(LockTimeoutError);
+    await backend.forceUnlock(lock.info.id);
+    await expect(stat(`${file}.lock`)).rejects.toThrow();
   });
 
   describe('a state staged ahead of its write', () => {
