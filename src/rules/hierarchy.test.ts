@@ -21,6 +21,7 @@ describe('siteHierarchy', () => {
       'b.yaml',
       6,
       9,
+      'a hierarchy has at most one central administration site, and CAS (a.yaml:4:9) is one already; one repository describes one hierarchy.',
     ],
     [
       'a CAS with a parent',
@@ -28,26 +29,47 @@ describe('siteHierarchy', () => {
       'a.yaml',
       8,
       11,
+      'central administration site CAS is the top of the hierarchy and has no parent; remove parent.',
     ],
-    ['a secondary without a parent', { 'a.yaml': site('S01', 'SecondarySite') }, 'a.yaml', 6, 3],
-    ['a primary under a primary', { 'a.yaml': site('P01', 'PrimarySite'), 'b.yaml': site('P02', 'PrimarySite', 'P01') }, 'b.yaml', 8, 11],
+    [
+      'a secondary without a parent',
+      { 'a.yaml': site('S01', 'SecondarySite') },
+      'a.yaml',
+      6,
+      3,
+      'secondary site S01 needs a parent: add parent naming the primary site it reports to.',
+    ],
+    [
+      'a primary under a primary',
+      { 'a.yaml': site('P01', 'PrimarySite'), 'b.yaml': site('P02', 'PrimarySite', 'P01') },
+      'b.yaml',
+      8,
+      11,
+      'primary site P02 can only report to a central administration site, but P01 is a PrimarySite.',
+    ],
     [
       'a primary that does not name the declared CAS',
       { 'a.yaml': site('CAS', 'CentralAdministrationSite'), 'b.yaml': site('P01', 'PrimarySite') },
       'b.yaml',
       6,
       3,
+      'this repository declares central administration site CAS, so primary site P01 must name it: add parent: CAS.',
     ],
-  ])('errs on %s', (_name, files, file, line, column) => {
+  ])('errs on %s, saying how to fix it', (_name, files, file, line, column, message) => {
     const found = only(check(files), 'InvalidHierarchy');
-    expect(found).toEqual([expect.objectContaining({ severity: 'error', source: { file, line, column } })]);
+    expect(found).toEqual([expect.objectContaining({ severity: 'error', source: { file, line, column }, message })]);
   });
 
   it('errs on the 26th primary under one CAS', () => {
     const files: Record<string, string> = { 'cas.yaml': site('CAS', 'CentralAdministrationSite') };
     for (let i = 1; i <= 26; i++)
       files[`p${String(i).padStart(2, '0')}.yaml`] = site(`P${String(i).padStart(2, '0')}`, 'PrimarySite', 'CAS');
-    expect(only(check(files), 'InvalidHierarchy')).toEqual([expect.objectContaining({ object: { kind: 'Site', name: 'P26' } })]);
+    expect(only(check(files), 'InvalidHierarchy')).toEqual([
+      expect.objectContaining({
+        object: { kind: 'Site', name: 'P26' },
+        message: 'CAS already has 25 child primary sites, the most ConfigMgr supports; P26 needs another parent.',
+      }),
+    ]);
   });
 });
 
@@ -61,7 +83,13 @@ describe('roleHierarchy', () => {
       'b.yaml': site('P01', 'PrimarySite', 'CAS'),
       's.yaml': scp('cm02.contoso.com', 'P01'),
     });
-    expect(only(result, 'InvalidHierarchy')).toEqual([expect.objectContaining({ source: { file: 's.yaml', line: 9, column: 13 } })]);
+    expect(only(result, 'InvalidHierarchy')).toEqual([
+      expect.objectContaining({
+        source: { file: 's.yaml', line: 9, column: 13 },
+        message:
+          'ServiceConnectionPoint on cm02.contoso.com: this role belongs at the top-level site of the hierarchy (the central administration site when there is one), not at PrimarySite P01.',
+      }),
+    ]);
   });
 
   it('accepts it on a stand-alone primary', () => {
@@ -72,7 +100,11 @@ describe('roleHierarchy', () => {
     const cdp = `apiVersion: sitectl/v1\nkind: SiteSystemRole\nmetadata:\n  name: cdp\nspec:\n  site: S01\n  type: CloudDistributionPoint\n`;
     const result = check({ 'b.yaml': site('P01', 'PrimarySite'), 'c.yaml': site('S01', 'SecondarySite', 'P01'), 'cdp.yaml': cdp });
     expect(only(result, 'InvalidHierarchy')).toEqual([
-      expect.objectContaining({ path: '/spec/site', source: { file: 'cdp.yaml', line: 6, column: 9 } }),
+      expect.objectContaining({
+        path: '/spec/site',
+        source: { file: 'cdp.yaml', line: 6, column: 9 },
+        message: "cloud distribution point 'cdp' must be managed by a primary site, but S01 is a SecondarySite.",
+      }),
     ]);
   });
 });
