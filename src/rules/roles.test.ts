@@ -40,13 +40,21 @@ describe('roleDeprecated', () => {
   ])('warns about a cloud distribution point on %i: %i', (version, count) => {
     const result = check({ 'site.yaml': SITE_P01.replace('2509', String(version)), 'cdp.yaml': cdp });
     expect(only(result, 'RoleDeprecated')).toHaveLength(count);
-    if (count) expect(only(result, 'RoleDeprecated')[0]).toMatchObject({ source: { file: 'cdp.yaml', line: 7, column: 9 } });
+    if (count)
+      expect(only(result, 'RoleDeprecated')[0]).toMatchObject({
+        source: { file: 'cdp.yaml', line: 7, column: 9 },
+        message: `cloud distribution point 'cdp': cloud distribution points are deprecated and none can be created on ${version} (since 2107); use a content-enabled cloud management gateway instead.`,
+      });
   });
 
   it('warns about the Asset Intelligence synchronization point, noting its removal on 2603', () => {
     const aisp = server('cm01.contoso.com', `  site: P01\n${PROXY}  roles:\n    - type: AssetIntelligenceSynchronizationPoint\n`);
-    expect(only(check({ 'site.yaml': SITE_P01, 'a.yaml': aisp }), 'RoleDeprecated')[0].message).not.toContain('2603');
-    expect(only(check({ 'site.yaml': SITE_P01.replace('2509', '2603'), 'a.yaml': aisp }), 'RoleDeprecated')[0].message).toContain('2603');
+    const said = (removed: string) =>
+      `AssetIntelligenceSynchronizationPoint on cm01.contoso.com: the Asset Intelligence synchronization point is deprecated since November 2021${removed}; plan to remove it.`;
+    expect(only(check({ 'site.yaml': SITE_P01, 'a.yaml': aisp }), 'RoleDeprecated')[0].message).toBe(said(''));
+    expect(only(check({ 'site.yaml': SITE_P01.replace('2509', '2603'), 'a.yaml': aisp }), 'RoleDeprecated')[0].message).toBe(
+      said(' and is no longer offered when adding roles from 2603'),
+    );
   });
 });
 
