@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import fastJsonPatch from 'fast-json-patch';
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { world } from '../../test/support/arbitraries.js';
 import { runs } from '../../test/support/runs.js';
@@ -18,6 +19,9 @@ const lower = (text: string | null) => (text ?? '').toLowerCase();
 /** same compares proxies as ConfigMgr does: host and account in any case, port exactly; null is "no proxy". */
 const same = (a: ProxySettings | null, b: ProxySettings | null) =>
   a === null || b === null ? a === b : a.port === b.port && lower(a.server) === lower(b.server) && lower(a.account) === lower(b.account);
+
+/** sameJson compares two objects as JSON documents: values alike, whatever the order of keys. */
+const sameJson = (a: unknown, b: unknown) => isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
 
 type Wanted = { kind: 'managed'; proxy: ProxySettings | null } | { kind: 'held' } | { kind: 'unmanaged' };
 
@@ -67,7 +71,8 @@ function drifted(record: ManagedRecord, live: LiveServer | undefined): boolean {
 }
 
 interface Expected {
-  changes: { name: string; action: string; after: unknown; drift?: true; record?: unknown }[];
+  /** `reason`: whether the change says why in words (a hold, a prune, a proxy nobody manages). */
+  changes: { kind: 'SiteSystemServer'; name: string; action: string; after: unknown; reason: boolean; drift?: true; record?: unknown }[];
   pruneCandidates: string[];
   unchanged: number;
 }
@@ -82,19 +87,21 @@ function expectedPlan(servers: Iterable<SiteSystemServer>, state: LiveState, pru
     const live = liveOf(server.name);
     const want = wanted(server);
     if (want.kind === 'held') {
-      expected.changes.push({ name: server.name, action: 'hold', after: live ?? {} });
+      expected.changes.push({ kind: 'SiteSystemServer', name: server.name, action: 'hold', after: live ?? {}, reason: true });
       continue;
     }
     const next = after(server, want, live);
-    if (live && JSON.stringify(next) === JSON.stringify(live)) {
+    if (live && sameJson(next, live)) {
       expected.unchanged++;
       continue;
     }
     const record = records[server.name];
     expected.changes.push({
+      kind: 'SiteSystemServer',
       name: server.name,
       action: live ? 'update' : 'create',
       after: next,
+      reason: want.kind === 'unmanaged',
       ...(record && drifted(record, live) ? { drift: true as const } : {}),
       record: { ...(want.kind === 'managed' ? { proxy: next.proxy } : {}), roles: server.roles.map(written) },
     });
@@ -104,9 +111,10 @@ function expectedPlan(servers: Iterable<SiteSystemServer>, state: LiveState, pru
   for (const name of Object.keys(records)
     .filter((n) => !desired.has(n))
     .sort()) {
+    // Prune takes away only a proxy sitectl gave, and only while the server still has one.
     const live = liveOf(name);
-    if (!live) continue;
-    if (prune) expected.changes.push({ name, action: 'prune', after: { ...live, proxy: null } });
+    if (!live || !records[name].proxy || live.proxy === null) continue;
+    if (prune) expected.changes.push({ kind: 'SiteSystemServer', name, action: 'prune', after: { ...live, proxy: null }, reason: true });
     else expected.pruneCandidates.push(name);
   }
   return expected;
@@ -118,9 +126,16 @@ describe('the planner against an independent oracle', () => {
       fc.property(world(), fc.boolean(), ({ desired, state }, prune) => {
         const plan = planChanges(desired, state, [], { prune, strict: false, fingerprint: 'sha256:test' });
         const expected = expectedPlan(desired.servers.values(), state, prune);
-        expect(plan.changes.map(({ name, action, after, drift, record }) => ({ name, action, after, drift, record }))).toEqual(
-          expected.changes,
-        );
+        const changes = plan.changes.map(({ kind, name, action, after, reason, drift, record }) => ({
+          kind,
+          name,
+          action,
+          after,
+          reason: reason !== undefined,
+          drift,
+          record,
+        }));
+        expect(changes).toEqual(expected.changes);
         expect(plan.diagnostics.filter((d) => d.code === 'PruneCandidate').map((d) => d.object?.name)).toEqual(expected.pruneCandidates);
         const count = (action: string) => expected.changes.filter((c) => c.action === action).length;
         expect(plan.summary).toEqual({

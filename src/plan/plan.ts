@@ -104,7 +104,9 @@ export function planChanges(desired: DesiredState, live: LiveState, diagnostics:
   const leftOut = names.length === recorded ? [] : names.filter((n) => !desired.servers.has(n)).sort();
   for (const name of leftOut) {
     const current = liveServers.get(name);
-    if (!current) continue; // already gone from the site: nothing left to prune
+    // Prune removes only a proxy sitectl gave (SPEC section 4): none when the server is gone from
+    // the site, when sitectl wrote only its role settings or "no proxy", or when it has none now.
+    if (!current || !records[name].proxy || current.proxy === null) continue;
     if (!options.prune) {
       const message = `${name} was configured by sitectl but is no longer in the manifests; run with --prune to remove the proxy sitectl gave it, or add it back.`;
       found.push(diagnostic('PruneCandidate', message, { object: { kind: 'SiteSystemServer', name } }));
