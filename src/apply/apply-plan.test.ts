@@ -1,3 +1,4 @@
+import fastJsonPatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { liveServerIndex, writtenIn, type LiveServer, type LiveState } from '../model/live.js';
 import type { Change, Plan } from '../model/plan.js';
@@ -16,9 +17,9 @@ const server = (name: string, proxy: ProxySettings | null, extra: Partial<LiveSe
   ...extra,
 });
 
-/** change builds a change the way the planner does: a patch that replaces the whole object. */
+/** change builds a change the way the planner does: an RFC 6902 patch from the live object to the one it should become. */
 function change(action: Change['action'], before: Partial<LiveServer>, after: Partial<LiveServer>, extra: Partial<Change> = {}): Change {
-  const patch = action === 'hold' ? [] : [{ op: 'replace' as const, path: '', value: after }];
+  const patch = action === 'hold' ? [] : fastJsonPatch.compare(before, after);
   return { kind: 'SiteSystemServer', name: (after.name ?? before.name)!.toLowerCase(), action, patch, before, after, ...extra };
 }
 
@@ -51,28 +52,33 @@ describe('applyPlan', () => {
   const created = server('d.contoso.com', EU);
   const updated = { ...a, proxy: US };
   const pruned = { ...b, proxy: null };
-  const applied = applyPlan(
-    live,
-    plan(
-      [
-        change('update', a, updated, { record: { proxy: US, roles: [] } }),
-        change('prune', b, pruned),
-        change('hold', c, c, { reason: 'roles disagree' }),
-        change('create', {}, created, { record: { proxy: EU, roles: [{ type: 'DistributionPoint' }] } }),
-      ],
-      [site],
-    ),
-    { copySites: true },
-  );
-  const next = applied.next!;
+  // Each test applies the plan afresh, so that none depends on what another did with the result.
+  const applyAll = () =>
+    applyPlan(
+      live,
+      plan(
+        [
+          change('update', a, updated, { record: { proxy: US, roles: [] } }),
+          change('prune', b, pruned),
+          change('hold', c, c, { reason: 'roles disagree' }),
+          change('create', {}, created, { record: { proxy: EU, roles: [{ type: 'DistributionPoint' }] } }),
+        ],
+        [site],
+      ),
+      { copySites: true },
+    );
 
   it('writes each change at its server, appends created servers, and raises the revision by one', () => {
+    const applied = applyAll();
+    const next = applied.next!;
     expect(next.revision).toBe(5);
     expect(next.servers).toEqual([updated, pruned, c, created]);
     expect(next.extra).toBe('kept');
   });
 
   it('records what it wrote at the new revision, forgets pruned servers and keeps the rest of the bookkeeping', () => {
+    const applied = applyAll();
+    const next = applied.next!;
     expect(next.managed).toEqual({
       other: true,
       servers: {
@@ -83,7 +89,7 @@ describe('applyPlan', () => {
   });
 
   it("copies the plan's sites when asked, and leaves the live sites otherwise", () => {
-    expect(next.sites).toEqual([site]);
+    expect(applyAll().next!.sites).toEqual([site]);
     const kept = applyPlan(live, plan([change('create', {}, created)], [site]), { copySites: false }).next!;
     expect(kept.sites).toBe(live.sites);
     const none = applyPlan(live, plan([change('create', {}, created)]), { copySites: true }).next!;
@@ -91,21 +97,27 @@ describe('applyPlan', () => {
   });
 
   it('changes neither the live state it was given nor the plan', () => {
+    const applied = applyAll();
+    const next = applied.next!;
     expect(live.servers).toEqual([a, b, c]);
     expect(a.proxy).toEqual(EU);
     expect(live.revision).toBe(4);
     expect(Object.keys(live.managed!.servers!)).toEqual(['b.contoso.com']);
     (next.servers[3].proxy as { port: number }).port = 1;
     expect(created.proxy?.port).toBe(8080);
+    expect(applyAll().next!.servers[3].proxy?.port).toBe(8080);
   });
 
   it('indexes the next state as indexing it afresh would, and names the servers it wrote', () => {
+    const applied = applyAll();
+    const next = applied.next!;
     const index = liveServerIndex(next);
     for (const s of next.servers) expect(index.get(s.name.toLowerCase())).toBe(s);
     expect(writtenIn(next)).toEqual(new Set(['a.contoso.com', 'b.contoso.com', 'd.contoso.com']));
   });
 
-  it('says what each change did, at the revision it wrote; a hold at the revision it left', () => {
+  it('says what each change did, with the revision it wrote; a hold, which writes nothing, with none', () => {
+    const applied = applyAll();
     expect(applied.events.map((e) => [e.reason, e.object.name, e.revision])).toEqual([
       ['ProxyOverwritten', 'a.contoso.com', 5],
       ['Pruned', 'b.contoso.com', 5],
@@ -222,8 +234,8 @@ describe('eventsFor', () => {
       },
     ]);
     const noReason = (action: Change['action']) =>
-      eventsFor(change(action, server('a.contoso.com', null), server('a.contoso.com', null)), 7)[0];
-    expect(noReason('prune').message).toBe('removed proxy no proxy: left the manifests');
+      eventsFor(change(action, server('a.contoso.com', US), server('a.contoso.com', null)), 7)[0];
+    expect(noReason('prune').message).toBe('removed proxy proxy-us.contoso.com:3128 as System: left the manifests');
     expect(noReason('hold')).toEqual({
       type: 'Warning',
       reason: 'ProxyConflict',

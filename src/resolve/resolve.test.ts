@@ -316,12 +316,16 @@ describe('resolve, a whole hierarchy', () => {
 describe('resolve with a memo, as a watcher does', () => {
   const SERVER = server('cm02.contoso.com', '  site: P01\n  proxy: { ref: corp-eu }\n');
   const DP = server('dp03.contoso.com', '  site: P01\n');
-  const cache: SourceCache = new Map();
-  const memo = new ResolveMemo();
-  const pass = (files: Record<string, string>) => loadManifests(sources(files), { cache, resolved: memo }).desired;
-  const first = pass({ 'site.yaml': SITE_P01, 'proxies.yaml': PROXIES, 'server.yaml': SERVER, 'dp.yaml': DP });
+  /** watcher is a new watcher's memo after its first pass, and a pass to make next. */
+  function watcher() {
+    const cache: SourceCache = new Map();
+    const memo = new ResolveMemo();
+    const pass = (files: Record<string, string>) => loadManifests(sources(files), { cache, resolved: memo }).desired;
+    return { pass, first: pass({ 'site.yaml': SITE_P01, 'proxies.yaml': PROXIES, 'server.yaml': SERVER, 'dp.yaml': DP }) };
+  }
 
   it('gives unchanged documents the objects they resolved to last time', () => {
+    const { pass, first } = watcher();
     const again = pass({ 'site.yaml': SITE_P01, 'proxies.yaml': PROXIES, 'server.yaml': SERVER, 'dp.yaml': DP });
     expect(again.servers.get('cm02.contoso.com')).toBe(first.servers.get('cm02.contoso.com'));
     expect(again.sites.get('P01')).toBe(first.sites.get('P01'));
@@ -329,6 +333,7 @@ describe('resolve with a memo, as a watcher does', () => {
   });
 
   it('resolves every server again when what they refer to changes, and follows the new settings', () => {
+    const { pass, first } = watcher();
     const moved = pass({ 'site.yaml': SITE_P01, 'proxies.yaml': PROXIES.replace('8080', '3128'), 'server.yaml': SERVER, 'dp.yaml': DP });
     const cm02 = moved.servers.get('cm02.contoso.com')!;
     expect(cm02).not.toBe(first.servers.get('cm02.contoso.com'));
@@ -338,6 +343,7 @@ describe('resolve with a memo, as a watcher does', () => {
   });
 
   it('resolves an edited document again and keeps the others', () => {
+    const { pass } = watcher();
     const before = pass({ 'site.yaml': SITE_P01, 'proxies.yaml': PROXIES, 'server.yaml': SERVER, 'dp.yaml': DP });
     const after = pass({ 'site.yaml': SITE_P01, 'proxies.yaml': PROXIES, 'server.yaml': SERVER, 'dp.yaml': DP.replace('P01', 'p01') });
     expect(after.servers.get('cm02.contoso.com')).toBe(before.servers.get('cm02.contoso.com'));
