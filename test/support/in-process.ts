@@ -1,6 +1,6 @@
 import type { Io } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
-import { ROOT } from './cli.js';
+import { ROOT, TODAY } from './cli.js';
 
 /**
  * runInProcess runs one sitectl command line in this process, from the project's root, as
@@ -14,7 +14,7 @@ export async function runInProcess(argv: readonly string[]): Promise<{ code: num
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
     readStdin: () => Promise.resolve(new Uint8Array()),
-    env: {},
+    env: { SITECTL_NOW: TODAY, NO_COLOR: '1' }, // as the built CLI's tests run it: support dates pinned
     cwd: ROOT,
     stdoutIsTTY: false,
     onStopSignal: () => {},
