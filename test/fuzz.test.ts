@@ -54,8 +54,10 @@ function mutate(text: string, mutations: readonly Mutation[]): string {
     if (lines.length === 0) break;
     const i = m.line % lines.length;
     const line = lines[i];
-    if (m.op === 'repeat') lines.push('---', ...lines.slice(0, Math.max(1, lines.indexOf('---', 1))));
-    else if (m.op === 'delete') lines.splice(i, 1);
+    if (m.op === 'repeat') {
+      const end = lines.indexOf('---', 1); // the first document ends at the next separator, or with the file
+      lines.push('---', ...lines.slice(0, end === -1 ? lines.length : end));
+    } else if (m.op === 'delete') lines.splice(i, 1);
     else if (m.op === 'duplicate') lines.splice(i, 0, line);
     else if (m.op === 'retype') lines[i] = line.includes(':') ? `${line.slice(0, line.indexOf(':') + 1)} ${m.token}` : m.token;
     else if (m.op === 'indent') lines[i] = `  ${line}`;

@@ -227,7 +227,7 @@ describe('state file', () => {
     await expect(stat(`${file}.lock`)).rejects.toThrow();
   });
 
-  it('removes its own lock by id when told to, and no other', async () => {
+  it('removes the lock whose id it is given, and no other', async () => {
     const file = path.join(dir, 'state.json');
     const backend = new FileStateBackend(file, { lockTimeoutMs: 100 });
     const lock = await acquireLock(`${file}.lock`, 100);

@@ -42,7 +42,7 @@ describe('ProxyResetOnOverwrite', () => {
 
   it.each([
     ['the same proxy in another case', { server: 'PROXY.contoso.com', port: 80, account: null }],
-    ['a port and account the manifest states anyway', { server: 'old.contoso.com', port: 80, account: null }],
+    ['a live port and account equal to the defaults the write gives', { server: 'old.contoso.com', port: 80, account: null }],
     ['no live proxy', null],
   ])('says nothing for %s', (_what, current) => {
     const state = liveState([live('cm02.contoso.com', current)]);

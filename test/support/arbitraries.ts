@@ -114,25 +114,25 @@ export const site = (code: string, type: SiteType = 'PrimarySite', parent: strin
 /** siteServerOf names a site's site server; the first one is also among NAMES, so it can host roles and a proxy. */
 export const siteServerOf = (code: string): string => `cm-${code.toLowerCase()}.contoso.com`;
 
-/** HIERARCHY_MISTAKES are the ways a hierarchy is drawn wrong (InvalidHierarchy), each applied to a valid one. */
+/** HIERARCHY_MISTAKES are the ways a hierarchy is drawn wrong (InvalidHierarchy), by the sites each needs: a CAS, a secondary. */
 const HIERARCHY_MISTAKES = [
-  'second CAS',
-  'CAS with a parent',
-  'orphan secondary',
-  'secondary under the CAS',
-  'primary under a secondary',
-  'primary beside the CAS',
+  { mistake: 'second CAS', cas: false, secondary: false },
+  { mistake: 'orphan secondary', cas: false, secondary: true },
+  { mistake: 'CAS with a parent', cas: true, secondary: false },
+  { mistake: 'primary beside the CAS', cas: true, secondary: false },
+  { mistake: 'secondary under the CAS', cas: true, secondary: true },
+  { mistake: 'primary under a secondary', cas: false, secondary: true },
 ] as const;
 
 /**
  * hierarchy is primaries P01 and P02, perhaps a CAS C01 above them and a secondary S01 below
- * P01, and now and then one mistake in how they are drawn.
+ * P01, and in one case of four one mistake in how they are drawn, among those the drawn sites allow.
  */
 export const hierarchy: fc.Arbitrary<Site[]> = fc
-  .record({
-    cas: fc.boolean(),
-    secondary: fc.boolean(),
-    mistake: seldom(fc.constantFrom(...HIERARCHY_MISTAKES), 4),
+  .record({ cas: fc.boolean(), secondary: fc.boolean() })
+  .chain(({ cas, secondary }) => {
+    const possible = HIERARCHY_MISTAKES.filter((m) => (cas || !m.cas) && (secondary || !m.secondary)).map((m) => m.mistake);
+    return seldom(fc.constantFrom(...possible), 4).map((mistake) => ({ cas, secondary, mistake }));
   })
   .chain(({ cas, secondary, mistake }) => {
     const top = cas ? 'C01' : null;
@@ -149,8 +149,8 @@ export const hierarchy: fc.Arbitrary<Site[]> = fc
     if (mistake === 'second CAS') redraw('P02', 'CentralAdministrationSite', null);
     if (mistake === 'CAS with a parent') redraw('C01', 'CentralAdministrationSite', 'P01');
     if (mistake === 'orphan secondary') redraw('S01', 'SecondarySite', null);
-    if (mistake === 'secondary under the CAS' && cas) redraw('S01', 'SecondarySite', 'C01');
-    if (mistake === 'primary under a secondary' && secondary) redraw('P02', 'PrimarySite', 'S01');
+    if (mistake === 'secondary under the CAS') redraw('S01', 'SecondarySite', 'C01');
+    if (mistake === 'primary under a secondary') redraw('P02', 'PrimarySite', 'S01');
     if (mistake === 'primary beside the CAS') redraw('P02', 'PrimarySite', null);
     return fc.tuple(...shapes.map(([code, type, parent]) => site(code, type, parent)));
   });
@@ -174,7 +174,7 @@ const liveSite = (s: Site): fc.Arbitrary<LiveSite> =>
       return known;
     });
 
-/** PROXIES are the Proxy documents a world declares, by name; servers and roles may refer to them. */
+/** PROXIES are the Proxy documents a world declares, by name; a server's spec.proxy may refer to one (roles state theirs inline). */
 export const PROXIES: ReadonlyMap<string, ProxySettings> = new Map([
   ['eu', { server: 'p1.contoso.com', port: 8080, account: 'CONTOSO\\svc-a' }],
   ['us', { server: 'p2.contoso.com', port: 80, account: null }],
@@ -225,16 +225,29 @@ const liveServerOf = (name: string, codes: readonly string[]): fc.Arbitrary<Live
       server: liveServer(name),
       site: fc.constantFrom(...codes.map((c) => c.toLowerCase())),
       upper: fc.boolean(),
+      // ConfigMgr compares a proxy's host and account in any case: the site may spell them otherwise.
+      proxyCase: fc.constantFrom('as written', 'upper', 'lower'),
       sup: fc.option(fc.record({ useProxy: fc.boolean(), useProxyForAutomaticDeploymentRules: fc.boolean() }), { nil: undefined }),
     })
-    .map(({ server, site, upper, sup }) => ({
+    .map(({ server, site, upper, proxyCase, sup }) => ({
       ...server,
       name: upper ? name.toUpperCase() : name,
+      proxy:
+        server.proxy && proxyCase !== 'as written'
+          ? respell(server.proxy, proxyCase === 'upper' ? 'toUpperCase' : 'toLowerCase')
+          : server.proxy,
       site,
       roles: sup
         ? [...server.roles.filter((r) => r.type !== 'SoftwareUpdatePoint'), { type: 'SoftwareUpdatePoint', ...sup }]
         : server.roles,
     }));
+
+/** respell is proxy settings with host and account in another case. */
+const respell = (p: ProxySettings, to: 'toUpperCase' | 'toLowerCase'): ProxySettings => ({
+  ...p,
+  server: p.server[to](),
+  account: p.account && p.account[to](),
+});
 
 /** record is sitectl's bookkeeping for a server: perhaps a proxy it wrote (or "none"), perhaps the software update point's options. */
 const record: fc.Arbitrary<ManagedRecord> = fc

@@ -1,7 +1,8 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { ROOT } from '../../../test/support/cli.js';
 import { describeWithPowerShell, POWERSHELL } from '../../../test/support/powershell.js';
 import { SimulatedSite, type SimServer } from '../../../test/support/site-simulator.js';
@@ -52,6 +53,24 @@ afterEach(async () => {
   await backend.close();
   await rm(dir, { recursive: true, force: true });
 });
+
+/** hostsOf are the PowerShell processes serving the simulated site in `file` (found by their environment; Linux only). */
+function hostsOf(file: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return (
+          argv.includes('Start-SitectlHost.ps1') &&
+          readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`SITECTL_SIM_SITE=${file}`)
+        );
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    })
+    .map(Number);
+}
 
 /** proxyChange plans one server's proxy the way the planner does. */
 function proxyChange(live: LiveState, name: string, proxy: ProxySettings | null): Change {
@@ -208,10 +227,17 @@ describeWithPowerShell('ConfigMgrBackend, in process', () => {
     expect((error as Error).message).toContain(path.join(dir, 'state.json'));
   });
 
-  it('starts a new PowerShell when the last one ended', async () => {
+  it('starts a new PowerShell after closing, and after the last one died', async () => {
     await backend.read();
     await backend.close();
     expect((await backend.read()).state.servers).toHaveLength(2);
+    const hosts = hostsOf(site.file);
+    expect(hosts.length).toBeGreaterThan(0);
+    for (const pid of hosts) process.kill(pid, 'SIGKILL');
+    // Gone from /proc once reaped: sitectl has then seen its PowerShell end.
+    await vi.waitFor(() => expect(hosts.filter((pid) => existsSync(`/proc/${pid}`))).toEqual([]), { timeout: 10_000 });
+    expect((await backend.read()).state.servers).toHaveLength(2);
+    expect(hostsOf(site.file).length).toBeGreaterThan(0);
   });
 
   it('says PowerShell was not found, naming what it tried and how to give another', async () => {
