@@ -2,10 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { ROOT } from '../../../test/support/cli.js';
 import { describeWithPowerShell, POWERSHELL } from '../../../test/support/powershell.js';
-import { SimulatedSite, type SimServer } from '../../../test/support/site-simulator.js';
+import { SimulatedSite, siteFile, type SimServer } from '../../../test/support/site-simulator.js';
 import { applyPlan } from '../../apply/apply-plan.js';
 import type { LiveState } from '../../model/live.js';
 import type { Change, Plan } from '../../model/plan.js';
@@ -39,17 +39,25 @@ function backendFor(options: Partial<ConfigMgrOptions> = {}): ConfigMgrBackend {
   });
 }
 
-beforeEach(async () => {
+const HIERARCHY = {
+  siteCode: 'P01',
+  sites: [{ code: 'P01', type: 'PrimarySite' as const, version: 2509, siteServer: 'cm01.contoso.com' }],
+  servers: SERVERS,
+  accounts: [CORP.account!],
+};
+
+// One site and one backend (so one PowerShell) for the file, made afresh for each test:
+// starting PowerShell is most of what a test here costs.
+beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'sitectl-configmgr-unit-'));
-  site = new SimulatedSite(dir, {
-    siteCode: 'P01',
-    sites: [{ code: 'P01', type: 'PrimarySite', version: 2509, siteServer: 'cm01.contoso.com' }],
-    servers: SERVERS,
-    accounts: [CORP.account!],
-  });
+  site = new SimulatedSite(dir, HIERARCHY);
   backend = backendFor();
 });
-afterEach(async () => {
+beforeEach(async () => {
+  site.write(siteFile(HIERARCHY));
+  for (const file of ['state.json', 'events.jsonl']) await rm(path.join(dir, file), { force: true });
+});
+afterAll(async () => {
   await backend.close();
   await rm(dir, { recursive: true, force: true });
 });
