@@ -1,5 +1,6 @@
 import fastJsonPatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
+import { planOf } from '../../test/support/plans.js';
 import { liveServerIndex, writtenIn, type LiveServer, type LiveState } from '../model/live.js';
 import type { Change, Plan } from '../model/plan.js';
 import type { ProxySettings } from '../model/proxy.js';
@@ -23,16 +24,7 @@ function change(action: Change['action'], before: Partial<LiveServer>, after: Pa
   return { kind: 'SiteSystemServer', name: (after.name ?? before.name)!.toLowerCase(), action, patch, before, after, ...extra };
 }
 
-const plan = (changes: Change[], sites?: Plan['sites']): Plan => ({
-  apiVersion: 'sitectl/v1',
-  kind: 'Plan',
-  liveRevision: 4,
-  liveFingerprint: 'sha256:test',
-  changes,
-  diagnostics: [],
-  summary: { create: 0, update: 0, hold: 0, prune: 0, unchanged: 0, errors: 0, warnings: 0 },
-  ...(sites ? { sites } : {}),
-});
+const plan = (changes: Change[], sites?: Plan['sites']): Plan => planOf(changes, { liveRevision: 4, ...(sites ? { sites } : {}) });
 
 const a = server('A.contoso.com', EU, { note: 'kept' });
 const b = server('b.contoso.com', US);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { planOf } from '../../test/support/plans.js';
 import type { DesiredState } from '../model/desired.js';
 import type { LiveState } from '../model/live.js';
 import type { Change, Plan } from '../model/plan.js';
@@ -17,15 +18,7 @@ const change = (name: string, action: Change['action'], drift = false): Change =
   ...(drift ? { drift } : {}),
 });
 
-const plan = (...changes: Change[]): Plan => ({
-  apiVersion: 'sitectl/v1',
-  kind: 'Plan',
-  liveRevision: 1,
-  liveFingerprint: 'sha256:x',
-  changes,
-  diagnostics: [],
-  summary: { create: 0, update: 0, hold: 0, prune: 0, unchanged: 0, errors: 0, warnings: 0 },
-});
+const plan = (...changes: Change[]): Plan => planOf(changes);
 
 const refused = (server: string) => ({ server, outcome: 'failed' as const, message: 'The SMS Provider reported an error.' });
 

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { ROOT } from '../../../test/support/cli.js';
+import { planOf } from '../../../test/support/plans.js';
 import { describeWithPowerShell, POWERSHELL } from '../../../test/support/powershell.js';
 import { SimulatedSite, siteFile, type SimServer } from '../../../test/support/site-simulator.js';
 import { applyPlan } from '../../apply/apply-plan.js';
 import type { LiveState } from '../../model/live.js';
-import type { Change, Plan } from '../../model/plan.js';
+import type { Change } from '../../model/plan.js';
 import type { ProxySettings } from '../../model/proxy.js';
 import { ApplyFailedError, SiteUnreachableError, StateFileError } from '../errors.js';
 import { ConfigMgrBackend, type ConfigMgrOptions } from './configmgr-backend.js';
@@ -95,16 +96,6 @@ function proxyChange(live: LiveState, name: string, proxy: ProxySettings | null)
   };
 }
 
-const plan = (changes: Change[]): Plan => ({
-  apiVersion: 'sitectl/v1',
-  kind: 'Plan',
-  liveRevision: 0,
-  liveFingerprint: null,
-  changes,
-  diagnostics: [],
-  summary: { create: 0, update: changes.length, hold: 0, prune: 0, unchanged: 0, errors: 0, warnings: 0 },
-});
-
 describeWithPowerShell('ConfigMgrBackend, in process', () => {
   it('reads the site with no bookkeeping yet: its sites, servers and accounts at revision 0', async () => {
     const { state, fingerprint } = await backend.read();
@@ -137,7 +128,7 @@ describeWithPowerShell('ConfigMgrBackend, in process', () => {
 
   it('writes the servers a transaction changes, keeps their bookkeeping and events, and returns its result', async () => {
     const result = await backend.update((live) => {
-      const applied = applyPlan(live.state, plan([proxyChange(live.state, 'dp1.contoso.com', CORP)]), { copySites: false });
+      const applied = applyPlan(live.state, planOf([proxyChange(live.state, 'dp1.contoso.com', CORP)]), { copySites: false });
       return { next: applied.next, events: applied.events, result: 'done' };
     });
     expect(result).toBe('done');
@@ -171,7 +162,7 @@ describeWithPowerShell('ConfigMgrBackend, in process', () => {
       .update((live) => {
         const applied = applyPlan(
           live.state,
-          plan([proxyChange(live.state, 'dp1.contoso.com', CORP), proxyChange(live.state, 'dp2.contoso.com', null)]),
+          planOf([proxyChange(live.state, 'dp1.contoso.com', CORP), proxyChange(live.state, 'dp2.contoso.com', null)]),
           { copySites: false },
         );
         return {
@@ -219,7 +210,7 @@ describeWithPowerShell('ConfigMgrBackend, in process', () => {
       JSON.stringify({ apiVersion: 'sitectl/v1', kind: 'LiveState', revision: 3, sites: [], servers: [], note: 'kept' }),
     );
     await backend.update((live) => {
-      const applied = applyPlan(live.state, plan([proxyChange(live.state, 'dp1.contoso.com', CORP)]), { copySites: false });
+      const applied = applyPlan(live.state, planOf([proxyChange(live.state, 'dp1.contoso.com', CORP)]), { copySites: false });
       return { next: applied.next, events: [], result: undefined };
     });
     const written = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as LiveState;

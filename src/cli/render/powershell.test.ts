@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { planOf } from '../../../test/support/plans.js';
 import type { LiveServer, LiveSite } from '../../model/live.js';
 import type { Change, Plan } from '../../model/plan.js';
 import { psComment, psString } from './powershell-literal.js';
@@ -16,16 +17,7 @@ const site = (code: string, type: string, parent: string | null = null): LiveSit
   siteServer: `${code}.contoso.com`,
 });
 const server = (name: string, extra: Partial<LiveServer> = {}): LiveServer => ({ name, site: 'P01', proxy: null, roles: [], ...extra });
-const plan = (changes: Change[], sites: LiveSite[] = [site('P01', 'PrimarySite')]): Plan => ({
-  apiVersion: 'sitectl/v1',
-  kind: 'Plan',
-  liveRevision: 1,
-  liveFingerprint: 'sha256:x',
-  changes,
-  diagnostics: [],
-  summary: { create: 0, update: changes.length, hold: 0, prune: 0, unchanged: 0, errors: 0, warnings: 0 },
-  sites,
-});
+const plan = (changes: Change[], sites: LiveSite[] = [site('P01', 'PrimarySite')]): Plan => planOf(changes, { sites });
 const update = (before: LiveServer, after: LiveServer, record: Change['record'] = { proxy: after.proxy, roles: [] }): Change => ({
   kind: 'SiteSystemServer',
   name: after.name,
