@@ -2,10 +2,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { ROOT } from '../../../test/support/cli.js';
 import { planOf } from '../../../test/support/plans.js';
 import { describeWithPowerShell, POWERSHELL } from '../../../test/support/powershell.js';
+import { READY, writeHostScript, type HostScript } from '../../../test/support/scripted-host.js';
 import { SimulatedSite, siteFile, type SimServer } from '../../../test/support/site-simulator.js';
 import { applyPlan } from '../../apply/apply-plan.js';
 import type { LiveState } from '../../model/live.js';
@@ -260,5 +261,102 @@ describeWithPowerShell('ConfigMgrBackend, in process', () => {
     await expect(broken.read()).rejects.toThrow(
       new SiteUnreachableError('PowerShell exited with code 3 before answering; it said: loading the module | the module is missing'),
     );
+  });
+});
+
+// Answers the simulated site never gives, from scripted hosts (test/support/scripted-host.ts).
+describeWithPowerShell('ConfigMgrBackend, against scripted hosts', () => {
+  const readAnswer = (state: unknown) => `{"sitectl":1,"id":{id},"ok":true,"state":${JSON.stringify(state)}}`;
+  const LIVE = {
+    sites: [{ code: 'P01', type: 'PrimarySite', version: 2509, siteServer: 'cm01.contoso.com' }],
+    servers: SERVERS,
+    accounts: [CORP.account],
+  };
+  const scripted = async (script: HostScript) =>
+    backendFor({ script: await writeHostScript(path.join(dir, `scripted-${++scriptedHosts}.ps1`), script) });
+  let scriptedHosts = 0;
+  let opened: ConfigMgrBackend[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.map((b) => b.close()));
+    opened = [];
+  });
+  const open = async (script: HostScript) => {
+    const b = await scripted(script);
+    opened.push(b);
+    return b;
+  };
+  const setBoth = (live: LiveState) =>
+    applyPlan(live, planOf([proxyChange(live, 'dp1.contoso.com', CORP), proxyChange(live, 'dp2.contoso.com', null)]), { copySites: false });
+
+  it("reads Windows PowerShell 5.1's list shapes: an empty list as null, a list of one as its element", async () => {
+    const b = await open({
+      start: [READY],
+      answers: [[readAnswer({ sites: LIVE.sites[0], servers: { ...SERVERS[0], roles: null }, accounts: null })]],
+    });
+    expect((await b.read()).state).toEqual({
+      apiVersion: 'sitectl/v1',
+      kind: 'LiveState',
+      revision: 0,
+      sites: LIVE.sites,
+      servers: [{ ...SERVERS[0], roles: [] }],
+      accounts: [],
+    });
+  });
+
+  it('reads a role given alone as a list of one, and reads no servers as an empty list', async () => {
+    const b = await open({
+      start: [READY],
+      answers: [
+        [readAnswer({ ...LIVE, servers: { ...SERVERS[0], roles: { type: 'DistributionPoint' } } })],
+        [readAnswer({ ...LIVE, servers: [] })],
+      ],
+    });
+    expect((await b.read()).state.servers).toEqual([SERVERS[0]]);
+    expect((await b.read()).state.servers).toEqual([]);
+  });
+
+  it('refuses a read answer without sites or servers', async () => {
+    const b = await open({
+      start: [READY],
+      answers: [['{"sitectl":1,"id":{id},"ok":true}'], [readAnswer({ sites: LIVE.sites })], [readAnswer({ servers: [] })]],
+    });
+    for (let i = 0; i < 3; i++)
+      await expect(b.read()).rejects.toThrow(new SiteUnreachableError('PowerShell answered the read without a live state'));
+  });
+
+  it('counts an outcome it does not know as failed, never as written, and shows a message that is not text as JSON', async () => {
+    const b = await open({
+      start: [READY],
+      answers: [
+        [readAnswer(LIVE)],
+        [
+          '{"sitectl":1,"id":{id},"server":"dp1.contoso.com","outcome":"maybe","message":"it went somewhere"}',
+          '{"sitectl":1,"id":{id},"server":"dp2.contoso.com","outcome":"failed","message":{"code":5}}',
+          '{"sitectl":1,"id":{id},"ok":true,"done":true}',
+        ],
+      ],
+    });
+    const error = await b.update((live) => ({ ...setBoth(live.state), result: undefined })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApplyFailedError);
+    expect((error as Error).message).toBe(
+      '2 of 2 servers failed (dp1.contoso.com: PowerShell reported an unknown outcome "maybe"; dp2.contoso.com: {"code":5}); 0 applied (revision 0)',
+    );
+    expect(existsSync(path.join(dir, 'state.json'))).toBe(false);
+  });
+
+  it('keeps the servers written before the host died, and says how many of how many', async () => {
+    const b = await open({
+      start: [READY],
+      answers: [[readAnswer(LIVE)], ['{"sitectl":1,"id":{id},"server":"dp1.contoso.com","outcome":"applied","message":""}', 'exit:3']],
+    });
+    const error = await b.update((live) => ({ ...setBoth(live.state), result: undefined })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SiteUnreachableError);
+    expect((error as Error).message).toBe(
+      'PowerShell exited with code 3 before answering (1 of 2 servers were written and recorded; revision 1)',
+    );
+    const book = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as LiveState;
+    expect(book.revision).toBe(1);
+    expect(Object.keys(book.managed?.servers ?? {})).toEqual(['dp1.contoso.com']);
+    expect((await b.readEvents()).map((e) => [e.reason, e.object.name])).toEqual([['ProxyConfigured', 'dp1.contoso.com']]);
   });
 });

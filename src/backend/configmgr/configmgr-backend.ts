@@ -172,10 +172,11 @@ export class ConfigMgrBackend implements StateBackend {
 type SiteRead = Pick<LiveState, 'apiVersion' | 'kind' | 'sites' | 'servers' | 'accounts'>;
 
 function siteRead(answer: HostMessage): SiteRead {
-  const state = answer['state'] as Partial<LiveState> | undefined;
-  if (!state || !Array.isArray(state.sites) || !Array.isArray(state.servers))
+  const state = answer['state'] as Partial<LiveState> | null | undefined;
+  // Windows PowerShell 5.1 writes an empty list as null and a one-element list as its element in places,
+  // so only a list that is missing altogether makes the answer unreadable.
+  if (!state || state.sites === undefined || state.servers === undefined)
     throw new SiteUnreachableError('PowerShell answered the read without a live state');
-  // Windows PowerShell 5.1 writes an empty list as null and a one-element list as its element in places.
   const list = <V>(value: readonly V[] | V | null | undefined): V[] =>
     value === null || value === undefined ? [] : Array.isArray(value) ? [...(value as readonly V[])] : [value as V];
   const servers = list(state.servers as LiveServer[]).map((s) => ({ ...s, roles: list(s.roles) }));
