@@ -1,16 +1,15 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'safe-stable-stringify';
-import { EMPTY_LIVE_STATE, type LiveServer, type LiveState } from '../../model/live.js';
+import { EMPTY_LIVE_STATE, type LiveState } from '../../model/live.js';
 import type { SiteEvent } from '../../model/event.js';
-import { fingerprintOf } from '../../plan/fingerprint.js';
 import type { LiveSnapshot, NotWritten, StateBackend, Transaction } from '../backend.js';
 import { ApplyFailedError, SiteUnreachableError, StateFileError } from '../errors.js';
 import { EventLog, readEvents, readRecentEvents } from '../event-log.js';
 import { acquireLock } from '../lock.js';
 import { decodeLiveState, parseLiveState, serializeLiveState } from '../state-document.js';
 import { writeAtomically } from '../write-atomically.js';
-import { PowerShellHost, type HostMessage, type HostOptions } from './powershell-host.js';
+import { outcomeOf, siteFingerprint, siteRead, type SiteRead } from './host-answers.js';
+import { PowerShellHost, type HostOptions } from './powershell-host.js';
 import { settle, siteWrites, type Settled, type WriteOutcome } from './site-writes.js';
 
 /** ConfigMgrOptions: how to reach the site, and where the bookkeeping the site cannot hold is kept. */
@@ -166,58 +165,6 @@ export class ConfigMgrBackend implements StateBackend {
   private record(events: Parameters<EventLog['record']>[0]): Promise<void> {
     return this.events.record(events, (this.options.now?.() ?? new Date()).toISOString());
   }
-}
-
-/** SiteRead is what the host read of the site: a LiveState without sitectl's bookkeeping. */
-type SiteRead = Pick<LiveState, 'apiVersion' | 'kind' | 'sites' | 'servers' | 'accounts'>;
-
-function siteRead(answer: HostMessage): SiteRead {
-  const state = answer['state'] as Partial<LiveState> | null | undefined;
-  // Windows PowerShell 5.1 writes an empty list as null and a one-element list as its element in places,
-  // so only a list that is missing altogether makes the answer unreadable.
-  if (!state || state.sites === undefined || state.servers === undefined)
-    throw new SiteUnreachableError('PowerShell answered the read without a live state');
-  const list = <V>(value: readonly V[] | V | null | undefined): V[] =>
-    value === null || value === undefined ? [] : Array.isArray(value) ? [...(value as readonly V[])] : [value as V];
-  const servers = list(state.servers as LiveServer[]).map((s) => ({ ...s, roles: list(s.roles) }));
-  return {
-    apiVersion: 'sitectl/v1',
-    kind: 'LiveState',
-    sites: list(state.sites as LiveState['sites'][number][]),
-    servers,
-    accounts: list(state.accounts as string[]),
-  };
-}
-
-/** siteFingerprint identifies a site as read, whatever order the cmdlets listed it in. */
-function siteFingerprint(site: SiteRead): string {
-  const byName = (a: { name: string; site: string }, b: { name: string; site: string }) =>
-    `${a.name}|${a.site}` < `${b.name}|${b.site}` ? -1 : 1;
-  const canonical = {
-    sites: [...site.sites].sort((a, b) => (a.code < b.code ? -1 : 1)),
-    servers: [...site.servers].map((s) => ({ ...s, roles: [...s.roles].sort((a, b) => (a.type < b.type ? -1 : 1)) })).sort(byName),
-    accounts: [...(site.accounts ?? [])].map((a) => a.toLowerCase()).sort(),
-  };
-  return fingerprintOf(stringify(canonical) ?? '');
-}
-
-/** messageText keeps what PowerShell said readable whatever it sent: a string as is, anything else as JSON. */
-function messageText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  return value === undefined || value === null ? '' : JSON.stringify(value);
-}
-
-/** outcomeOf reads one server's outcome; anything but applied or skipped counts as failed, so nothing unknown is recorded as written. */
-function outcomeOf(message: HostMessage): WriteOutcome {
-  const outcome = message['outcome'];
-  const text = messageText(message['message']);
-  if (outcome === 'applied' || outcome === 'skipped' || outcome === 'failed')
-    return { server: String(message['server']), outcome, message: text };
-  return {
-    server: String(message['server']),
-    outcome: 'failed',
-    message: `PowerShell reported an unknown outcome ${JSON.stringify(outcome)}`,
-  };
 }
 
 function message(error: unknown): string {
