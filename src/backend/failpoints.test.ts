@@ -47,6 +47,20 @@ describe('failpoints', () => {
     expect(existsSync(`${dir}/done`)).toBe(true);
   });
 
+  it('crash with SIGKILL, so that nothing after the point runs, not even cleanup', async () => {
+    // The process cannot be killed under the test runner; test/failpoints.test.ts crashes the
+    // built CLI at each point. Here the signal itself is held.
+    const failpoint = await withFailpoints(`state.read = touch(${dir}/before) -> crash`);
+    const kill = vi.spyOn(process, 'kill').mockImplementation(() => true);
+    try {
+      await failpoint('state.read');
+      expect(kill.mock.calls).toEqual([[process.pid, 'SIGKILL']]);
+      expect(existsSync(`${dir}/before`)).toBe(true);
+    } finally {
+      kill.mockRestore();
+    }
+  });
+
   it('set several points apart', async () => {
     const failpoint = await withFailpoints(`state.read=touch(${dir}/read);state.temp-written=touch(${dir}/temp)`);
     await failpoint('state.temp-written');
@@ -72,6 +86,10 @@ describe('failpoints', () => {
     ],
     ['state.read=crash->halt', 'SITECTL_FAILPOINTS: state.read=crash->halt: halt is not crash, sleep(MS), touch(FILE) or wait(FILE)'],
     ['state.read=touch()', 'SITECTL_FAILPOINTS: state.read=touch(): touch() is not crash, sleep(MS), touch(FILE) or wait(FILE)'],
+    ...['xsleep(5)', 'sleep(5)x', 'sleep(5x)', 'sleep(x5)', 'crash()'].map((action) => [
+      `state.read=${action}`,
+      `SITECTL_FAILPOINTS: state.read=${action}: ${action} is not crash, sleep(MS), touch(FILE) or wait(FILE)`,
+    ]),
   ])('refuse %s, so that no test runs without the point it meant to set', async (spec, message) => {
     const failpoint = await withFailpoints(spec);
     await expect(failpoint('lock.acquired')).rejects.toThrow(message);

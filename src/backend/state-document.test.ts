@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StateFileError } from './errors.js';
+import type { LiveState } from '../model/live.js';
 import { decodeLiveState, parseLiveState, serializeLiveState } from './state-document.js';
 
 const TEXT = '{"apiVersion":"sitectl/v1","kind":"LiveState","revision":1,"sites":[],"servers":[],"accounts":["CONTOSO\\\\svc-ü"]}';
@@ -21,6 +22,17 @@ describe('decodeLiveState', () => {
     ['UTF-16 BE with a BOM', utf16(TEXT, true)],
   ])('reads %s', (_what, bytes) => {
     expect(decodeLiveState(bytes)).toBe(TEXT);
+  });
+
+  it.each([
+    ['UTF-8', [0xef, 0xbb, 0xbf]],
+    ['UTF-16 LE', [0xff, 0xfe]],
+    ['UTF-16 BE', [0xfe, 0xff]],
+  ])('takes only a whole %s byte order mark as one: text that starts with part of one is read as UTF-8', (_what, bom) => {
+    for (let i = 0; i < bom.length; i++) {
+      const bytes = Buffer.from([...bom.map((b, j) => (j === i ? 0x20 : b)), ...Buffer.from(TEXT)]);
+      expect(decodeLiveState(bytes)).toBe(bytes.toString('utf8'));
+    }
   });
 
   it('reads bytes that are a view into a larger buffer', () => {
@@ -72,5 +84,53 @@ describe('serializeLiveState', () => {
     expect(text.split('\n').filter((l) => l.includes('"name"'))).toHaveLength(2);
     expect(parseLiveState(text, 'x').servers.map((s) => s.name)).toEqual(['a', 'b']);
     expect(text.endsWith('\n')).toBe(true);
+  });
+
+  it('writes the layout a state file has in a diff: lists one entry a line, bookkeeping one server a line, empty lists inline', () => {
+    const text = serializeLiveState({
+      apiVersion: 'sitectl/v1',
+      kind: 'LiveState',
+      revision: 3,
+      sites: [{ code: 'P01', type: 'PrimarySite', version: 2509, siteServer: 'cm01.contoso.com' }],
+      servers: [],
+      accounts: ['CONTOSO\\svc-a', 'CONTOSO\\svc-b'],
+      managed: {
+        note: 'kept',
+        servers: {
+          'dp1.contoso.com': { proxy: null, roles: [], revision: 2 },
+          'dp2.contoso.com': { roles: [{ type: 'DistributionPoint' }], revision: 3 },
+        },
+      },
+    } as LiveState).toString('utf8');
+    expect(text).toBe(
+      [
+        '{',
+        '  "apiVersion": "sitectl/v1",',
+        '  "kind": "LiveState",',
+        '  "revision": 3,',
+        '  "sites": [',
+        '    {"code":"P01","type":"PrimarySite","version":2509,"siteServer":"cm01.contoso.com"}',
+        '  ],',
+        '  "servers": [],',
+        '  "accounts": [',
+        '    "CONTOSO\\\\svc-a",',
+        '    "CONTOSO\\\\svc-b"',
+        '  ],',
+        '  "managed": {',
+        '    "note": "kept",',
+        '    "servers": {',
+        '      "dp1.contoso.com": {"proxy":null,"roles":[],"revision":2},',
+        '      "dp2.contoso.com": {"roles":[{"type":"DistributionPoint"}],"revision":3}',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('writes bookkeeping with no servers as an empty object', () => {
+    const text = serializeLiveState({ ...parseLiveState(TEXT, 'x'), managed: { servers: {} } }).toString('utf8');
+    expect(text.endsWith('  "managed": {\n    "servers": {}\n  }\n}\n')).toBe(true);
   });
 });
