@@ -126,6 +126,35 @@ describe('event log rotation', () => {
       lastTimestamp: '2026-11-26T11:00:07.000Z',
     });
   });
+
+  it('rotates a log that has reached its size exactly, before the next append', async () => {
+    const file = path.join(dir, 'events.jsonl');
+    const event = (i: number) => ({
+      type: 'Normal' as const,
+      reason: 'ProxyConfigured' as const,
+      message: `set ${i}`,
+      object: { kind: 'SiteSystemServer' as const, name: `s${i}` },
+    });
+    await new EventLog(file).record([event(0)], '2026-11-26T10:00:00.000Z');
+    const size = (await stat(file)).size;
+    const log = new EventLog(file, size);
+    await log.record([event(1)], '2026-11-26T10:00:01.000Z');
+    expect((await readdir(dir)).sort()).toEqual(['events.1.jsonl', 'events.jsonl']);
+    expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+
+  it("reads a rotated log whose last line was torn as its own: the torn line does not swallow the next log's first", async () => {
+    const file = path.join(dir, 'events.jsonl');
+    const event = {
+      type: 'Normal' as const,
+      reason: 'ProxyConfigured' as const,
+      message: 'set',
+      object: { kind: 'SiteSystemServer' as const, name: 'a' },
+    };
+    await new EventLog(file).record([event], '2026-11-26T10:00:00.000Z');
+    await writeFile(rotated(file, 1), '{"type":"Norm');
+    expect((await readEvents(file)).map((e) => e.object.name)).toEqual(['a']);
+  });
 });
 
 describe('recent events', () => {
@@ -157,6 +186,35 @@ describe('recent events', () => {
     // The newest log and the one rotated last hold s5 to s11; s4 went to the log rotated before.
     expect(newestOnly + rotatedLast).toBe(7);
     expect(recent.map((e) => e.object.name)).toEqual(['s11', 's10', 's9', 's8', 's7', 's6', 's5']);
+  });
+
+  it('lists an event repeated across a rotation once, at its latest', async () => {
+    const file = path.join(dir, 'events.jsonl');
+    const log = new EventLog(file, 1000);
+    // s0 at 0, 6 and 10: once in each of the three logs, the newest two read here.
+    for (let i = 0; i < 12; i++)
+      await log.record([event(i === 6 || i === 10 ? 0 : i)], `2026-11-26T10:00:${String(i).padStart(2, '0')}.000Z`);
+    const recent = await readRecentEvents(file, 20);
+    expect(recent.filter((e) => e.object.name === 's0')).toEqual([
+      expect.objectContaining({ count: 3, lastTimestamp: '2026-11-26T10:00:10.000Z' }),
+    ]);
+    expect(recent[0]!.object.name).toBe('s11');
+  });
+
+  it('gives no more than the end of a large log holds, however many are asked', async () => {
+    const file = path.join(dir, 'events.jsonl');
+    const log = new EventLog(file, 64 * 1024 * 1024);
+    for (let i = 0; i < 1000; i++) await log.record([{ ...event(i), message: `set ${i} ${'x'.repeat(120)}` }], '2026-11-26T10:00:00.000Z');
+    const recent = await readRecentEvents(file, 5000);
+    // 64 KiB of ~270-byte lines: a couple of hundred, the newest, each whole.
+    expect(recent.length).toBeGreaterThan(100);
+    expect(recent.length).toBeLessThan(400);
+    expect(recent.map((e) => e.object.name)).toEqual(Array.from({ length: recent.length }, (_, i) => `s${999 - i}`));
+  });
+
+  it('fails, rather than showing no events, when the log cannot be read', async () => {
+    await writeFile(path.join(dir, 'file'), '');
+    await expect(readRecentEvents(path.join(dir, 'file', 'events.jsonl'), 5)).rejects.toMatchObject({ code: 'ENOTDIR' });
   });
 });
 
