@@ -19,6 +19,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** configured is server s<i> getting its proxy, an event whose key differs for each i. */
+const configured = (i: number) => ({
+  type: 'Normal' as const,
+  reason: 'ProxyConfigured' as const,
+  message: `set ${i}`,
+  object: { kind: 'SiteSystemServer' as const, name: `s${i}` },
+});
+
 describe('acquireLock', () => {
   it('is exclusive until released, and a second taker times out naming the holder', async () => {
     const file = path.join(dir, 'state.json.lock');
@@ -97,13 +105,7 @@ describe('event log rotation', () => {
   it('stays bounded: rotates past its size, keeps three old logs, and reads the kept ones back in order', async () => {
     const file = path.join(dir, 'events.jsonl');
     const log = new EventLog(file, 1000);
-    const event = (i: number) => ({
-      type: 'Normal' as const,
-      reason: 'ProxyConfigured' as const,
-      message: `set ${i}`,
-      object: { kind: 'SiteSystemServer' as const, name: `s${i}` },
-    });
-    for (let i = 0; i < 60; i++) await log.record([event(i)], `2026-11-26T10:00:${String(i).padStart(2, '0')}.000Z`);
+    for (let i = 0; i < 60; i++) await log.record([configured(i)], `2026-11-26T10:00:${String(i).padStart(2, '0')}.000Z`);
     const files = (await readdir(dir)).filter((f) => f.startsWith('events')).sort();
     expect(files).toEqual(['events.1.jsonl', 'events.2.jsonl', 'events.3.jsonl', 'events.jsonl']);
     for (const f of files) expect((await stat(path.join(dir, f))).size).toBeLessThan(1000 + 300);
@@ -115,10 +117,10 @@ describe('event log rotation', () => {
     expect(events.length).toBeGreaterThanOrEqual(15);
 
     // A repeat keeps its count and first time across a rotation, in this process and in the next.
-    const repeated = { ...event(60), message: 'repeated' };
+    const repeated = { ...configured(60), message: 'repeated' };
     for (let i = 0; i < 8; i++) {
       await new EventLog(file, 1000).record([repeated], `2026-11-26T11:00:0${i}.000Z`);
-      await log.record([event(100 + i)], `2026-11-26T11:00:0${i}.500Z`);
+      await log.record([configured(100 + i)], `2026-11-26T11:00:0${i}.500Z`);
     }
     expect((await readEvents(file)).find((e) => e.message === 'repeated')).toMatchObject({
       count: 8,
@@ -129,46 +131,28 @@ describe('event log rotation', () => {
 
   it('rotates a log that has reached its size exactly, before the next append', async () => {
     const file = path.join(dir, 'events.jsonl');
-    const event = (i: number) => ({
-      type: 'Normal' as const,
-      reason: 'ProxyConfigured' as const,
-      message: `set ${i}`,
-      object: { kind: 'SiteSystemServer' as const, name: `s${i}` },
-    });
-    await new EventLog(file).record([event(0)], '2026-11-26T10:00:00.000Z');
+    await new EventLog(file).record([configured(0)], '2026-11-26T10:00:00.000Z');
     const size = (await stat(file)).size;
     const log = new EventLog(file, size);
-    await log.record([event(1)], '2026-11-26T10:00:01.000Z');
+    await log.record([configured(1)], '2026-11-26T10:00:01.000Z');
     expect((await readdir(dir)).sort()).toEqual(['events.1.jsonl', 'events.jsonl']);
     expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(1);
   });
 
   it("reads a rotated log whose last line was torn as its own: the torn line does not swallow the next log's first", async () => {
     const file = path.join(dir, 'events.jsonl');
-    const event = {
-      type: 'Normal' as const,
-      reason: 'ProxyConfigured' as const,
-      message: 'set',
-      object: { kind: 'SiteSystemServer' as const, name: 'a' },
-    };
-    await new EventLog(file).record([event], '2026-11-26T10:00:00.000Z');
+    await new EventLog(file).record([configured(0)], '2026-11-26T10:00:00.000Z');
     await writeFile(rotated(file, 1), '{"type":"Norm');
-    expect((await readEvents(file)).map((e) => e.object.name)).toEqual(['a']);
+    expect((await readEvents(file)).map((e) => e.object.name)).toEqual(['s0']);
   });
 });
 
 describe('recent events', () => {
-  const event = (i: number) => ({
-    type: 'Normal' as const,
-    reason: 'ProxyConfigured' as const,
-    message: `set ${i}`,
-    object: { kind: 'SiteSystemServer' as const, name: `s${i}` },
-  });
-
   it('gives the newest first, as many as asked, reading only the end of a large log', async () => {
     const file = path.join(dir, 'events.jsonl');
     const log = new EventLog(file, 64 * 1024 * 1024);
-    for (let i = 0; i < 1500; i++) await log.record([{ ...event(i), message: `set ${i} ${'x'.repeat(60)}` }], '2026-11-26T10:00:00.000Z');
+    for (let i = 0; i < 1500; i++)
+      await log.record([{ ...configured(i), message: `set ${i} ${'x'.repeat(60)}` }], '2026-11-26T10:00:00.000Z');
     expect((await stat(file)).size).toBeGreaterThan(128 * 1024); // past what is read: the first line read is cut
     const recent = await readRecentEvents(file, 5);
     expect(recent.map((e) => e.object.name)).toEqual(['s1499', 's1498', 's1497', 's1496', 's1495']);
@@ -178,7 +162,7 @@ describe('recent events', () => {
   it('fills up from the log rotated last when the newest holds fewer', async () => {
     const file = path.join(dir, 'events.jsonl');
     const log = new EventLog(file, 1000);
-    for (let i = 0; i < 12; i++) await log.record([event(i)], `2026-11-26T10:00:${String(i).padStart(2, '0')}.000Z`);
+    for (let i = 0; i < 12; i++) await log.record([configured(i)], `2026-11-26T10:00:${String(i).padStart(2, '0')}.000Z`);
     const newestOnly = (await readFile(file, 'utf8')).trim().split('\n').length;
     expect(newestOnly).toBeLessThan(8);
     const rotatedLast = (await readFile(path.join(dir, 'events.1.jsonl'), 'utf8')).trim().split('\n').length;
@@ -193,18 +177,19 @@ describe('recent events', () => {
     const log = new EventLog(file, 1000);
     // s0 at 0, 6 and 10: once in each of the three logs, the newest two read here.
     for (let i = 0; i < 12; i++)
-      await log.record([event(i === 6 || i === 10 ? 0 : i)], `2026-11-26T10:00:${String(i).padStart(2, '0')}.000Z`);
+      await log.record([configured(i === 6 || i === 10 ? 0 : i)], `2026-11-26T10:00:${String(i).padStart(2, '0')}.000Z`);
     const recent = await readRecentEvents(file, 20);
     expect(recent.filter((e) => e.object.name === 's0')).toEqual([
       expect.objectContaining({ count: 3, lastTimestamp: '2026-11-26T10:00:10.000Z' }),
     ]);
-    expect(recent[0]!.object.name).toBe('s11');
+    expect(recent[0].object.name).toBe('s11');
   });
 
   it('gives no more than the end of a large log holds, however many are asked', async () => {
     const file = path.join(dir, 'events.jsonl');
     const log = new EventLog(file, 64 * 1024 * 1024);
-    for (let i = 0; i < 1000; i++) await log.record([{ ...event(i), message: `set ${i} ${'x'.repeat(120)}` }], '2026-11-26T10:00:00.000Z');
+    for (let i = 0; i < 1000; i++)
+      await log.record([{ ...configured(i), message: `set ${i} ${'x'.repeat(120)}` }], '2026-11-26T10:00:00.000Z');
     const recent = await readRecentEvents(file, 5000);
     // 64 KiB of ~270-byte lines: a couple of hundred, the newest, each whole.
     expect(recent.length).toBeGreaterThan(100);
