@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeWithPowerShell, POWERSHELL } from '../../../test/support/powershell.js';
 import { READY, writeHostScript, type HostScript } from '../../../test/support/scripted-host.js';
 import { SiteUnreachableError } from '../errors.js';
+import { processRuns } from '../lock.js';
 import { asciiJson, PowerShellHost, type HostMessage, type HostOptions } from './powershell-host.js';
 
 // The host protocol from sitectl's side, against scripted hosts (test/support/scripted-host.ts)
@@ -47,6 +48,21 @@ async function startHost(script: HostScript, options: Partial<HostOptions> = {})
   hosts.push(host);
   return host;
 }
+
+describe('PowerShellHost, when PowerShell cannot be started', () => {
+  it('says PowerShell was not found, and how to name it, or why it could not start', async () => {
+    const missing = path.join(dir, 'no-such-pwsh');
+    await expect(PowerShellHost.start({ powershell: missing, script: 'x.ps1', siteCode: 'P01' })).rejects.toThrow(
+      new SiteUnreachableError(`PowerShell was not found: '${missing}' (give --powershell PATH or set SITECTL_POWERSHELL)`),
+    );
+    const notExecutable = path.join(dir, 'pwsh-not-executable');
+    await writeFile(notExecutable, '');
+    await chmod(notExecutable, 0o644);
+    await expect(PowerShellHost.start({ powershell: notExecutable, script: 'x.ps1', siteCode: 'P01' })).rejects.toThrow(
+      new SiteUnreachableError(`PowerShell could not be started: spawn ${notExecutable} EACCES`),
+    );
+  });
+});
 
 describeWithPowerShell('PowerShellHost, against scripted hosts', () => {
   it('starts PowerShell with the site code, the provider and its own pid, and resolves a request with its final answer', async () => {
@@ -98,6 +114,69 @@ describeWithPowerShell('PowerShellHost, against scripted hosts', () => {
     );
     expect(host.alive).toBe(true);
     await expect(host.request('read')).resolves.toMatchObject({ ok: true });
+  });
+
+  it('fails a request the host refused without saying why, rather than waiting for ever', async () => {
+    const host = await startHost({ start: [READY], answers: [['{"sitectl":1,"id":{id},"ok":false}']] });
+    await expect(host.request('read')).rejects.toThrow(new SiteUnreachableError('PowerShell could not read the site: it did not say why'));
+  });
+
+  it('passes over an answer to no request it made, and progress of a request that asked for none', async () => {
+    const host = await startHost({
+      start: [READY],
+      answers: [
+        [
+          '{"sitectl":1,"id":99,"ok":true,"n":"stray"}',
+          '{"sitectl":1,"id":{id},"server":"a","outcome":"applied"}',
+          '{"sitectl":1,"id":{id},"ok":true,"n":"mine"}',
+        ],
+      ],
+    });
+    expect((await host.request('apply'))['n']).toBe('mine');
+    expect(host.alive).toBe(true);
+  });
+
+  it('takes only a JSON object with sitectl 1 for a message: other JSON is what the host said, trimmed', async () => {
+    const host = await startHost({
+      start: [READY],
+      answers: [['  padded  ', '42', 'null', '"text"', '{"sitectl":2,"id":1,"ok":true}', 'exit:1']],
+    });
+    await expect(host.request('read')).rejects.toThrow(
+      new SiteUnreachableError(
+        'PowerShell exited with code 1 before answering; it said: padded | 42 | null | "text" | {"sitectl":2,"id":1,"ok":true}',
+      ),
+    );
+  });
+
+  it.runIf(process.platform === 'linux')('kills every process the host started, not only PowerShell itself', async () => {
+    // A host that starts a process of its own, as the dotnet-tool pwsh starts its runtime.
+    const pidFile = path.join(dir, 'grandchild.pid');
+    const script = path.join(dir, 'parent.ps1');
+    await writeFile(
+      script,
+      [
+        'param([string]$SiteCode, [string]$ProviderMachineName, [int]$ParentProcessId)',
+        "$child = Start-Process -FilePath 'sleep' -ArgumentList '300' -PassThru",
+        'Set-Content -Path $env:SITECTL_TEST_PID_FILE -Value $child.Id',
+        `[Console]::Out.WriteLine('${READY}')`,
+        '[Console]::Out.Flush()',
+        'while ($null -ne [Console]::In.ReadLine()) { }',
+      ].join('\n'),
+    );
+    const host = await PowerShellHost.start({
+      powershell: POWERSHELL ?? 'pwsh',
+      script,
+      siteCode: 'P01',
+      env: { ...process.env, SITECTL_TEST_PID_FILE: pidFile },
+    });
+    const grandchild = Number((await readFile(pidFile, 'utf8')).trim());
+    expect(processRuns(grandchild)).toBe(true);
+    host.kill();
+    try {
+      await vi.waitFor(() => expect(processRuns(grandchild)).toBe(false), { timeout: 10_000 });
+    } finally {
+      if (processRuns(grandchild)) process.kill(grandchild, 'SIGKILL');
+    }
   });
 
   it('says why it cannot reach the site when the host says it is not ready, and when it does not say why', async () => {

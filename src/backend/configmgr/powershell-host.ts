@@ -94,9 +94,9 @@ export class PowerShellHost {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.listeners.set(id, (message) => {
-        if (message.error !== undefined && message.ok === false) {
+        if (message.ok === false) {
           this.forget(id);
-          reject(new SiteUnreachableError(`PowerShell could not ${op} the site: ${message.error}`));
+          reject(new SiteUnreachableError(`PowerShell could not ${op} the site: ${message.error ?? 'it did not say why'}`));
         } else if (message.ok === true) {
           this.forget(id);
           resolve(message);
