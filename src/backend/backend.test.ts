@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventLog, readEvents, readRecentEvents, rotated } from './event-log.js';
 import { LockTimeoutError, StateFileError } from './errors.js';
 import { acquireLock } from './lock.js';
@@ -204,6 +204,21 @@ describe('recent events', () => {
 });
 
 describe('state file', () => {
+  it('passes each of its failpoints as it writes: the lock taken, the state read, the next one flushed, and renamed', async () => {
+    const points = ['lock.acquired', 'state.read', 'state.temp-written', 'state.renamed'];
+    vi.stubEnv('SITECTL_FAILPOINTS', points.map((point) => `${point}=touch(${path.join(dir, point)})`).join(';'));
+    vi.resetModules(); // the failpoints are read once per module load
+    try {
+      const { FileStateBackend: WithFailpoints } = await import('./state-file.js');
+      const backend = new WithFailpoints(path.join(dir, 'state.json'), { lockTimeoutMs: 100 });
+      await backend.update((live) => ({ next: { ...live.state, revision: 1 }, events: [], result: null }));
+      for (const point of points) expect(await readFile(path.join(dir, point), 'utf8')).toBe(point);
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+  });
+
   it('reads a missing file as the empty state and creates nothing', async () => {
     const backend = new FileStateBackend(path.join(dir, 'sub', 'state.json'), { lockTimeoutMs: 100 });
     expect((await backend.read()).state).toMatchObject({ revision: 0, servers: [], sites: [] });
@@ -291,8 +306,10 @@ describe('state file', () => {
       const next: LiveState = { ...(await backend.read()).state, revision: 2 };
       backend.stage(next);
       await expect.poll(staged, { timeout: 10_000 }).toHaveLength(1); // flushed in the background
+      const flushed = (await stat(path.join(dir, (await staged())[0]))).ino;
       expect(await readFile(file, 'utf8')).toBe(initial); // nothing written yet
       await backend.update(() => ({ next, events: [], result: null }));
+      expect((await stat(file)).ino).toBe(flushed); // the file flushed ahead, renamed: not written again
       expect(await readFile(file, 'utf8')).toBe(serializeLiveState(next).toString('utf8'));
       expect((await stat(file)).mode & 0o777).toBe(0o664);
       expect(await readdir(dir)).toEqual(['state.json']);
