@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -84,6 +84,42 @@ describe('acquireLock', () => {
       await rm(`${file}.break`);
       await (await taking).release();
     }
+  });
+
+  it('waits for a live holder that lets go within the timeout, then takes the lock', async () => {
+    const first = await acquireLock(file, 100);
+    let taken = false;
+    const second = acquireLock(file, 30_000).then((lock) => ((taken = true), lock));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(taken).toBe(false);
+    await first.release();
+    const lock = await second;
+    expect((JSON.parse(await readFile(file, 'utf8')) as LockInfo).id).toBe(lock.info.id);
+    await lock.release();
+  });
+
+  it('takes over a lock without a pid once it is older than a moment, like a torn one', async () => {
+    await writeFile(file, JSON.stringify({ id: 'no-pid' }));
+    await age(file, 60_000);
+    const lock = await acquireLock(file, 0);
+    expect((JSON.parse(await readFile(file, 'utf8')) as LockInfo).id).toBe(lock.info.id);
+    await lock.release();
+  });
+
+  it('fails, rather than waiting, when the lock cannot be created or read', async () => {
+    await expect(acquireLock(path.join(dir, 'missing', 'state.json.lock'), 30_000)).rejects.toMatchObject({ code: 'ENOENT' });
+    await mkdir(file);
+    await expect(acquireLock(file, 30_000)).rejects.toMatchObject({ code: 'EISDIR' });
+  });
+
+  it('releases without a fuss a lock that was removed or replaced by one it cannot read', async () => {
+    const removed = await acquireLock(file, 100);
+    await rm(file);
+    await expect(removed.release()).resolves.toBeUndefined();
+    const replaced = await acquireLock(file, 100);
+    await writeFile(file, 'not json');
+    await expect(replaced.release()).resolves.toBeUndefined();
+    expect(await readFile(file, 'utf8')).toBe('not json');
   });
 
   it('releases only its own lock', async () => {
