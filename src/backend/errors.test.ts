@@ -3,13 +3,14 @@ import { ApplyFailedError, LockTimeoutError, RuntimeFailure, SiteUnreachableErro
 
 describe('runtime failures', () => {
   it.each([
-    ['StateFileError', new StateFileError('m')],
-    ['LockTimeoutError', new LockTimeoutError('m')],
-    ['StalePlanError', new StalePlanError('m')],
-    ['SiteUnreachableError', new SiteUnreachableError('m')],
-    ['ApplyFailedError', new ApplyFailedError('m', { applied: 1 })],
-    ['RuntimeFailure', new RuntimeFailure('m')],
-  ])('%s says what kind it is where it is printed, and is a runtime failure (exit 3)', (kind, error) => {
+    ['StateFileError', () => new StateFileError('m')],
+    ['LockTimeoutError', () => new LockTimeoutError('m')],
+    ['StalePlanError', () => new StalePlanError('m')],
+    ['SiteUnreachableError', () => new SiteUnreachableError('m')],
+    ['ApplyFailedError', () => new ApplyFailedError('m', { applied: 1 })],
+    ['RuntimeFailure', () => new RuntimeFailure('m')],
+  ])('%s says what kind it is where it is printed, and is a runtime failure (exit 3)', (kind, make) => {
+    const error = make(); // made in the test, not when the cases are listed
     expect(String(error)).toBe(`${kind}: m`);
     expect(error).toBeInstanceOf(RuntimeFailure);
   });
