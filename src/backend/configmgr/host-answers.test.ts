@@ -71,7 +71,7 @@ describe('siteRead', () => {
 
 describe('siteFingerprint', () => {
   const reversed = <T>(list: readonly T[]): T[] => [...list].reverse();
-  /** rotated moves the first element last: with reversed, two orders no one comparator result gets right by chance. */
+  /** rotated moves the first element last: with reversed, two orders that a comparator answering the same whatever it is asked cannot both put right. */
   const rotated = <T>(list: readonly T[]): T[] => [...list.slice(1), list[0]];
 
   it('is the same for the same site in any order the cmdlets list its sites, servers, roles and accounts', () => {

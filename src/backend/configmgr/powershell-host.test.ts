@@ -169,6 +169,7 @@ describeWithPowerShell('PowerShellHost, against scripted hosts', () => {
       siteCode: 'P01',
       env: { ...process.env, SITECTL_TEST_PID_FILE: pidFile },
     });
+    hosts.push(host); // killed after the test too, should it fail before its own kill
     const grandchild = Number((await readFile(pidFile, 'utf8')).trim());
     expect(processRuns(grandchild)).toBe(true);
     host.kill();
